@@ -1,0 +1,154 @@
+"""Build the book: execute the notebooks with papermill into ``book/``, then assemble the site
+with Jupyter Book and publish it only if everything succeeded.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import papermill
+import yaml
+
+from planbook import fmt
+from planbook.data import Plan, load_plan
+
+SOURCES = Path("notebooks")
+BOOK = Path("book")
+WARD_TEMPLATE = "ward"
+WARD_FOLDER = "wards"
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One papermill run: a source notebook, where its executed copy goes, its parameters."""
+    source: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.output.relative_to(self.output.parents[len(self.output.parents) - 2]))
+
+
+def chapter_files(root: Path) -> list[str]:
+    """The ``file:`` entries of ``_toc.yml`` (book/…), in order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    walk(toc.get("chapters"))
+    return files
+
+
+def ward_page(index: int, unit: str) -> str:
+    """File name of a unit's page; the number keeps the ward table's order in the glob."""
+    return f"{index:02d}-{fmt.slug(unit)}"
+
+
+def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
+    """Every notebook run of the book: one per chapter in ``_toc.yml``, one per ward."""
+    def relative_data(output: Path) -> str:
+        depth = len(output.relative_to(root).parts) - 1
+        return str(Path(*[".."] * depth, data_dir))
+
+    found = []
+    for entry in chapter_files(root):
+        output = root / f"{entry}.ipynb"
+        source = root / SOURCES / output.relative_to(root / BOOK)
+        found.append(Job(source, output, {"year": plan.year, "data_dir": relative_data(output)}))
+    for i, unit in enumerate(plan.wards.unit, start=1):
+        output = root / BOOK / WARD_FOLDER / f"{ward_page(i, unit)}.ipynb"
+        found.append(Job(root / SOURCES / f"{WARD_TEMPLATE}.ipynb", output,
+                         {"year": plan.year, "data_dir": relative_data(output), "ward": unit}))
+    return found
+
+
+def finish_notebook(path: Path, parameters: dict) -> None:
+    """Hide papermill's injected parameters cell and expose the parameters to Markdown cells
+    as MyST substitutions (``{{ ward }}`` in a title), escaped as text."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v))
+                                             for k, v in parameters.items()}}
+    nbformat.write(nb, path)
+
+
+def execute(job: Job) -> None:
+    """Run one notebook with papermill; raise :class:`BuildError` naming the cell on failure."""
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(str(job.source), str(job.output), parameters=job.parameters,
+                                   cwd=str(job.output.parent), progress_bar=False,
+                                   kernel_name="python3")
+    except papermill.PapermillExecutionError as err:
+        raise BuildError(f"Notebook {job.output} (từ {job.source}) lỗi ở ô số {err.exec_count}: "
+                         f"{err.ename}: {err.evalue}") from None
+    finish_notebook(job.output, job.parameters)
+
+
+def remove_stale(root: Path, keep: list[Job]) -> None:
+    """Delete executed notebooks (and their figures) no job writes any more, e.g. a ward
+    removed from the data."""
+    wanted = {job.output for job in keep}
+    for path in (root / BOOK).rglob("*.ipynb"):
+        if path not in wanted:
+            path.unlink()
+
+
+def assemble(root: Path, builder: str = "html") -> Path:
+    """Run Jupyter Book with warnings as errors into a staging folder; return the output."""
+    staging = root / "_build" / ".staging"
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output",
+               str(staging), "--builder", builder, "-W", "--keep-going", "-q"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError("Jupyter Book báo lỗi (Jupyter Book failed):\n"
+                         + (result.stderr.strip() or result.stdout.strip())[-4000:])
+    return staging / "_build" / builder
+
+
+def publish(built: Path, target: Path) -> None:
+    """Replace ``target`` with a copy of ``built`` in one rename, keeping the old one until the
+    new one is in place."""
+    fresh = target.with_name(target.name + ".new")
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(built, fresh)
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(year: int, root: Path = Path("."), data_dir: str = "data") -> Path:
+    """Validate the data, execute every notebook, assemble and publish the site."""
+    root = root.resolve()
+    plan = load_plan(root / data_dir, year)
+    todo = jobs(plan, root, data_dir)
+    remove_stale(root, todo)
+    started = time.perf_counter()
+    for n, job in enumerate(todo, start=1):
+        print(f"[{n}/{len(todo)}] {job.output.relative_to(root)}", flush=True)
+        execute(job)
+    print(f"Đã chạy {len(todo)} notebook trong {time.perf_counter() - started:.1f} s.")
+    site = root / "_build" / "html"
+    publish(assemble(root), site)
+    return site

@@ -1,0 +1,118 @@
+"""Charts with Vietnamese titles, labels and alt text, saved as SVG (site) and PDF (print).
+
+Each chart function draws one figure, writes it next to the executing notebook under
+``figures/`` and returns a MyST ``figure`` directive with a numbered caption and alt text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from planbook import derive, fmt  # noqa: E402
+from planbook.data import Plan  # noqa: E402
+
+FIGURE_DIR = Path("figures")
+COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "city": "#c0392b", "new": "#1f4e79",
+           "carry": "#e0a84b", "highlight": "#c0392b"}
+plt.rcParams.update({
+    "font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "planbook",
+    "svg.fonttype": "none", "pdf.fonttype": 42, "axes.spines.top": False,
+    "axes.spines.right": False,
+})
+
+_vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
+_vi_number = FuncFormatter(lambda v, _: fmt.number(v))
+
+
+def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
+    """Write ``figures/<name>.svg`` and ``.pdf`` reproducibly; return the figure directive."""
+    FIGURE_DIR.mkdir(exist_ok=True)
+    fig.savefig(FIGURE_DIR / f"{name}.svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None},
+                bbox_inches="tight")
+    plt.close(fig)
+    return Markup(f"```{{figure}} {FIGURE_DIR}/{name}.*\n:name: fig-{name}\n"
+                  f":alt: {' '.join(alt.split())}\n:width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
+
+
+def ward_rates(plan: Plan, highlight: str | None = None) -> Markup:
+    """Every unit's poverty rate, last year and this year's target, against the city's rate;
+    ``highlight`` marks one unit (its page's chart)."""
+    table = derive.wards(plan).sort_values("rate_target_calc", kind="stable")
+    city = derive.city(plan)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(table) + 1.6))
+    y = range(len(table))
+    ax.barh([i + 0.2 for i in y], table.rate_prev_calc, height=0.4, color=COLOURS["prev"],
+            label=f"Cuối năm {plan.previous_year}")
+    bars = ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
+                   color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
+    ax.axvline(city.rate_target, color=COLOURS["city"], linestyle="--", linewidth=1,
+               label=f"Toàn thành phố năm {plan.year} ({fmt.percent(city.rate_target)})")
+    labels = list(table.unit)
+    ax.set_yticks(list(y), labels)
+    if highlight is not None:
+        index = labels.index(highlight)
+        bars[index].set_color(COLOURS["highlight"])
+        ax.get_yticklabels()[index].set_fontweight("bold")
+    ax.xaxis.set_major_formatter(_vi_percent)
+    ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
+    ax.set_title(f"Tỷ lệ hộ nghèo theo phường, xã: cuối năm {plan.previous_year} "
+                 f"và chỉ tiêu năm {plan.year}", fontsize=11)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    top = table.iloc[-1]
+    alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} phường, xã, xếp từ thấp đến "
+           f"cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
+           f"đường đứt nét là tỷ lệ toàn thành phố {fmt.percent(city.rate_target)}.")
+    caption = (f"Tỷ lệ hộ nghèo của các phường, xã cuối năm {plan.previous_year} và chỉ tiêu "
+               f"năm {plan.year} (tính từ Biểu số 01)")
+    name = "ty-le-ho-ngheo" + (f"-{fmt.slug(highlight)}" if highlight else "")
+    return save(fig, name, caption, alt)
+
+
+def budget_by_project(plan: Plan) -> Markup:
+    """Carry-over and this year's funds, stacked, per project."""
+    table = derive.project_sums(plan).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(table) + 1.5))
+    labels = [name.split(":")[0] for name in table.name]
+    ax.barh(labels, table.carry_over_calc, color=COLOURS["carry"],
+            label=f"Vốn năm {plan.previous_year} chuyển sang")
+    ax.barh(labels, table.new_funds_calc, left=table.carry_over_calc, color=COLOURS["new"],
+            label=f"Vốn năm {plan.year}")
+    for i, total in enumerate(table.total_calc):
+        ax.text(total, i, " " + fmt.number(total), va="center", fontsize=9)
+    ax.xaxis.set_major_formatter(_vi_number)
+    ax.set_xlabel("Triệu đồng")
+    ax.set_xlim(0, table.total_calc.max() * 1.15)
+    ax.set_title(f"Kinh phí ngân sách Trung ương theo dự án năm {plan.year}", fontsize=11)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    parts = "; ".join(f"{label}: {fmt.number(c)} chuyển sang và {fmt.number(n)} năm {plan.year}"
+                      for label, c, n in zip(labels[::-1], table.carry_over_calc[::-1],
+                                             table.new_funds_calc[::-1]))
+    alt = f"Biểu đồ thanh chồng kinh phí từng dự án, triệu đồng. {parts}."
+    return save(fig, "kinh-phi-du-an",
+                f"Vốn năm {plan.previous_year} chuyển sang và vốn năm {plan.year} theo dự án "
+                "(triệu đồng, tính từ Biểu số 02)", alt)
+
+
+def lead_shares(plan: Plan) -> Markup:
+    """Share of the money led by each agency."""
+    shares = derive.lead_shares(plan).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shares) + 1.4))
+    ax.barh(list(shares.index), shares.share, color=COLOURS["target"])
+    for i, (share, total) in enumerate(zip(shares.share, shares.total)):
+        ax.text(share, i, f" {fmt.percent(share, 1)} ({fmt.number(total)})", va="center",
+                fontsize=9)
+    ax.xaxis.set_major_formatter(_vi_percent)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Tỷ trọng trong tổng kinh phí (%)")
+    ax.set_title(f"Kinh phí theo cơ quan chủ trì năm {plan.year}", fontsize=11)
+    alt = "Biểu đồ thanh tỷ trọng kinh phí theo cơ quan chủ trì: " + "; ".join(
+        f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index[::-1], shares.share[::-1])) + "."
+    return save(fig, "kinh-phi-co-quan",
+                "Tỷ trọng kinh phí theo cơ quan chủ trì (tính từ Biểu số 02)", alt)

@@ -1,0 +1,420 @@
+"""Load one year's plan data with types, and stop with a clerk-readable message when it is wrong.
+
+A year's folder (``data/<year>/``) holds:
+
+- ``plan.yaml``   — the plan's text and metadata (:class:`PlanText`);
+- ``wards.csv``   — Biểu số 01, poor households per ward/commune, last row the printed total;
+- ``budget.csv``  — Biểu số 02, projects and sub-projects, last row the printed grand total;
+- ``agencies.csv``— the agencies that may lead or partner, with other spellings of their names.
+
+Tables are read as text and parsed here, so the forms spreadsheets really write are accepted:
+a UTF-8 byte-order mark, CRLF line ends, thousands written ``2.244`` and decimals ``0,42``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DATA_FILES = ("plan.yaml", "wards.csv", "budget.csv", "agencies.csv")
+TOTAL_LABEL = "Tổng cộng"
+
+
+class DataError(Exception):
+    """Wrong, missing or malformed data; ``str()`` is the message a clerk sees (Vietnamese,
+    then English)."""
+
+    def __init__(self, problems: list[str], english: str):
+        self.problems = problems
+        self.english = english
+        super().__init__("\n".join(problems + [english]))
+
+
+# ---------------------------------------------------------------------------- plan.yaml
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextFigures(_Model):
+    """Budget figures as the plan's prose states them (million VND)."""
+    total: int
+    carry_over: int | None = None
+    new_funds: int | None = None
+
+
+class PlanDate(_Model):
+    day: int | None = Field(None, ge=1, le=31)
+    month: int | None = Field(None, ge=1, le=12)
+    year: int
+
+
+class LegalBasis(_Model):
+    document: str
+    date: dt.date
+    issuer: str
+    subject: str
+
+
+class Targets(_Model):
+    text_figures: dict[str, float]
+    meritorious_families: str
+    implementation: str
+
+
+class ProjectText(_Model):
+    tt: str
+    title: str
+    content_label: str = "Nội dung"
+    content: str = ""
+    source: str = ""
+    text_figures: TextFigures | None = None
+    lead: str = ""
+    partners: str = ""
+
+
+class CentralBudget(_Model):
+    text_figures: TextFigures
+
+
+class Funding(_Model):
+    central_budget: CentralBudget
+    other_sources: list[str]
+
+
+class AgencyDuties(_Model):
+    agency: str
+    intro: str = ""
+    duties: list[str] = []
+
+
+class Signature(_Model):
+    authority: str
+    title: str
+    name: str
+
+
+class PlanText(_Model):
+    """Everything in ``plan.yaml``."""
+    year: int
+    national_motto: str
+    national_slogan: str
+    issuer: str
+    issuer_short: str
+    place: str
+    document_type: str
+    number: str = ""
+    symbol: str
+    date: PlanDate
+    title: str
+    legal_basis: LegalBasis
+    preamble: str
+    purpose: str
+    requirements: list[str]
+    targets: Targets
+    content_intro: str
+    projects: list[ProjectText]
+    funding: Funding
+    tasks: list[str]
+    organisation: list[AgencyDuties]
+    closing: str
+    recipients: list[str]
+    signature: Signature
+
+
+# ---------------------------------------------------------------------------- tables
+
+# Column → (Vietnamese label as the printed table says it, kind).
+WARD_COLUMNS = {
+    "tt": ("TT", "code"),
+    "unit": ("Phường, xã", "text"),
+    "households": ("Tổng số hộ dân cư", "int"),
+    "poor_prev": ("Số hộ nghèo năm trước", "int"),
+    "rate_prev": ("Tỷ lệ hộ nghèo năm trước (%)", "rate"),
+    "poor_target": ("Chỉ tiêu số hộ nghèo", "int"),
+    "rate_target": ("Chỉ tiêu tỷ lệ hộ nghèo (%)", "rate"),
+    "reduction": ("Số hộ giảm", "int"),
+}
+BUDGET_COLUMNS = {
+    "tt": ("TT", "code"),
+    "name": ("Tên dự án, tiểu dự án", "text"),
+    "total": ("Kinh phí thực hiện (triệu đồng)", "money"),
+    "carry_over": ("Vốn năm trước chuyển sang", "money"),
+    "new_funds": ("Vốn năm kế hoạch", "money"),
+    "lead": ("Cơ quan chủ trì", "text"),
+    "content": ("Nội dung thực hiện", "text"),
+    "partners": ("Cơ quan phối hợp", "text"),
+}
+AGENCY_COLUMNS = {
+    "name": ("Tên cơ quan", "text"),
+    "aliases": ("Tên gọi khác (cách nhau bởi |)", "text"),
+}
+
+_INT = re.compile(r"^-?\d{1,3}([.\s]\d{3})+$|^-?\d+$")
+_CODE = re.compile(r"^\d+(\.\d+)?\.?$")
+
+
+def _parse_int(text: str) -> int:
+    if not _INT.match(text):
+        raise ValueError
+    return int(re.sub(r"[.\s]", "", text))
+
+
+def _parse_rate(text: str) -> float:
+    text = text.removesuffix("%").strip()
+    if "," in text:  # Vietnamese decimal comma; dots are then thousands separators
+        text = text.replace(".", "").replace(",", ".")
+    return float(text)
+
+
+_PARSERS = {
+    "int": (_parse_int, "một số nguyên, ví dụ 2.244"),
+    "money": (_parse_int, "một số tiền nguyên (triệu đồng), ví dụ 1.691, hoặc để trống"),
+    "rate": (_parse_rate, "một tỷ lệ phần trăm, ví dụ 0,42"),
+}
+
+
+def _where(path: Path, row: int | None, label: str | None = None) -> str:
+    where = f"Tệp {path}"
+    if row is not None:
+        where += f", dòng {row}" + (f" ({label})" if label else "")
+    return where
+
+
+def _read_text(path: Path) -> str:
+    if not path.is_file():
+        raise DataError([f"Thiếu tệp {path}."], f"Missing file {path}.")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(
+            [f"Tệp {path} không phải mã UTF-8 (byte lỗi ở vị trí {err.start}). "
+             "Hãy lưu lại tệp với mã hóa «CSV UTF-8»."],
+            f"{path} is not UTF-8 encoded: save it as 'CSV UTF-8'.") from None
+
+
+def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
+    """Read a CSV as text, check its header, parse each typed column.
+
+    ``key`` names the column used to label a row in messages. The returned frame keeps the
+    spreadsheet row number (header = row 1) in the column ``row``.
+    """
+    text = _read_text(path)
+    if not text.strip():
+        raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
+                        f"{path} is empty.")
+    try:
+        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
+                            skipinitialspace=True)
+    except pd.errors.ParserError as err:
+        raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
+                        f"{path} is not valid CSV.") from None
+    frame.columns = [c.strip() for c in frame.columns]
+    missing = [c for c in columns if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in columns]
+    if missing:
+        raise DataError(
+            [f"{_where(path, 1)}: thiếu cột {', '.join(repr(c) for c in missing)}"
+             + (f" (có cột lạ {', '.join(repr(c) for c in extra)} — sai tên cột?)" if extra else "")
+             + f". Các cột cần có: {', '.join(columns)}."],
+            f"{path}: missing column(s) {', '.join(missing)}.")
+    frame = frame[list(columns)].apply(lambda col: col.str.strip())
+    frame.insert(0, "row", range(2, len(frame) + 2))
+    problems = []
+    for name, (label, kind) in columns.items():
+        if kind not in _PARSERS:
+            continue
+        parse, expected = _PARSERS[kind]
+        values = []
+        for row, cell, who in zip(frame["row"], frame[name], frame[key]):
+            if cell == "" and kind == "money":
+                values.append(None)
+                continue
+            try:
+                values.append(parse(cell))
+            except ValueError:
+                values.append(None)
+                problems.append(f"{_where(path, row, who)}, cột {name!r} ({label}): "
+                                f"giá trị {cell!r} — cần {expected}.")
+        frame[name] = pd.array(values, dtype="Float64" if kind == "rate" else "Int64")
+    if problems:
+        raise DataError(problems, f"{path}: {len(problems)} malformed value(s).")
+    return frame
+
+
+def _validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, key: str,
+              columns: dict[str, tuple[str, str]]) -> None:
+    """Run a pandera schema and turn its failure cases into clerk messages."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases.dropna(subset=["index"])
+        problems = []
+        for (index, check), group in cases.groupby(["index", "check"], sort=True):
+            column = group["column"].iloc[0]
+            column = check.split(":")[0] if column not in columns else column
+            message = check.split(":", 1)[-1]
+            row = frame.loc[index]
+            label = columns.get(column, (column, ""))[0]
+            problems.append(f"{_where(path, row['row'], row[key])}, cột {column!r} ({label}): "
+                            f"giá trị {_show(row[column])} — {message}.")
+        raise DataError(problems, f"{path}: {len(problems)} invalid value(s).") from None
+
+
+def _show(value: object) -> str:
+    return "trống" if pd.isna(value) or value == "" else repr(str(value))
+
+
+def _check(column: str, test, expected: str) -> pa.Check:
+    """A row-wise check reported against ``column``; ``expected`` says what is wanted."""
+    return pa.Check(test, element_wise=False, error=f"{column}:{expected}")
+
+
+_COUNT = dict(nullable=False, checks=pa.Check.ge(0, error="cần là số không âm"))
+_RATE = dict(nullable=False, checks=pa.Check.in_range(0, 100, error="cần nằm trong khoảng 0–100"))
+WARD_SCHEMA = pa.DataFrameSchema(
+    {
+        "unit": pa.Column(str, [pa.Check.str_length(min_value=1, error="cần có tên phường, xã")],
+                          unique=True, report_duplicates="exclude_first"),
+        "households": pa.Column("Int64", **_COUNT),
+        "poor_prev": pa.Column("Int64", **_COUNT),
+        "rate_prev": pa.Column("Float64", **_RATE),
+        "poor_target": pa.Column("Int64", **_COUNT),
+        "rate_target": pa.Column("Float64", **_RATE),
+        "reduction": pa.Column("Int64", **_COUNT),
+    },
+    checks=[
+        _check("poor_prev", lambda d: d["poor_prev"] <= d["households"],
+               "số hộ nghèo không được lớn hơn tổng số hộ dân cư"),
+        _check("poor_target", lambda d: d["poor_target"] <= d["households"],
+               "số hộ nghèo không được lớn hơn tổng số hộ dân cư"),
+    ],
+)
+
+
+def _budget_schema(agencies: set[str]) -> pa.DataFrameSchema:
+    money = dict(nullable=True, checks=pa.Check.ge(0, error="cần là số tiền không âm"))
+    return pa.DataFrameSchema(
+        {
+            "tt": pa.Column(str, pa.Check.str_matches(_CODE, error="cần là số thứ tự như 2 hoặc 2.1"),
+                            unique=True, report_duplicates="exclude_first"),
+            "name": pa.Column(str, pa.Check.str_length(min_value=1, error="cần có tên dự án")),
+            "total": pa.Column("Int64", **money),
+            "carry_over": pa.Column("Int64", **money),
+            "new_funds": pa.Column("Int64", **money),
+            "lead_agency": pa.Column(str, pa.Check(lambda s: (s == "") | s.map(lambda v: v in agencies),
+                                            error="cần là một cơ quan có trong agencies.csv")),
+        },
+        checks=[_check("total", lambda d: d["total"].notna(), "cần có kinh phí thực hiện")],
+    )
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One year's plan: text, tables (without their printed total rows) and printed totals."""
+    year: int
+    folder: Path
+    text: PlanText
+    wards: pd.DataFrame
+    wards_total: pd.Series
+    budget: pd.DataFrame
+    budget_total: pd.Series
+    agencies: pd.DataFrame
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    def project_text(self, tt: str) -> ProjectText | None:
+        return next((p for p in self.text.projects if p.tt == tt), None)
+
+    @property
+    def alias_to_agency(self) -> dict[str, str]:
+        """Every spelling of an agency name (case-folded, spaces normalised) → its name."""
+        mapping = {}
+        for name, aliases in zip(self.agencies["name"], self.agencies["aliases"]):
+            for spelling in [name, *filter(None, aliases.split("|"))]:
+                mapping[normalise_name(spelling)] = name
+        return mapping
+
+
+def normalise_name(name: str) -> str:
+    """Fold case, spacing and the spacing around dashes and ampersands."""
+    name = re.sub(r"\s*([-&])\s*", r" \1 ", name.casefold())
+    return " ".join(name.replace("hóa", "hoá").split()).strip(" .")
+
+
+def _split_total(frame: pd.DataFrame, path: Path, first: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Separate the printed total row (its first column blank, label "Tổng cộng")."""
+    is_total = (frame[first].astype("string").fillna("") == "") & (frame.iloc[:, 2] == TOTAL_LABEL)
+    if is_total.sum() != 1 or not is_total.iloc[-1]:
+        raise DataError(
+            [f"Tệp {path}: dòng cuối phải là dòng «{TOTAL_LABEL}» (cột {first!r} để trống) "
+             "và chỉ có một dòng như vậy."],
+            f"{path}: the last row must be the single '{TOTAL_LABEL}' row.")
+    return frame[~is_total].reset_index(drop=True), frame[is_total].iloc[0]
+
+
+def load_text(path: Path) -> PlanText:
+    try:
+        raw = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f", dòng {mark.line + 1}" if mark else ""
+        raise DataError([f"Tệp {path}{where}: không đọc được dạng YAML ({err.problem})."],
+                        f"{path}: invalid YAML.") from None
+    try:
+        return PlanText.model_validate(raw if isinstance(raw, dict) else {})
+    except ValidationError as err:
+        problems = [f"Tệp {path}, mục {'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                    f" (giá trị: {str(e.get('input'))[:60]!r})" for e in err.errors()]
+        raise DataError(problems, f"{path}: {err.error_count()} invalid field(s).") from None
+
+
+def load_plan(data_dir: str | Path, year: int) -> Plan:
+    """Load and validate ``<data_dir>/<year>/``; raise :class:`DataError` on any problem."""
+    folder = Path(data_dir) / str(year)
+    if not folder.is_dir():
+        raise DataError([f"Không có thư mục dữ liệu {folder} cho năm {year}."],
+                        f"No data folder {folder}.")
+    text = load_text(folder / "plan.yaml")
+    if text.year != year:
+        raise DataError([f"Tệp {folder / 'plan.yaml'}, mục year: ghi năm {text.year} "
+                         f"nhưng đang dựng sách cho năm {year}."],
+                        f"plan.yaml says year {text.year}, the build asked for {year}.")
+
+    agencies_path = folder / "agencies.csv"
+    agencies = read_table(agencies_path, AGENCY_COLUMNS, "name")
+    _validate(agencies, pa.DataFrameSchema({"name": pa.Column(
+        str, pa.Check.str_length(min_value=1, error="cần có tên cơ quan"),
+        unique=True, report_duplicates="exclude_first")}), agencies_path, "name", AGENCY_COLUMNS)
+
+    wards_path = folder / "wards.csv"
+    wards = read_table(wards_path, WARD_COLUMNS, "unit")
+    wards, wards_total = _split_total(wards, wards_path, "tt")
+    _validate(wards, WARD_SCHEMA, wards_path, "unit", WARD_COLUMNS)
+
+    budget_path = folder / "budget.csv"
+    budget = read_table(budget_path, BUDGET_COLUMNS, "name")
+    budget, budget_total = _split_total(budget, budget_path, "tt")
+    budget["tt"] = budget["tt"].str.rstrip(".")
+    plan_stub = Plan(year, folder, text, wards, wards_total, budget, budget_total, agencies)
+    known = set(plan_stub.alias_to_agency.values())
+    budget["lead_agency"] = budget["lead"].map(
+        lambda v: plan_stub.alias_to_agency.get(normalise_name(v), v) if v else v)
+    _validate(budget, _budget_schema(known), budget_path, "name", BUDGET_COLUMNS)
+    budget.insert(1, "project", budget["tt"].str.split(".").str[0])
+    budget.insert(2, "is_project", ~budget["tt"].str.contains(r"\."))
+    return Plan(year, folder, text, wards, wards_total, budget, budget_total, agencies)

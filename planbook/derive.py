@@ -1,0 +1,113 @@
+"""Figures derived from the plan's own numbers: rates, reductions, subtotals, totals, shares.
+
+The book states derived figures; the printed ones are reproduced in the appendices and compared
+with these in :mod:`planbook.checks`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from planbook.data import Plan, normalise_name
+
+MONEY = ["total", "carry_over", "new_funds"]
+
+
+def rate(poor: int, households: int) -> float:
+    """Share of poor households, in percent."""
+    return 100 * poor / households if households else 0.0
+
+
+def wards(plan: Plan) -> pd.DataFrame:
+    """The ward table with computed rates and reduction, and each unit's rank by target rate
+    (1 = highest rate)."""
+    table = plan.wards.copy()
+    table["rate_prev_calc"] = [rate(p, h) for p, h in zip(table.poor_prev, table.households)]
+    table["rate_target_calc"] = [rate(p, h) for p, h in zip(table.poor_target, table.households)]
+    table["reduction_calc"] = table.poor_prev - table.poor_target
+    table["rank"] = table.rate_target_calc.rank(ascending=False, method="min").astype(int)
+    return table
+
+
+@dataclass(frozen=True)
+class CityTotals:
+    """The city's totals computed from the ward rows."""
+    units: int
+    households: int
+    poor_prev: int
+    poor_target: int
+
+    @property
+    def reduction(self) -> int:
+        return self.poor_prev - self.poor_target
+
+    @property
+    def rate_prev(self) -> float:
+        return rate(self.poor_prev, self.households)
+
+    @property
+    def rate_target(self) -> float:
+        return rate(self.poor_target, self.households)
+
+
+def city(plan: Plan) -> CityTotals:
+    w = plan.wards
+    return CityTotals(len(w), int(w.households.sum()), int(w.poor_prev.sum()),
+                      int(w.poor_target.sum()))
+
+
+def budget(plan: Plan) -> pd.DataFrame:
+    """Biểu 02 with blanks as 0 and, for each row, whether it is a leaf (a sub-project, or a
+    project without sub-projects) that carries its own lead agency and money."""
+    table = plan.budget.copy()
+    table[MONEY] = table[MONEY].fillna(0).astype(int)
+    has_children = table.project[~table.is_project].unique()
+    table["is_leaf"] = ~(table.is_project & table.project.isin(has_children))
+    return table
+
+
+def project_sums(plan: Plan) -> pd.DataFrame:
+    """Per project: the printed row and the sums of its leaves (``*_calc``)."""
+    table = budget(plan)
+    sums = table[table.is_leaf].groupby("project", sort=False)[MONEY].sum()
+    projects = table[table.is_project].set_index("project")
+    return projects.join(sums.add_suffix("_calc"))
+
+
+def grand_total(plan: Plan) -> dict[str, int]:
+    """Column sums over the leaves: what the grand total row should say."""
+    table = budget(plan)
+    return {col: int(table.loc[table.is_leaf, col].sum()) for col in MONEY}
+
+
+def leaves(plan: Plan) -> pd.DataFrame:
+    """Rows that carry money and a lead agency (sub-projects and childless projects)."""
+    table = budget(plan)
+    return table[table.is_leaf].reset_index(drop=True)
+
+
+def lead_shares(plan: Plan) -> pd.DataFrame:
+    """Money led by each agency, largest first, with its share of the total in percent."""
+    table = leaves(plan).groupby("lead_agency", sort=False)[MONEY].sum()
+    table["count"] = leaves(plan).groupby("lead_agency", sort=False).size()
+    table["share"] = 100 * table.total / table.total.sum()
+    return table.sort_values("total", ascending=False, kind="stable")
+
+
+def partner_agencies(plan: Plan, partners: str) -> list[str]:
+    """The known agencies named in a printed partners cell, in the order of ``agencies.csv``."""
+    text = normalise_name(partners)
+    found = {agency for alias, agency in plan.alias_to_agency.items() if alias in text}
+    return [name for name in plan.agencies.name if name in found]
+
+
+def roles(plan: Plan) -> pd.DataFrame:
+    """Agency × leaf matrix: "Chủ trì" (lead), "Phối hợp" (partner) or ""."""
+    table = leaves(plan)
+    matrix = pd.DataFrame("", index=list(plan.agencies.name), columns=list(table.tt))
+    for _, row in table.iterrows():
+        for agency in partner_agencies(plan, row.partners):
+            matrix.loc[agency, row.tt] = "Phối hợp"
+        matrix.loc[row.lead_agency, row.tt] = "Chủ trì"
+    return matrix.loc[(matrix != "").any(axis=1)]

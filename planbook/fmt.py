@@ -1,0 +1,52 @@
+"""Vietnamese number and date formatting (Babel's ``vi`` locale) and Markdown escaping."""
+from __future__ import annotations
+
+import datetime as dt
+import string
+import unicodedata
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+LOCALE = "vi"
+_MD_SPECIAL = set(string.punctuation) - set(",;?/'\"")
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    """``1691`` → ``1.691``; ``0.5`` with ``digits=1`` → ``0,5``; ``None`` → ``""``."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def percent(value: float | None, digits: int = 2) -> str:
+    """A rate already in percent: ``0.42`` → ``0,42%``."""
+    return "" if value is None else number(value, digits) + "%"
+
+
+def date(value: dt.date) -> str:
+    """``2023-03-21`` → ``ngày 21 tháng 3 năm 2023``."""
+    return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
+
+
+def short_date(value: dt.date) -> str:
+    """``2023-03-21`` → ``21/3/2023``, the form used in legal references."""
+    return f"{value.day}/{value.month}/{value.year}"
+
+
+def md_escape(text: object) -> Markup:
+    """Text from data as literal Markdown: every ASCII punctuation mark is backslash-escaped,
+    so markup in a name (``<b>``, ``*``, ``{role}``) is shown, never interpreted."""
+    if isinstance(text, Markup):
+        return text
+    flat = " ".join(str(text).split())
+    return Markup("".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat))
+
+
+def slug(text: str) -> str:
+    """ASCII file-name form of a Vietnamese name: ``Dĩnh Trì`` → ``dinh-tri``."""
+    ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode().lower()
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in ascii_text).split())

@@ -1,0 +1,113 @@
+"""Narrative Markdown from Jinja templates (``planbook/templates``), for notebook outputs.
+
+Every value a template prints goes through :func:`planbook.fmt.md_escape`, so text from data
+is shown as text; numbers reach templates through the Vietnamese filters ``num``, ``pct``,
+``date`` and ``money`` (million VND).
+"""
+from __future__ import annotations
+
+from IPython.display import Markdown, display
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from planbook import derive, fmt
+from planbook.data import Plan
+
+ENV = Environment(
+    loader=PackageLoader("planbook"),
+    undefined=StrictUndefined,
+    finalize=fmt.md_escape,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+ENV.filters.update(
+    num=fmt.number,
+    pct=fmt.percent,
+    date=fmt.date,
+    short_date=fmt.short_date,
+    money=lambda v: fmt.number(v) + " triệu đồng",
+    md=Markup,
+)
+
+
+def render(template: str, plan: Plan, **values) -> Markup:
+    """Render ``templates/<template>`` with the plan, the city's totals and ``values``."""
+    return Markup(ENV.get_template(template).render(
+        plan=plan, text=plan.text, year=plan.year, prev=plan.previous_year,
+        city=derive.city(plan), **values))
+
+
+def show(markdown: str) -> None:
+    """Display Markdown as a notebook output (rendered as MyST by the book)."""
+    display(Markdown(str(markdown)))
+
+
+def overview(plan: Plan) -> Markup:
+    table = derive.budget(plan)
+    return render("overview.md", plan, projects=int(table.is_project.sum()),
+                  subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan))
+
+
+def purpose(plan: Plan) -> Markup:
+    return render("purpose.md", plan)
+
+
+def requirements(plan: Plan) -> Markup:
+    return render("requirements.md", plan)
+
+
+def targets(plan: Plan) -> Markup:
+    table = derive.wards(plan).sort_values("rate_target_calc", kind="stable")
+    return render("targets.md", plan, reducing=table[table.reduction_calc > 0],
+                  highest=table.iloc[-1], lowest=table.iloc[0])
+
+
+def projects(plan: Plan) -> Markup:
+    table = derive.budget(plan)
+    children = table[~table.is_project].groupby("project").size().to_dict()
+    return render("projects.md", plan, rows=list(table.itertuples()), children=children)
+
+
+def budget(plan: Plan) -> Markup:
+    projects = derive.project_sums(plan)
+    return render("budget.md", plan, money=derive.grand_total(plan),
+                  largest=projects.loc[projects.total_calc.idxmax()])
+
+
+def lead_shares(plan: Plan) -> Markup:
+    return render("leads.md", plan, shares=derive.lead_shares(plan))
+
+
+def other_sources(plan: Plan) -> Markup:
+    return render("sources.md", plan)
+
+
+def tasks(plan: Plan) -> Markup:
+    return render("tasks.md", plan)
+
+
+def organisation(plan: Plan) -> Markup:
+    return render("organisation.md", plan)
+
+
+def closing(plan: Plan) -> Markup:
+    return render("closing.md", plan)
+
+
+def signature(plan: Plan) -> Markup:
+    return render("signature.md", plan)
+
+
+def ward(plan: Plan, unit: str) -> Markup:
+    """A unit's figures, compared with the city and ranked among the units."""
+    table = derive.wards(plan)
+    return render("ward.md", plan, row=table[table.unit == unit].iloc[0])
+
+
+def ward_offers(plan: Plan) -> Markup:
+    """What the plan's sub-projects offer a ward: each one, its lead and content."""
+    rows = derive.leaves(plan)
+    partnered = sum("UBND các phường, xã" in derive.partner_agencies(plan, p)
+                    for p in rows.partners)
+    return render("ward_offers.md", plan, rows=list(rows.itertuples()), partnered=partnered)
