@@ -1,0 +1,57 @@
+import pandas as pd
+
+from planbook import derive
+
+
+def test_city_totals_are_sums_of_ward_rows(plan):
+    city = derive.city(plan)
+    assert city.units == len(plan.wards)
+    assert city.households == plan.wards.households.sum()
+    assert city.reduction == plan.wards.poor_prev.sum() - plan.wards.poor_target.sum()
+    assert city.rate_target == 100 * city.poor_target / city.households
+
+
+def test_ward_rates_and_rank():
+    from planbook.data import Plan
+    wards = pd.DataFrame({"unit": ["A", "B", "C"], "households": [100, 200, 50],
+                          "poor_prev": [2, 2, 1], "poor_target": [1, 2, 1]})
+    stub = Plan(2023, None, None, wards, None, None, None, None)
+    table = derive.wards(stub)
+    assert list(table.rate_target_calc) == [1.0, 1.0, 2.0]
+    assert list(table.reduction_calc) == [1, 0, 0]
+    assert list(table["rank"]) == [2, 2, 1]
+
+
+def test_project_sums_add_their_subprojects(plan):
+    sums = derive.project_sums(plan)
+    leaves = derive.leaves(plan)
+    for project, row in sums.iterrows():
+        mine = leaves[leaves.project == project]
+        assert row.total_calc == mine.total.sum()
+        assert row.new_funds_calc == mine.new_funds.sum()
+
+
+def test_grand_total_counts_each_leaf_once(plan):
+    leaves = derive.leaves(plan)
+    assert derive.grand_total(plan)["total"] == leaves.total.sum()
+    parents = set(leaves.project[~leaves.is_project])
+    assert not any(leaves.is_project & leaves.project.isin(parents))
+
+
+def test_roles_mark_each_leaf_lead_once(plan):
+    roles = derive.roles(plan)
+    for column in roles.columns:
+        assert (roles[column] == "Chủ trì").sum() == 1
+
+
+def test_partner_agencies_match_other_spellings(plan):
+    found = derive.partner_agencies(plan, "Phòng Lao động- TB&XH, Các đơn vị liên quan, "
+                                          "UBND các phường, xã.")
+    assert found == ["Phòng Lao động - TB&XH", "Các cơ quan, đơn vị liên quan",
+                     "UBND các phường, xã"]
+
+
+def test_lead_shares_sum_to_hundred(plan):
+    shares = derive.lead_shares(plan)
+    assert abs(shares.share.sum() - 100) < 1e-9
+    assert shares.total.sum() == derive.grand_total(plan)["total"]

@@ -1,0 +1,66 @@
+"""Tables, charts and narrative: structure, Vietnamese numbers, text from data kept as text."""
+import re
+
+from markdown_it import MarkdownIt
+
+from planbook import charts, derive, fmt, tables, text
+
+
+def rows_of(list_table: str) -> list[list[str]]:
+    rows = []
+    for line in list_table.splitlines():
+        if line.startswith("* - "):
+            rows.append([line[4:]])
+        elif line.startswith("  - "):
+            rows[-1].append(line[4:])
+    return rows
+
+
+def test_list_table_has_header_caption_and_escaped_cells():
+    table = tables.list_table(["Tên", "Số"], [["<script>x</script>", "1.691"]], "Bảng thử",
+                              "thu", bold_rows=[0])
+    assert table.startswith("```{list-table} Bảng thử\n:header-rows: 1\n:name: thu")
+    assert rows_of(table) == [["Tên", "Số"], ["**\\<script\\>x\\</script\\>**", "**1\\.691**"]]
+
+
+def test_printed_ward_table_reproduces_every_row(plan):
+    rows = rows_of(tables.wards_printed(plan))
+    assert len(rows) == 1 + len(plan.wards) + 1
+    first = plan.wards.iloc[0]
+    assert rows[1][1] == str(fmt.md_escape(first.unit))
+    assert rows[1][2] == str(fmt.md_escape(fmt.number(first.households)))
+    assert rows[-1][1] == "**Tổng cộng**"
+
+
+def test_budget_summary_totals_are_computed(plan):
+    rows = rows_of(tables.budget_summary(plan))
+    total = derive.grand_total(plan)["total"]
+    assert rows[-1][2] == f"**{fmt.md_escape(fmt.number(total))}**"
+
+
+def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    directive = charts.ward_rates(plan, highlight=plan.wards.unit.iloc[0])
+    name = "ty-le-ho-ngheo-" + fmt.slug(plan.wards.unit.iloc[0])
+    assert (tmp_path / "figures" / f"{name}.svg").stat().st_size > 1000
+    assert (tmp_path / "figures" / f"{name}.pdf").stat().st_size > 1000
+    assert re.search(r"^:alt: Biểu đồ .+", directive, re.M)
+    first = (tmp_path / "figures" / f"{name}.svg").read_bytes()
+    charts.ward_rates(plan, highlight=plan.wards.unit.iloc[0])
+    assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == first, "charts are reproducible"
+
+
+def test_narrative_numbers_come_from_the_tables(plan):
+    city = derive.city(plan)
+    rendered = MarkdownIt().render(text.targets(plan))
+    assert fmt.percent(city.rate_target) in rendered
+    assert fmt.number(city.households) in rendered
+
+
+def test_markup_in_data_is_rendered_as_text(plan):
+    evil = plan.wards.copy()
+    evil.loc[0, "unit"] = "<img src=x onerror=alert(1)>"
+    from dataclasses import replace
+    rendered = MarkdownIt().render(text.ward(replace(plan, wards=evil), evil.unit[0]))
+    assert "<img" not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered

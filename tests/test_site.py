@@ -1,0 +1,119 @@
+"""The built site against the data files: every fact of the plan is there, as text, in the
+Vietnamese number format, with no code, no parameters and nothing fetched from the internet."""
+import csv
+import re
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from planbook import fmt
+from planbook.build import ward_page
+
+from conftest import DATA
+
+
+def page(site, name):
+    return BeautifulSoup((site / "book" / f"{name}.html").read_text(encoding="utf-8"),
+                         "html.parser")
+
+
+def words(node):
+    return " ".join(node.get_text(" ").split())
+
+
+def raw_rows(name):
+    with open(DATA / "2023" / name, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def table_rows(soup, caption_start):
+    for table in soup.find_all("table"):
+        caption = table.find("caption")
+        if caption and words(caption).split(" ", 2)[-1].startswith(caption_start):
+            return [[words(c) for c in tr.find_all(["td", "th"])] for tr in table.find_all("tr")]
+    raise AssertionError(f"no table captioned {caption_start!r}")
+
+
+def all_pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def test_appendix_reproduces_bieu_01(site):
+    rows = table_rows(page(site, "appendix"), "Biểu số 01")
+    expected = [[r["tt"], r["unit"], fmt.number(int(r["households"])),
+                 fmt.number(int(r["poor_prev"])), fmt.percent(float(r["rate_prev"])),
+                 fmt.number(int(r["poor_target"])), fmt.percent(float(r["rate_target"])),
+                 fmt.number(int(r["reduction"]))] for r in raw_rows("wards.csv")]
+    assert rows[1:] == expected
+
+
+def test_appendix_reproduces_bieu_02(site):
+    rows = table_rows(page(site, "appendix"), "Biểu số 02")
+    money = lambda v: fmt.number(int(v)) if v else ""  # noqa: E731
+    expected = [[r["tt"].rstrip("."), r["name"], money(r["total"]), money(r["carry_over"]),
+                 money(r["new_funds"]), r["lead"], r["content"], r["partners"]]
+                for r in raw_rows("budget.csv")]
+    assert rows[1:] == [[" ".join(c.split()) for c in row] for row in expected]
+
+
+def test_each_ward_has_its_page_titled_with_its_name(site):
+    for i, row in enumerate([r for r in raw_rows("wards.csv") if r["tt"]], start=1):
+        soup = page(site, f"wards/{ward_page(i, row['unit'])}")
+        assert words(soup.find("h1")).rstrip("#").strip() == row["unit"]
+        text = words(soup.find("article"))
+        assert fmt.number(int(row["households"])) + " hộ dân cư" in text
+        assert f"còn {fmt.number(int(row['poor_target']))} hộ nghèo" in text
+        assert soup.find("img")["alt"].startswith("Biểu đồ")
+
+
+def yaml_strings(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in {"tt", "symbol", "number", "content_label"}:
+                yield from yaml_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from yaml_strings(value)
+    elif isinstance(node, str) and node:
+        yield " ".join(node.split())
+
+
+def test_every_text_of_the_plan_is_in_the_site(site):
+    text = " ".join(words(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser"))
+                    for p in (site / "book").rglob("*.html"))
+    plan = yaml.safe_load((DATA / "2023" / "plan.yaml").read_text(encoding="utf-8"))
+    missing = [s for s in yaml_strings(plan) if s not in text]
+    assert not missing
+
+
+def test_signature_block_and_recipients(site):
+    text = words(page(site, "organisation").find("article"))
+    plan = yaml.safe_load((DATA / "2023" / "plan.yaml").read_text(encoding="utf-8"))
+    sig = plan["signature"]
+    assert f"{sig['authority']} {sig['title']} {sig['name']}" in text
+    assert " ".join(plan["recipients"]) in text
+
+
+@pytest.mark.parametrize("check", ["code", "escapes", "numbers", "offline", "tables", "images"])
+def test_pages_show_a_book_not_a_notebook(site, check):
+    for path in all_pages(site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        body = soup.find("article") or soup.body or soup
+        if check == "code":
+            assert not soup.select(".cell_input, .highlight-ipython3"), path
+            assert "injected-parameters" not in str(soup), path
+        elif check == "escapes":
+            assert not re.search(r"\\u[0-9a-fA-F]{4}|\\[<>*_#.\-&:%]", words(body)), path
+        elif check == "numbers":
+            assert not re.search(r"\d\.\d{1,2}%|\d,\d{3}\b(?!,)", words(body)), path
+        elif check == "offline":
+            for tag in soup.find_all(["script", "link", "img"]):
+                src = tag.get("src") or tag.get("href") or ""
+                assert not src.startswith(("http:", "https:", "//")), (path, src)
+        elif check == "tables":
+            for table in body.find_all("table"):
+                assert table.find("thead") and table.find("caption"), path
+        elif check == "images":
+            for img in body.find_all("img"):
+                assert img.get("alt"), (path, img)
