@@ -6,16 +6,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-import papermill
 import yaml
 
-from planbook import fmt
+from planbook import execute, fmt
 from planbook.data import Plan, load_plan
+from planbook.execute import Job
 
 SOURCES = Path("notebooks")
 BOOK = Path("book")
@@ -25,18 +23,6 @@ WARD_FOLDER = "wards"
 
 class BuildError(Exception):
     """A build step failed; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One papermill run: a source notebook, where its executed copy goes, its parameters."""
-    source: Path
-    output: Path
-    parameters: dict = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return str(self.output.relative_to(self.output.parents[len(self.output.parents) - 2]))
 
 
 def chapter_files(root: Path) -> list[str]:
@@ -90,19 +76,6 @@ def finish_notebook(path: Path, parameters: dict) -> None:
     nbformat.write(nb, path)
 
 
-def execute(job: Job) -> None:
-    """Run one notebook with papermill; raise :class:`BuildError` naming the cell on failure."""
-    job.output.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        papermill.execute_notebook(str(job.source), str(job.output), parameters=job.parameters,
-                                   cwd=str(job.output.parent), progress_bar=False,
-                                   kernel_name="python3")
-    except papermill.PapermillExecutionError as err:
-        raise BuildError(f"Notebook {job.output} (từ {job.source}) lỗi ở ô số {err.exec_count}: "
-                         f"{err.ename}: {err.evalue}") from None
-    finish_notebook(job.output, job.parameters)
-
-
 def remove_stale(root: Path, keep: list[Job]) -> None:
     """Delete executed notebooks (and their figures) no job writes any more, e.g. a ward
     removed from the data."""
@@ -138,17 +111,20 @@ def publish(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build(year: int, root: Path = Path("."), data_dir: str = "data") -> Path:
-    """Validate the data, execute every notebook, assemble and publish the site."""
+def build(year: int, root: Path = Path("."), data_dir: str = "data",
+          workers: int | None = None) -> Path:
+    """Validate the data, execute the notebooks whose inputs changed, assemble the site and
+    publish it only if every step succeeded."""
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
+    plan.validate()
     todo = jobs(plan, root, data_dir)
     remove_stale(root, todo)
-    started = time.perf_counter()
-    for n, job in enumerate(todo, start=1):
-        print(f"[{n}/{len(todo)}] {job.output.relative_to(root)}", flush=True)
-        execute(job)
-    print(f"Đã chạy {len(todo)} notebook trong {time.perf_counter() - started:.1f} s.")
+    try:
+        report = execute.run(todo, root, root / BOOK, finish_notebook, workers)
+    except execute.ExecutionError as err:
+        raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
+    print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     site = root / "_build" / "html"
     publish(assemble(root), site)
     return site

@@ -22,8 +22,8 @@ COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "city": "#c0392b", "new": "#1
            "carry": "#e0a84b", "highlight": "#c0392b"}
 plt.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "planbook",
-    "svg.fonttype": "none", "pdf.fonttype": 42, "axes.spines.top": False,
-    "axes.spines.right": False,
+    "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
+    "axes.spines.top": False, "axes.spines.right": False,
 })
 
 _vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
@@ -33,9 +33,8 @@ _vi_number = FuncFormatter(lambda v, _: fmt.number(v))
 def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
     """Write ``figures/<name>.svg`` and ``.pdf`` reproducibly; return the figure directive."""
     FIGURE_DIR.mkdir(exist_ok=True)
-    fig.savefig(FIGURE_DIR / f"{name}.svg", metadata={"Date": None}, bbox_inches="tight")
-    fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None},
-                bbox_inches="tight")
+    fig.savefig(FIGURE_DIR / f"{name}.svg", metadata={"Date": None})
+    fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None})
     plt.close(fig)
     return Markup(f"```{{figure}} {FIGURE_DIR}/{name}.*\n:name: fig-{name}\n"
                   f":alt: {' '.join(alt.split())}\n:width: 100%\n\n{fmt.md_escape(caption)}\n```\n")

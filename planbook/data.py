@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from functools import cached_property
 from io import StringIO
 from pathlib import Path
 
@@ -24,6 +24,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DATA_FILES = ("plan.yaml", "wards.csv", "budget.csv", "agencies.csv")
+FILES_READ: set[Path] = set()
+"""Every data file read by this process, so the build can record what each notebook used."""
 TOTAL_LABEL = "Tổng cộng"
 
 
@@ -189,10 +191,16 @@ def _where(path: Path, row: int | None, label: str | None = None) -> str:
     return where
 
 
-def _read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
+    """A data file's bytes, noted in :data:`FILES_READ`."""
+    FILES_READ.add(path.resolve())
     if not path.is_file():
         raise DataError([f"Thiếu tệp {path}."], f"Missing file {path}.")
-    raw = path.read_bytes()
+    return path.read_bytes()
+
+
+def _read_text(path: Path) -> str:
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -301,6 +309,11 @@ WARD_SCHEMA = pa.DataFrameSchema(
 )
 
 
+AGENCY_SCHEMA = pa.DataFrameSchema({"name": pa.Column(
+    str, pa.Check.str_length(min_value=1, error="cần có tên cơ quan"),
+    unique=True, report_duplicates="exclude_first")})
+
+
 def _budget_schema(agencies: set[str]) -> pa.DataFrameSchema:
     money = dict(nullable=True, checks=pa.Check.ge(0, error="cần là số tiền không âm"))
     return pa.DataFrameSchema(
@@ -321,26 +334,84 @@ def _budget_schema(agencies: set[str]) -> pa.DataFrameSchema:
 # ---------------------------------------------------------------------------- the plan
 
 
-@dataclass(frozen=True)
 class Plan:
-    """One year's plan: text, tables (without their printed total rows) and printed totals."""
-    year: int
-    folder: Path
-    text: PlanText
-    wards: pd.DataFrame
-    wards_total: pd.Series
-    budget: pd.DataFrame
-    budget_total: pd.Series
-    agencies: pd.DataFrame
+    """One year's plan. Each data file is read, parsed and validated the first time it is
+    needed, so a page reads only the files it uses (see :data:`FILES_READ`)."""
+
+    def __init__(self, folder: Path, year: int):
+        self.folder = folder
+        self.year = year
 
     @property
     def previous_year(self) -> int:
         return self.year - 1
 
+    @cached_property
+    def text(self) -> PlanText:
+        """``plan.yaml``, whose year must be the year asked for."""
+        path = self.folder / "plan.yaml"
+        text = load_text(path)
+        if text.year != self.year:
+            raise DataError([f"Tệp {path}, mục year: ghi năm {text.year} "
+                             f"nhưng đang dựng sách cho năm {self.year}."],
+                            f"{path} says year {text.year}, the build asked for {self.year}.")
+        return text
+
+    @cached_property
+    def agencies(self) -> pd.DataFrame:
+        path = self.folder / "agencies.csv"
+        agencies = read_table(path, AGENCY_COLUMNS, "name")
+        _validate(agencies, AGENCY_SCHEMA, path, "name", AGENCY_COLUMNS)
+        return agencies
+
+    @cached_property
+    def _ward_table(self) -> tuple[pd.DataFrame, pd.Series]:
+        path = self.folder / "wards.csv"
+        wards, total = _split_total(read_table(path, WARD_COLUMNS, "unit"), path, "tt")
+        _validate(wards, WARD_SCHEMA, path, "unit", WARD_COLUMNS)
+        return wards, total
+
+    @property
+    def wards(self) -> pd.DataFrame:
+        """Biểu số 01 without its printed total row."""
+        return self._ward_table[0]
+
+    @property
+    def wards_total(self) -> pd.Series:
+        """The printed ``Tổng cộng`` row of Biểu số 01."""
+        return self._ward_table[1]
+
+    @cached_property
+    def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
+        path = self.folder / "budget.csv"
+        budget, total = _split_total(read_table(path, BUDGET_COLUMNS, "name"), path, "tt")
+        budget["tt"] = budget["tt"].str.rstrip(".")
+        budget["lead_agency"] = budget["lead"].map(
+            lambda v: self.alias_to_agency.get(normalise_name(v), v) if v else v)
+        _validate(budget, _budget_schema(set(self.agencies.name)), path, "name", BUDGET_COLUMNS)
+        budget.insert(1, "project", budget["tt"].str.split(".").str[0])
+        budget.insert(2, "is_project", ~budget["tt"].str.contains(r"\."))
+        return budget, total
+
+    @property
+    def budget(self) -> pd.DataFrame:
+        """Biểu số 02 without its printed total row; ``project`` and ``is_project`` added."""
+        return self._budget_table[0]
+
+    @property
+    def budget_total(self) -> pd.Series:
+        """The printed ``Tổng cộng`` row of Biểu số 02."""
+        return self._budget_table[1]
+
+    def validate(self) -> None:
+        """Read and check every file now (the build does this before running any notebook)."""
+        for table in (self.text, self.agencies, self.wards, self.budget):
+            assert table is not None
+
     def project_text(self, tt: str) -> ProjectText | None:
         return next((p for p in self.text.projects if p.tt == tt), None)
 
-    @property
+    @cached_property
     def alias_to_agency(self) -> dict[str, str]:
         """Every spelling of an agency name (case-folded, spaces normalised) → its name."""
         mapping = {}
@@ -384,37 +455,12 @@ def load_text(path: Path) -> PlanText:
 
 
 def load_plan(data_dir: str | Path, year: int) -> Plan:
-    """Load and validate ``<data_dir>/<year>/``; raise :class:`DataError` on any problem."""
+    """The plan of ``<data_dir>/<year>/``; its files are checked as they are first used
+    (:meth:`Plan.validate` checks them all). Raises :class:`DataError` on any problem."""
     folder = Path(data_dir) / str(year)
     if not folder.is_dir():
         raise DataError([f"Không có thư mục dữ liệu {folder} cho năm {year}."],
                         f"No data folder {folder}.")
-    text = load_text(folder / "plan.yaml")
-    if text.year != year:
-        raise DataError([f"Tệp {folder / 'plan.yaml'}, mục year: ghi năm {text.year} "
-                         f"nhưng đang dựng sách cho năm {year}."],
-                        f"plan.yaml says year {text.year}, the build asked for {year}.")
-
-    agencies_path = folder / "agencies.csv"
-    agencies = read_table(agencies_path, AGENCY_COLUMNS, "name")
-    _validate(agencies, pa.DataFrameSchema({"name": pa.Column(
-        str, pa.Check.str_length(min_value=1, error="cần có tên cơ quan"),
-        unique=True, report_duplicates="exclude_first")}), agencies_path, "name", AGENCY_COLUMNS)
-
-    wards_path = folder / "wards.csv"
-    wards = read_table(wards_path, WARD_COLUMNS, "unit")
-    wards, wards_total = _split_total(wards, wards_path, "tt")
-    _validate(wards, WARD_SCHEMA, wards_path, "unit", WARD_COLUMNS)
-
-    budget_path = folder / "budget.csv"
-    budget = read_table(budget_path, BUDGET_COLUMNS, "name")
-    budget, budget_total = _split_total(budget, budget_path, "tt")
-    budget["tt"] = budget["tt"].str.rstrip(".")
-    plan_stub = Plan(year, folder, text, wards, wards_total, budget, budget_total, agencies)
-    known = set(plan_stub.alias_to_agency.values())
-    budget["lead_agency"] = budget["lead"].map(
-        lambda v: plan_stub.alias_to_agency.get(normalise_name(v), v) if v else v)
-    _validate(budget, _budget_schema(known), budget_path, "name", BUDGET_COLUMNS)
-    budget.insert(1, "project", budget["tt"].str.split(".").str[0])
-    budget.insert(2, "is_project", ~budget["tt"].str.contains(r"\."))
-    return Plan(year, folder, text, wards, wards_total, budget, budget_total, agencies)
+    plan = Plan(folder, year)
+    assert plan.text.year == year
+    return plan

@@ -12,6 +12,8 @@ import pandas as pd
 from planbook.data import Plan, normalise_name
 
 MONEY = ["total", "carry_over", "new_funds"]
+WARD_AGENCY = "UBND các phường, xã"
+"""The wards' and communes' own people's committees, as ``agencies.csv`` names them."""
 
 
 def rate(poor: int, households: int) -> float:

@@ -1,27 +1,26 @@
 """What a book was built from: data file hashes, parameters, package versions, code version."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
 from markupsafe import Markup
 
-from planbook import tables
-from planbook.data import DATA_FILES, Plan
+from planbook import fmt, tables
+from planbook.data import DATA_FILES, Plan, read_bytes
 
 PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "nbval", "pandas", "pandera",
             "matplotlib", "babel", "jinja2", "pydantic")
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def data_hashes(plan: Plan) -> dict[str, str]:
     """SHA-256 of each data file of the year, keyed by its path inside the data folder."""
-    return {f"{plan.year}/{name}": sha256(plan.folder / name) for name in DATA_FILES}
+    return {f"{plan.year}/{name}": hashlib.sha256(read_bytes(plan.folder / name)).hexdigest()
+            for name in DATA_FILES}
 
 
 def code_version(root: Path) -> str:
@@ -46,3 +45,13 @@ def report(plan: Plan, parameters: dict[str, object]) -> Markup:
     packages = tables.list_table(["Gói phần mềm", "Phiên bản"], rows, "Phiên bản phần mềm",
                                  "phien-ban", widths=[50, 50])
     return Markup("\n".join([params, files, packages]))
+
+
+def built_at() -> Markup:
+    """When this page was executed (``SOURCE_DATE_EPOCH`` when set, for reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch
+              else dt.datetime.now(dt.timezone.utc))
+    return Markup(f"Trang này được chạy lúc {moment:%H:%M} (UTC) "
+                  f"{fmt.date(moment.date())}; các chương khác chạy lại khi một tệp đầu vào "
+                  "của chúng thay đổi.")

@@ -106,8 +106,9 @@ def ward(plan: Plan, unit: str) -> Markup:
 
 
 def ward_offers(plan: Plan) -> Markup:
-    """What the plan's sub-projects offer a ward: each one, its lead and content."""
-    rows = derive.leaves(plan)
-    partnered = sum("UBND các phường, xã" in derive.partner_agencies(plan, p)
-                    for p in rows.partners)
-    return render("ward_offers.md", plan, rows=list(rows.itertuples()), partnered=partnered)
+    """What the plan's projects offer a ward, from the plan's text (section III): each project
+    with content, its lead and content, and how many the wards take part in."""
+    items = [p for p in plan.text.projects if p.content]
+    partnered = sum(derive.WARD_AGENCY in derive.partner_agencies(plan, p.partners)
+                    for p in items)
+    return render("ward_offers.md", plan, items=items, partnered=partnered)

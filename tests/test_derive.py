@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import pandas as pd
 
 from planbook import derive
+from planbook.data import Plan
 
 
 def test_city_totals_are_sums_of_ward_rows(plan):
@@ -12,10 +15,10 @@ def test_city_totals_are_sums_of_ward_rows(plan):
 
 
 def test_ward_rates_and_rank():
-    from planbook.data import Plan
     wards = pd.DataFrame({"unit": ["A", "B", "C"], "households": [100, 200, 50],
                           "poor_prev": [2, 2, 1], "poor_target": [1, 2, 1]})
-    stub = Plan(2023, None, None, wards, None, None, None, None)
+    stub = Plan(Path("."), 2023)
+    stub._ward_table = (wards, None)
     table = derive.wards(stub)
     assert list(table.rate_target_calc) == [1.0, 1.0, 2.0]
     assert list(table.reduction_calc) == [1, 0, 0]

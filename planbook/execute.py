@@ -1,0 +1,234 @@
+"""Run notebooks with papermill: in parallel, each worker reusing one kernel, and only the
+notebooks one of whose inputs changed.
+
+Kernel start and imports cost seconds; the work of a page is a fraction of that. So each worker
+thread starts one kernel and runs its notebooks in it one after another, wiping the namespace
+(``%reset -f``), matplotlib's figures, the working folder and the execution counter between
+them. Imported modules stay loaded, which is the saving. Every page is still an ordinary
+papermill run: parameters injected and recorded in the executed notebook's metadata.
+
+Whether a notebook must run is decided by content hashes, kept in ``book/.executed.json``: the
+source notebook, its parameters, the package's code and pinned requirements, and the data files
+the notebook actually read last time (recorded by :data:`planbook.data.FILES_READ`).
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+from jupyter_client.manager import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+PACKAGE = Path(__file__).resolve().parent
+MANIFEST = ".executed.json"
+CELL_TIMEOUT = 600
+_RESET = """%reset -f
+import os as _os, matplotlib.pyplot as _plt, planbook.data as _data
+_plt.close("all"); _os.chdir({cwd!r}); _data.FILES_READ.clear()
+get_ipython().execution_count = 1
+del _os, _plt, _data
+"""
+_FILES_READ = "sorted(map(str, __import__('planbook.data').data.FILES_READ))"
+
+
+class ExecutionError(Exception):
+    """A notebook failed; the message names it, the cell and the error."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One papermill run: a source notebook, where its executed copy goes, its parameters."""
+    source: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_hash(root: Path) -> str:
+    """One hash for everything a notebook runs besides its data: the package and the pins."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in {".py", ".md"})
+    for path in [*files, root / "requirements.txt"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def job_key(job: Job, code: str) -> str:
+    """Hash of a job's own inputs (its data files are compared separately)."""
+    spec = json.dumps({"source": sha256(job.source), "parameters": job.parameters,
+                       "code": code}, sort_keys=True, default=str)
+    return hashlib.sha256(spec.encode()).hexdigest()
+
+
+class Cache:
+    """The record of what each executed notebook was built from."""
+
+    def __init__(self, root: Path, book: Path):
+        self.root = root
+        self.book = book
+        self.path = book / MANIFEST
+        self.entries = json.loads(self.path.read_text()) if self.path.is_file() else {}
+        self.lock = threading.Lock()
+
+    def _name(self, job: Job) -> str:
+        return job.output.relative_to(self.book).as_posix()
+
+    def is_fresh(self, job: Job, key: str) -> bool:
+        entry = self.entries.get(self._name(job))
+        if not entry or entry["key"] != key or not job.output.is_file():
+            return False
+        if sha256(job.output) != entry["output"]:
+            return False
+        return all((self.root / dep).is_file() and sha256(self.root / dep) == digest
+                   for dep, digest in entry["deps"].items())
+
+    def record(self, job: Job, key: str, deps: Iterable[str]) -> None:
+        with self.lock:
+            paths = sorted(Path(dep) for dep in deps)
+            self.entries[self._name(job)] = {
+                "key": key, "output": sha256(job.output),
+                "deps": {p.relative_to(self.root).as_posix(): sha256(p)
+                         for p in paths if p.is_file()}}
+
+    def forget_except(self, jobs: Iterable[Job]) -> None:
+        keep = {self._name(job) for job in jobs}
+        self.entries = {k: v for k, v in self.entries.items() if k in keep}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+
+
+class ReusedKernelEngine(NBClientEngine):
+    """papermill's nbclient engine, run in a kernel the caller started (``km``/``kc``)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None,
+                                 km=None, kc=None, **kwargs):
+        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
+                                         timeout=execution_timeout, startup_timeout=start_timeout,
+                                         log_output=log_output, stdout_file=stdout_file,
+                                         stderr_file=stderr_file)
+        client.kc = kc
+        return client.execute()
+
+
+papermill_engines.register("planbook", ReusedKernelEngine)
+
+
+class Kernel:
+    """A kernel owned by one worker thread, wiped between notebooks."""
+
+    def __init__(self, folder: str):
+        self.km = KernelManager(kernel_name="python3", transport="ipc")
+        self.km.ip = os.path.join(folder, f"kernel-{threading.get_ident()}")
+        self.km.start_kernel()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    def _request(self, code: str = "", **options) -> dict:
+        reply = self.kc.execute_interactive(code, silent=True, store_history=False,
+                                            timeout=CELL_TIMEOUT, output_hook=lambda msg: None,
+                                            **options)
+        if reply["content"]["status"] != "ok":
+            raise ExecutionError(f"kernel: {reply['content'].get('evalue')}")
+        return reply["content"]
+
+    def run(self, job: Job, finish: Callable[[Path, dict], None]) -> list[str]:
+        """Execute ``job`` with papermill; return the data files it read."""
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        self._request(_RESET.format(cwd=str(job.output.parent)))
+        try:
+            papermill.execute_notebook(str(job.source), str(job.output),
+                                       parameters=job.parameters, engine_name="planbook",
+                                       km=self.km, kc=self.kc, kernel_name="python3",
+                                       cwd=str(job.output.parent), progress_bar=False,
+                                       execution_timeout=CELL_TIMEOUT)
+        except papermill.PapermillExecutionError as err:
+            first_line = (err.source or "").strip().splitlines()[:1]
+            raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
+                                 f"«{''.join(first_line)}»: {err.ename}: {err.evalue}") from None
+        finish(job.output, job.parameters)
+        reply = self._request(user_expressions={"deps": _FILES_READ})
+        return ast.literal_eval(reply["user_expressions"]["deps"]["data"]["text/plain"])
+
+    def stop(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+@dataclass
+class Report:
+    executed: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], None],
+        workers: int | None = None, log: Callable[[str], None] = print) -> Report:
+    """Execute the jobs whose inputs changed, ``workers`` at a time (default: one per core);
+    stop at the first failure and raise :class:`ExecutionError`."""
+    started = time.perf_counter()
+    cache = Cache(root, book)
+    cache.forget_except(jobs)
+    code = code_hash(root)
+    keys = {job.output: job_key(job, code) for job in jobs}
+    todo = [job for job in jobs if not cache.is_fresh(job, keys[job.output])]
+    report = Report(skipped=[job.output for job in jobs if job not in todo])
+    log(f"{len(todo)} notebook cần chạy, {len(report.skipped)} không đổi (bỏ qua).")
+    if todo:
+        _run_parallel(todo, keys, cache, finish, workers or os.cpu_count() or 1, report, log,
+                      root)
+    cache.save()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run_parallel(todo, keys, cache, finish, workers, report, log, root):
+    local = threading.local()
+    kernels: list[Kernel] = []
+    done = threading.Lock()
+
+    with tempfile.TemporaryDirectory(prefix="planbook-kernels-") as folder:
+        def work(job: Job) -> None:
+            if not hasattr(local, "kernel"):
+                local.kernel = Kernel(folder)
+                kernels.append(local.kernel)
+            t0 = time.perf_counter()
+            deps = local.kernel.run(job, finish)
+            cache.record(job, keys[job.output], deps)
+            with done:
+                report.executed.append(job.output)
+                log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
+                    f"({time.perf_counter() - t0:.1f} s)")
+
+        pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
+        try:
+            futures = [pool.submit(work, job) for job in todo]
+            finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in futures:
+                future.cancel()
+            failed = [f for f in finished if f.exception()]
+            if failed:
+                cache.save()  # keep what did succeed
+                raise failed[0].exception()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            for kernel in kernels:
+                kernel.stop()

@@ -1,0 +1,72 @@
+"""The execution engine: papermill runs in reused kernels, re-run only when an input changed."""
+import json
+
+import nbformat
+import pytest
+
+from planbook import execute
+
+
+def notebook(path, *cells):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "requirements.txt").write_text("")
+    (tmp_path / "a.txt").write_text("A")
+    (tmp_path / "b.txt").write_text("B")
+    notebook(tmp_path / "reader.ipynb", 'name = "a.txt"',
+             "from pathlib import Path\nfrom planbook.data import read_bytes\n"
+             "leaked = 'x' in dir()\nx = 1\nprint(read_bytes(Path(name)).decode(), leaked)")
+    return tmp_path
+
+
+def jobs(root):
+    return [execute.Job(root / "reader.ipynb", root / "book" / f"{n}.ipynb", {"name": str(root / f)})
+            for n, f in (("one", "a.txt"), ("two", "b.txt"))]
+
+
+def run(root):
+    return execute.run(jobs(root), root, root / "book", lambda path, params: None, workers=1,
+                       log=lambda line: None)
+
+
+def output_text(path):
+    nb = nbformat.read(path, as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_runs_once_then_only_what_changed(project):
+    first = run(project)
+    assert len(first.executed) == 2
+    assert output_text(project / "book" / "one.ipynb") == "A False\n"
+    assert output_text(project / "book" / "two.ipynb") == "B False\n", "namespace was wiped"
+    one, two = (nbformat.read(project / "book" / f"{n}.ipynb", as_version=4)
+                for n in ("one", "two"))
+    assert two.metadata.papermill.parameters == {"name": str(project / "b.txt")}
+    assert [c.execution_count for c in one.cells] == [c.execution_count for c in two.cells], \
+        "execution counts restart in a reused kernel"
+
+    assert run(project).executed == []
+
+    (project / "b.txt").write_text("B2")
+    assert run(project).executed == [project / "book" / "two.ipynb"]
+    assert output_text(project / "book" / "two.ipynb") == "B2 False\n"
+
+
+def test_hand_edited_output_is_rebuilt(project):
+    run(project)
+    (project / "book" / "one.ipynb").write_text(json.dumps({"edited": True}))
+    assert run(project).executed == [project / "book" / "one.ipynb"]
+
+
+def test_failure_names_notebook_cell_and_error(project):
+    notebook(project / "reader.ipynb", 'name = "a.txt"', "1 / 0")
+    with pytest.raises(execute.ExecutionError, match=r"one\.ipynb.*«1 / 0».*ZeroDivisionError"):
+        run(project)
