@@ -137,7 +137,7 @@ class Kernel:
     def __init__(self, folder: str):
         self.km = KernelManager(kernel_name="python3", transport="ipc")
         self.km.ip = os.path.join(folder, f"kernel-{threading.get_ident()}")
-        self.km.start_kernel()
+        self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
