@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test clean
+.PHONY: book test bench clean
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ book: $(INSTALLED)
 test: book
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval book -p no:cacheprovider -q
+
+bench: $(INSTALLED)
+	$(PY) -m planbook.bench
 
 clean:
 	rm -rf book _build

@@ -40,38 +40,90 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
                   f":alt: {' '.join(alt.split())}\n:width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
 
 
-def ward_rates(plan: Plan, highlight: str | None = None) -> Markup:
-    """Every unit's poverty rate, last year and this year's target, against the city's rate;
-    ``highlight`` marks one unit (its page's chart)."""
+MAX_BARS = 40
+"""Above this many units the city chart shows the distribution instead of one bar per unit."""
+
+
+def ward_rates(plan: Plan) -> Markup:
+    """Every unit's poverty rate, last year and this year's target, against the city's rate
+    (a histogram of target rates when there are too many units for one bar each)."""
     table = derive.wards(plan).sort_values("rate_target_calc", kind="stable")
     city = derive.city(plan)
-    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(table) + 1.6))
-    y = range(len(table))
-    ax.barh([i + 0.2 for i in y], table.rate_prev_calc, height=0.4, color=COLOURS["prev"],
-            label=f"Cuối năm {plan.previous_year}")
-    bars = ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
-                   color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
-    ax.axvline(city.rate_target, color=COLOURS["city"], linestyle="--", linewidth=1,
-               label=f"Toàn thành phố năm {plan.year} ({fmt.percent(city.rate_target)})")
-    labels = list(table.unit)
-    ax.set_yticks(list(y), labels)
-    if highlight is not None:
-        index = labels.index(highlight)
-        bars[index].set_color(COLOURS["highlight"])
-        ax.get_yticklabels()[index].set_fontweight("bold")
-    ax.xaxis.set_major_formatter(_vi_percent)
-    ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
-    ax.set_title(f"Tỷ lệ hộ nghèo theo phường, xã: cuối năm {plan.previous_year} "
-                 f"và chỉ tiêu năm {plan.year}", fontsize=11)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    top = table.iloc[-1]
-    alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} phường, xã, xếp từ thấp đến "
-           f"cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
-           f"đường đứt nét là tỷ lệ toàn thành phố {fmt.percent(city.rate_target)}.")
+    city_label = f"Toàn thành phố năm {plan.year} ({fmt.percent(city.rate_target)})"
     caption = (f"Tỷ lệ hộ nghèo của các phường, xã cuối năm {plan.previous_year} và chỉ tiêu "
                f"năm {plan.year} (tính từ Biểu số 01)")
-    name = "ty-le-ho-ngheo" + (f"-{fmt.slug(highlight)}" if highlight else "")
-    return save(fig, name, caption, alt)
+    top = table.iloc[-1]
+    if len(table) > MAX_BARS:
+        fig, ax = plt.subplots(figsize=(7.5, 4))
+        ax.hist(table.rate_target_calc, bins=20, color=COLOURS["target"])
+        ax.axvline(city.rate_target, color=COLOURS["city"], linestyle="--", label=city_label)
+        ax.yaxis.set_major_formatter(_vi_number)
+        ax.set_ylabel("Số phường, xã")
+        ax.set_title(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của {len(table)} "
+                     "phường, xã", fontsize=11)
+        alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {len(table)} phường, xã; "
+               f"cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; đường đứt "
+               f"nét là tỷ lệ toàn thành phố {fmt.percent(city.rate_target)}.")
+    else:
+        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(table) + 1.6))
+        y = range(len(table))
+        ax.barh([i + 0.2 for i in y], table.rate_prev_calc, height=0.4, color=COLOURS["prev"],
+                label=f"Cuối năm {plan.previous_year}")
+        ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
+                color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
+        ax.axvline(city.rate_target, color=COLOURS["city"], linestyle="--", linewidth=1,
+                   label=city_label)
+        ax.set_yticks(list(y), list(table.unit))
+        ax.set_title(f"Tỷ lệ hộ nghèo theo phường, xã: cuối năm {plan.previous_year} "
+                     f"và chỉ tiêu năm {plan.year}", fontsize=11)
+        alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} phường, xã, xếp từ thấp "
+               f"đến cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
+               f"đường đứt nét là tỷ lệ toàn thành phố {fmt.percent(city.rate_target)}.")
+    ax.xaxis.set_major_formatter(_vi_percent)
+    ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return save(fig, "ty-le-ho-ngheo", caption, alt)
+
+
+def ward_position(plan: Plan, unit: str) -> Markup:
+    """One unit against the city (bars, last year and target) and among all units (a strip of
+    every unit's target rate with this one marked). Its cost does not grow with the number of
+    units beyond one scatter of points."""
+    table = derive.wards(plan)
+    row = table[table.unit == unit].iloc[0]
+    city = derive.city(plan)
+    fig, (bars, strip) = plt.subplots(2, 1, figsize=(7.5, 3.6), height_ratios=[2, 1])
+    labels = [unit, "Toàn thành phố"]
+    y = [1, 0]
+    bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, city.rate_prev], height=0.4,
+              color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}")
+    bars.barh([v - 0.2 for v in y], [row.rate_target_calc, city.rate_target], height=0.4,
+              color=[COLOURS["highlight"], COLOURS["target"]], label=f"Chỉ tiêu năm {plan.year}")
+    for v, value in zip(y, [row.rate_target_calc, city.rate_target]):
+        bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=8)
+    bars.set_yticks(y, labels)
+    bars.xaxis.set_major_formatter(_vi_percent)
+    bars.legend(loc="lower right", fontsize=8, frameon=False)
+    bars.set_title(f"{unit}: tỷ lệ hộ nghèo so với toàn thành phố và các phường, xã",
+                   fontsize=11)
+    strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
+                  alpha=0.8)
+    strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
+    strip.annotate(f"thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
+                   (row.rate_target_calc, 0), xytext=(0, 8), textcoords="offset points",
+                   ha="center", fontsize=8)
+    strip.set_yticks([])
+    strip.spines["left"].set_visible(False)
+    strip.xaxis.set_major_formatter(_vi_percent)
+    strip.set_xlabel(f"Tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của từng phường, xã (%)")
+    alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
+           f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
+           f"{fmt.percent(row.rate_target_calc)}; toàn thành phố {fmt.percent(city.rate_prev)} "
+           f"và {fmt.percent(city.rate_target)}; {unit} đứng thứ {row['rank']}/{len(table)} "
+           "về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
+    caption = (f"Tỷ lệ hộ nghèo của {unit} so với toàn thành phố, và vị trí trong "
+               f"{len(table)} phường, xã (mỗi chấm là một đơn vị)")
+    return save(fig, f"ty-le-{fmt.slug(unit)}", caption, alt)
 
 
 def budget_by_project(plan: Plan) -> Markup:

@@ -41,13 +41,14 @@ def test_budget_summary_totals_are_computed(plan):
 
 def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    directive = charts.ward_rates(plan, highlight=plan.wards.unit.iloc[0])
-    name = "ty-le-ho-ngheo-" + fmt.slug(plan.wards.unit.iloc[0])
+    unit = plan.wards.unit.iloc[0]
+    directive = charts.ward_position(plan, unit)
+    name = "ty-le-" + fmt.slug(unit)
     assert (tmp_path / "figures" / f"{name}.svg").stat().st_size > 1000
     assert (tmp_path / "figures" / f"{name}.pdf").stat().st_size > 1000
     assert re.search(r"^:alt: Biểu đồ .+", directive, re.M)
     first = (tmp_path / "figures" / f"{name}.svg").read_bytes()
-    charts.ward_rates(plan, highlight=plan.wards.unit.iloc[0])
+    charts.ward_position(plan, unit)
     assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == first, "charts are reproducible"
 
 

@@ -102,6 +102,8 @@ def test_pages_show_a_book_not_a_notebook(site, check):
         body = soup.find("article") or soup.body or soup
         if check == "code":
             assert not soup.select(".cell_input, .highlight-ipython3"), path
+            assert not soup.select(".output.stream, .output.stderr, .output.traceback, "
+                                   ".output.text_plain"), path
             assert "injected-parameters" not in str(soup), path
         elif check == "escapes":
             assert not re.search(r"\\u[0-9a-fA-F]{4}|\\[<>*_#.\-&:%]", words(body)), path

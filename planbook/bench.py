@@ -1,0 +1,195 @@
+"""``make bench``: how fast the book builds, measured in one run on this machine.
+
+Prints one table:
+
+- the 2023 city book, built in a scratch copy of the project: clean build, no-change rebuild,
+  rebuild after editing only the budget data, each with the notebooks it executed;
+- the same pages built the way a user would without us — Jupyter Book with
+  ``execute_notebooks: force``, one notebook after another — and the ratio of the two;
+- synthetic provinces of 16, 64 and 256 units (generated into a temporary folder, unit names
+  marked "mô phỏng"): clean build time, seconds per unit, marginal seconds per added unit,
+  peak memory of the whole process tree.
+
+Usage: ``python -m planbook.bench [--sizes 16 64 256]``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import psutil
+import yaml
+
+PROJECT_FILES = ("_config.yml", "_toc.yml", "_static", "notebooks", "requirements.txt")
+YEAR = 2023
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float
+    executed: int | None = None
+    peak_mib: float | None = None
+    units: int | None = None
+    names: tuple[str, ...] = ()
+
+
+def copy_project(root: Path, dest: Path, data: Path) -> Path:
+    """A scratch project: the book's sources and ``data`` as its data folder."""
+    for name in PROJECT_FILES:
+        source = root / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
+    shutil.copytree(data, dest / "data")
+    return dest
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, str, float]:
+    """Run a command; return seconds, its output and the peak RSS (MiB) of its process tree."""
+    peak = 0.0
+    started = time.perf_counter()
+    process = psutil.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(process.stdout))
+    reader.start()
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    reader.join()
+    seconds = time.perf_counter() - started
+    text = "".join(output)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{text[-3000:]}")
+    return seconds, text, peak / 2**20
+
+
+def build(project: Path, label: str, units: int | None = None) -> Run:
+    seconds, text, peak = measure([sys.executable, "-m", "planbook", "build", "--year",
+                                   str(YEAR)], project)
+    executed = int(re.search(r"Đã chạy (\d+) notebook", text).group(1))
+    names = tuple(re.findall(r"^\[\d+/\d+\] (\S+)", text, re.M))
+    return Run(label, seconds, executed, peak, units, names)
+
+
+def baseline(project: Path, dest: Path) -> Run:
+    """The same executed pages, outputs cleared, built by Jupyter Book with forced execution."""
+    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("_build", ".executed.json"))
+    for path in (dest / "book").rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(nb, path)
+    config = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"] = {"execute_notebooks": "force", "timeout": 600}
+    (dest / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                      encoding="utf-8")
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    seconds, _, peak = measure([jupyter_book, "build", ".", "-q"], dest)
+    pages = len(list((dest / "book").rglob("*.ipynb")))
+    return Run("jupyter-book build, execute_notebooks: force (serial)", seconds, pages, peak)
+
+
+def synthetic_data(source: Path, dest: Path, units: int) -> Path:
+    """``source``'s year with its ward table replaced by ``units`` made-up units."""
+    shutil.copytree(source, dest)
+    rng = random.Random(units)
+    rows = []
+    for i in range(1, units + 1):
+        households = rng.randint(1200, 5000)
+        poor_prev = rng.randint(0, 30)
+        poor_target = max(0, poor_prev - rng.randint(0, 2))
+        rows.append([str(i), f"Đơn vị mô phỏng {i:03d}", households, poor_prev,
+                     round(100 * poor_prev / households, 2), poor_target,
+                     round(100 * poor_target / households, 2), poor_prev - poor_target])
+    total = [sum(r[k] for r in rows) for k in (2, 3, 5)]
+    rows.append(["", "Tổng cộng", total[0], total[1], round(100 * total[1] / total[0], 2),
+                 total[2], round(100 * total[2] / total[0], 2), total[1] - total[2]])
+    with open(dest / "wards.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["tt", "unit", "households", "poor_prev", "rate_prev", "poor_target",
+                         "rate_target", "reduction"])
+        writer.writerows(rows)
+    return dest
+
+
+def edit_budget(project: Path) -> None:
+    """Change one figure of Biểu số 02 (a sub-project's and its project's 2023 funds)."""
+    path = project / "data" / str(YEAR) / "budget.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    header = rows[0]
+    column = header.index("content")
+    rows[-2][column] += " (đã sửa)"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+def table(runs: list[Run]) -> str:
+    lines = [f"{'what':<58} {'seconds':>8} {'executed':>9} {'peak MiB':>9}"]
+    for r in runs:
+        lines.append(f"{r.label:<58} {r.seconds:>8.1f} {'' if r.executed is None else r.executed:>9}"
+                     f" {'' if r.peak_mib is None else f'{r.peak_mib:.0f}':>9}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[16, 64, 256])
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    data = root / "data" / str(YEAR)
+    with tempfile.TemporaryDirectory(prefix="planbook-bench-") as scratch:
+        scratch = Path(scratch)
+        city = copy_project(root, scratch / "city", root / "data")
+        runs = [build(city, "city 2023: clean build")]
+        runs.append(build(city, "city 2023: no-change rebuild"))
+        edit_budget(city)
+        runs.append(build(city, "city 2023: rebuild after a budget-only edit"))
+        runs.append(baseline(city, scratch / "baseline"))
+        province_runs = []
+        for units in args.sizes:
+            synthetic = synthetic_data(data, scratch / f"synthetic-{units}" / str(YEAR), units)
+            project = copy_project(root, scratch / f"province-{units}", synthetic.parent)
+            province_runs.append(build(project, f"synthetic province, {units} units: clean build",
+                                       units))
+    print(table(runs + province_runs))
+    clean, nochange, budget_edit, force = runs
+    print()
+    print(f"clean build / forced jupyter-book build: {clean.seconds / force.seconds:.2f} "
+          "(target ≤ 0.33)")
+    print(f"no-change rebuild / clean build:         {nochange.seconds / clean.seconds:.2f} "
+          f"(target ≤ 0.10), executed {nochange.executed}")
+    print(f"budget-only edit executed {budget_edit.executed} notebook(s): "
+          f"{', '.join(budget_edit.names)} (target: no ward page)")
+    for r in province_runs:
+        print(f"{r.units:>4} units: {r.seconds / r.units:.3f} s per unit, "
+              f"peak {r.peak_mib:.0f} MiB (target < 2048)")
+    for small, large in zip(province_runs, province_runs[1:]):
+        marginal = (large.seconds - small.seconds) / (large.units - small.units)
+        print(f"marginal cost per added unit, {small.units}→{large.units}: {marginal:.3f} s "
+              "(target ≤ 0.5)")
+    if len(province_runs) >= 3:
+        a, b, c = province_runs[-3:]
+        first = (b.seconds - a.seconds) / (b.units - a.units)
+        second = (c.seconds - b.seconds) / (c.units - b.units)
+        print(f"linearity: marginal cost {b.units}→{c.units} / {a.units}→{b.units} = "
+              f"{second / first:.2f} (target ≤ 1.2)")
+
+
+if __name__ == "__main__":
+    main()
