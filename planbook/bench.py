@@ -47,6 +47,7 @@ class Run:
 
 def copy_project(root: Path, dest: Path, data: Path) -> Path:
     """A scratch project: the book's sources and ``data`` as its data folder."""
+    dest.mkdir(parents=True)
     for name in PROJECT_FILES:
         source = root / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
