@@ -5,8 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from planbook.build import BuildError, build
-from planbook.data import DataError
+from planbook import stamp
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +16,17 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--data", default="data", help="data folder (default: data)")
     make.add_argument("--root", type=Path, default=Path("."), help="project folder")
     args = parser.parse_args(argv)
+    root = args.root.resolve()
+    current = stamp.build_stamp(root, args.data, args.year)
+    site = root / "_build" / "html"
+    if stamp.is_published(root, current, [site / "index.html", root / "book" / ".executed.json"]):
+        print(f"Không có đầu vào nào thay đổi — Đã chạy 0 notebook; giữ nguyên {site}.")
+        return 0
+
+    from planbook.build import BuildError, build  # heavy imports only when there is work
+    from planbook.data import DataError
     try:
-        site = build(args.year, args.root, args.data)
+        site = build(args.year, root, args.data)
     except DataError as err:
         print(f"Lỗi dữ liệu — sách chưa được dựng, trang web cũ giữ nguyên:\n{err}",
               file=sys.stderr)
@@ -26,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as err:
         print(f"Dựng sách thất bại — trang web cũ giữ nguyên:\n{err}", file=sys.stderr)
         return 1
+    stamp.record_published(root, current)
     print(f"Đã dựng xong: {site / 'index.html'}")
     return 0
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from planbook import execute, fmt
+from planbook import checks, execute, fmt
 from planbook.data import Plan, load_plan
 from planbook.execute import Job
 
@@ -111,6 +111,16 @@ def publish(built: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def report_findings(plan: Plan) -> None:
+    """Print the consistency checks' findings as warnings; they never stop the build."""
+    outcomes = checks.run(plan)
+    for outcome in outcomes:
+        for f in outcome.findings:
+            print(f"Cảnh báo: {outcome.check.title} — {f.where}: kế hoạch ghi {f.printed}; "
+                  f"đối chiếu: {f.computed} ({f.note}).", flush=True)
+    print(checks.summary(outcomes), flush=True)
+
+
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
           workers: int | None = None) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the site and
@@ -118,6 +128,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
     plan.validate()
+    report_findings(plan)
     todo = jobs(plan, root, data_dir)
     remove_stale(root, todo)
     try:

@@ -270,12 +270,18 @@ def _validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, path: Path, key: 
         for (index, check), group in cases.groupby(["index", "check"], sort=True):
             column = group["column"].iloc[0]
             column = check.split(":")[0] if column not in columns else column
-            message = check.split(":", 1)[-1]
+            message = _BUILTIN_CHECKS.get(check, check.split(":", 1)[-1])
             row = frame.loc[index]
             label = columns.get(column, (column, ""))[0]
             problems.append(f"{_where(path, row['row'], row[key])}, cột {column!r} ({label}): "
                             f"giá trị {_show(row[column])} — {message}.")
         raise DataError(problems, f"{path}: {len(problems)} invalid value(s).") from None
+
+
+_BUILTIN_CHECKS = {
+    "field_uniqueness": "bị trùng với một dòng phía trên, mỗi tên chỉ được có một dòng",
+    "not_nullable": "không được để trống",
+}
 
 
 def _show(value: object) -> str:
@@ -314,7 +320,7 @@ AGENCY_SCHEMA = pa.DataFrameSchema({"name": pa.Column(
     unique=True, report_duplicates="exclude_first")})
 
 
-def _budget_schema(agencies: set[str]) -> pa.DataFrameSchema:
+def _budget_schema(spellings: set[str]) -> pa.DataFrameSchema:
     money = dict(nullable=True, checks=pa.Check.ge(0, error="cần là số tiền không âm"))
     return pa.DataFrameSchema(
         {
@@ -324,8 +330,9 @@ def _budget_schema(agencies: set[str]) -> pa.DataFrameSchema:
             "total": pa.Column("Int64", **money),
             "carry_over": pa.Column("Int64", **money),
             "new_funds": pa.Column("Int64", **money),
-            "lead_agency": pa.Column(str, pa.Check(lambda s: (s == "") | s.map(lambda v: v in agencies),
-                                            error="cần là một cơ quan có trong agencies.csv")),
+            "lead": pa.Column(str, pa.Check(
+                lambda s: s.map(lambda v: v == "" or normalise_name(v) in spellings),
+                error="cần là một cơ quan có trong agencies.csv (cột name hoặc aliases)")),
         },
         checks=[_check("total", lambda d: d["total"].notna(), "cần có kinh phí thực hiện")],
     )
@@ -386,9 +393,10 @@ class Plan:
         path = self.folder / "budget.csv"
         budget, total = _split_total(read_table(path, BUDGET_COLUMNS, "name"), path, "tt")
         budget["tt"] = budget["tt"].str.rstrip(".")
+        _validate(budget, _budget_schema(set(self.alias_to_agency)), path, "name",
+                  BUDGET_COLUMNS)
         budget["lead_agency"] = budget["lead"].map(
             lambda v: self.alias_to_agency.get(normalise_name(v), v) if v else v)
-        _validate(budget, _budget_schema(set(self.agencies.name)), path, "name", BUDGET_COLUMNS)
         budget.insert(1, "project", budget["tt"].str.split(".").str[0])
         budget.insert(2, "is_project", ~budget["tt"].str.contains(r"\."))
         return budget, total
@@ -438,6 +446,20 @@ def _split_total(frame: pd.DataFrame, path: Path, first: str) -> tuple[pd.DataFr
     return frame[~is_total].reset_index(drop=True), frame[is_total].iloc[0]
 
 
+_YAML_ERRORS = {
+    "missing": "thiếu mục bắt buộc này",
+    "extra_forbidden": "mục lạ, không có trong mẫu (sai tên mục?)",
+    "int_parsing": "cần là một số nguyên",
+    "float_parsing": "cần là một số",
+    "string_type": "cần là một đoạn chữ",
+    "list_type": "cần là một danh sách (các dòng bắt đầu bằng -)",
+    "date_from_datetime_parsing": "cần là một ngày dạng năm-tháng-ngày, ví dụ 2023-03-21",
+    "date_parsing": "cần là một ngày dạng năm-tháng-ngày, ví dụ 2023-03-21",
+    "greater_than_equal": "nhỏ hơn giá trị cho phép",
+    "less_than_equal": "lớn hơn giá trị cho phép",
+}
+
+
 def load_text(path: Path) -> PlanText:
     try:
         raw = yaml.safe_load(_read_text(path))
@@ -449,8 +471,10 @@ def load_text(path: Path) -> PlanText:
     try:
         return PlanText.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as err:
-        problems = [f"Tệp {path}, mục {'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                    f" (giá trị: {str(e.get('input'))[:60]!r})" for e in err.errors()]
+        problems = [f"Tệp {path}, mục {'.'.join(str(p) for p in e['loc'])}: "
+                    + (_YAML_ERRORS["missing"] if e["type"] == "missing" else
+                       f"{_YAML_ERRORS.get(e['type'], e['msg'])} (giá trị: "
+                       f"{str(e.get('input'))[:60]!r})") for e in err.errors()]
         raise DataError(problems, f"{path}: {err.error_count()} invalid field(s).") from None
 
 

@@ -30,7 +30,8 @@ from jupyter_client.manager import KernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-PACKAGE = Path(__file__).resolve().parent
+from planbook.stamp import code_hash, sha256
+
 MANIFEST = ".executed.json"
 CELL_TIMEOUT = 600
 _RESET = """%reset -f
@@ -52,19 +53,6 @@ class Job:
     source: Path
     output: Path
     parameters: dict = field(default_factory=dict)
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def code_hash(root: Path) -> str:
-    """One hash for everything a notebook runs besides its data: the package and the pins."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in {".py", ".md"})
-    for path in [*files, root / "requirements.txt"]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def job_key(job: Job, code: str) -> str:
@@ -103,6 +91,10 @@ class Cache:
                 "key": key, "output": sha256(job.output),
                 "deps": {p.relative_to(self.root).as_posix(): sha256(p)
                          for p in paths if p.is_file()}}
+
+    def forget(self, job: Job) -> None:
+        with self.lock:
+            self.entries.pop(self._name(job), None)
 
     def forget_except(self, jobs: Iterable[Job]) -> None:
         keep = {self._name(job) for job in jobs}
@@ -211,6 +203,7 @@ def _run_parallel(todo, keys, cache, finish, workers, report, log, root):
                 local.kernel = Kernel(folder)
                 kernels.append(local.kernel)
             t0 = time.perf_counter()
+            cache.forget(job)
             deps = local.kernel.run(job, finish)
             cache.record(job, keys[job.output], deps)
             with done:

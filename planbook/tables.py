@@ -145,3 +145,20 @@ def wards_computed(plan: Plan) -> Markup:
                       f"Số liệu các phường, xã năm {year} (tính lại từ Biểu số 01)",
                       "phuong-xa-tinh-lai", bold_rows=[len(rows) - 1],
                       widths=[5, 19, 11, 10, 10, 11, 11, 11, 10], align_right=range(2, 9))
+
+
+def checks_overview(outcomes) -> Markup:
+    """Every check and its outcome."""
+    rows = [[i, o.check.title, "Khớp" if o.passed else f"{fmt.number(len(o.findings))} điểm "
+             "chưa khớp"] for i, o in enumerate(outcomes, start=1)]
+    return list_table(["STT", "Phép kiểm tra", "Kết quả"], rows,
+                      "Các phép kiểm tra số liệu và kết quả", "kiem-tra-tong-hop",
+                      widths=[8, 62, 30])
+
+
+def findings(outcome) -> Markup:
+    """A failed check's findings: where, the printed value, the recomputed value, how."""
+    rows = [[f.where, f.printed, f.computed, f.note] for f in outcome.findings]
+    return list_table(["Vị trí", "Kế hoạch ghi", "Tính lại, đối chiếu", "Cách tính"], rows,
+                      f"Điểm chưa khớp: {outcome.check.title}",
+                      f"kiem-tra-{outcome.check.name}", widths=[34, 18, 18, 30])

@@ -10,7 +10,8 @@ from IPython.display import Markdown, display
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from planbook import derive, fmt
+from planbook import checks as consistency
+from planbook import derive, fmt, tables
 from planbook.data import Plan
 
 ENV = Environment(
@@ -45,8 +46,11 @@ def show(markdown: str) -> None:
 
 def overview(plan: Plan) -> Markup:
     table = derive.budget(plan)
+    outcomes = consistency.run(plan)
     return render("overview.md", plan, projects=int(table.is_project.sum()),
-                  subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan))
+                  subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan),
+                  findings=sum(len(o.findings) for o in outcomes),
+                  failed=sum(not o.passed for o in outcomes), checks=len(outcomes))
 
 
 def purpose(plan: Plan) -> Markup:
@@ -112,3 +116,13 @@ def ward_offers(plan: Plan) -> Markup:
     partnered = sum(derive.WARD_AGENCY in derive.partner_agencies(plan, p.partners)
                     for p in items)
     return render("ward_offers.md", plan, items=items, partnered=partnered)
+
+
+def checks(plan: Plan) -> Markup:
+    """The findings chapter: every check, its outcome, and each finding side by side."""
+    outcomes = consistency.run(plan)
+    return render("checks.md", plan, outcomes=outcomes,
+                  failed=sum(not o.passed for o in outcomes),
+                  findings=sum(len(o.findings) for o in outcomes),
+                  overview=tables.checks_overview(outcomes),
+                  tables=[tables.findings(o) for o in outcomes])

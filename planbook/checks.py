@@ -1,0 +1,259 @@
+"""Consistency checks: what the plan prints against what its own numbers imply.
+
+Each check compares printed values (rates, reductions, subtotals, totals, figures stated in the
+text) with values recomputed from the plan's own counts and amounts, at the printed precision.
+A check never stops the build: its findings are listed in the book's "Kiểm tra số liệu"
+chapter and printed as warnings by the build.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planbook import derive, fmt
+from planbook.data import Plan, normalise_name
+
+RATE_DIGITS = 2
+"""Rates are printed with two decimals (0,42%); a computed rate matches when it rounds to it."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One disagreement: where, what is printed, what the plan's own numbers give."""
+    where: str
+    printed: str
+    computed: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named comparison; ``find`` returns its findings for a plan."""
+    name: str
+    title: str
+    explanation: str
+    find: Callable[[Plan], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check and what it found (no findings = passed)."""
+    check: Check
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+
+def _rate_text(value: float) -> str:
+    return fmt.percent(value, RATE_DIGITS)
+
+
+def _money(value) -> str:
+    return "trống" if value is None or pd.isna(value) else fmt.number(int(value)) + " triệu đồng"
+
+
+def _ward_where(row) -> str:
+    return f"Biểu số 01, {row.unit} (wards.csv dòng {row.row})"
+
+
+def _budget_where(row) -> str:
+    return f"Biểu số 02, mục {row.tt} (budget.csv dòng {row.row})"
+
+
+def ward_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
+    table = derive.wards(plan)
+    out = []
+    for row in table.itertuples():
+        computed = derive.rate(getattr(row, poor), row.households)
+        if round(computed, RATE_DIGITS) != round(getattr(row, printed), RATE_DIGITS):
+            out.append(Finding(_ward_where(row), _rate_text(getattr(row, printed)),
+                               _rate_text(computed),
+                               f"{fmt.number(getattr(row, poor))} hộ nghèo / "
+                               f"{fmt.number(row.households)} hộ dân cư"))
+    return out
+
+
+def ward_reductions(plan: Plan) -> list[Finding]:
+    table = derive.wards(plan)
+    return [Finding(_ward_where(r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
+                    f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ")
+            for r in table.itertuples() if r.reduction != r.reduction_calc]
+
+
+def ward_totals(plan: Plan) -> list[Finding]:
+    total, city = plan.wards_total, derive.city(plan)
+    where = f"Biểu số 01, dòng Tổng cộng (wards.csv dòng {total.row})"
+    out = []
+    for column, computed, label in [("households", city.households, "tổng số hộ dân cư"),
+                                    ("poor_prev", city.poor_prev, "số hộ nghèo năm trước"),
+                                    ("poor_target", city.poor_target, "chỉ tiêu số hộ nghèo"),
+                                    ("reduction", int(plan.wards.reduction.sum()),
+                                     "số hộ giảm")]:
+        if total[column] != computed:
+            out.append(Finding(where, fmt.number(total[column]), fmt.number(computed),
+                               f"{label}: cộng {fmt.number(city.units)} phường, xã"))
+    for column, computed, label in [("rate_prev", city.rate_prev, "tỷ lệ năm trước"),
+                                    ("rate_target", city.rate_target, "tỷ lệ chỉ tiêu")]:
+        if round(computed, RATE_DIGITS) != round(total[column], RATE_DIGITS):
+            out.append(Finding(where, _rate_text(total[column]), _rate_text(computed),
+                               f"{label} toàn thành phố"))
+    return out
+
+
+def budget_rows(plan: Plan) -> list[Finding]:
+    """Carry-over + this year's funds = total, on every row and on the grand total."""
+    rows = list(plan.budget.itertuples())
+    total = plan.budget_total
+    out = []
+    for row, where in [*[(r, _budget_where(r)) for r in rows],
+                       (total, f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})")]:
+        parts = (0 if pd.isna(row.carry_over) else row.carry_over) + \
+                (0 if pd.isna(row.new_funds) else row.new_funds)
+        if row.total != parts:
+            out.append(Finding(where, _money(row.total), _money(parts),
+                               f"vốn chuyển sang {_money(row.carry_over)} + vốn năm "
+                               f"{plan.year} {_money(row.new_funds)}"))
+    return out
+
+
+def project_subtotals(plan: Plan) -> list[Finding]:
+    """Each project row against the sum of its sub-projects."""
+    sums = derive.project_sums(plan)
+    budget = derive.budget(plan)
+    out = []
+    for project, row in sums.iterrows():
+        if not (budget.project == project).sum() > 1:
+            continue
+        printed_row = plan.budget[plan.budget.tt == row.tt].iloc[0]
+        for column, label in [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
+                              ("new_funds", f"vốn năm {plan.year}")]:
+            printed = 0 if pd.isna(printed_row[column]) else int(printed_row[column])
+            if printed != row[f"{column}_calc"]:
+                out.append(Finding(_budget_where(printed_row), _money(printed),
+                                   _money(row[f"{column}_calc"]),
+                                   f"{label}: cộng các tiểu dự án {row.tt}.x"))
+    return out
+
+
+def grand_total(plan: Plan) -> list[Finding]:
+    """The printed grand total against the sum of the projects."""
+    total, computed = plan.budget_total, derive.grand_total(plan)
+    where = f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})"
+    return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án")
+            for c, label in [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
+                             ("new_funds", f"vốn năm {plan.year}")]
+            if (0 if pd.isna(total[c]) else total[c]) != computed[c]]
+
+
+def text_budget(plan: Plan) -> list[Finding]:
+    """Figures the text of section III and IV states against Biểu số 02."""
+    budget = plan.budget.set_index("tt")
+    out = []
+    for item in plan.text.projects:
+        if item.text_figures is None:
+            continue
+        if item.tt not in budget.index:
+            out.append(Finding(f"plan.yaml, dự án {item.tt}", item.title, "không có trong "
+                               "Biểu số 02"))
+            continue
+        row = budget.loc[item.tt]
+        for column, value in item.text_figures.model_dump().items():
+            printed = 0 if pd.isna(row[column]) else int(row[column])
+            if value is not None and value != printed:
+                out.append(Finding(f"Lời văn mục III, {item.title}", _money(value),
+                                   _money(printed), f"{column} theo Biểu số 02 mục {item.tt}"))
+    stated = plan.text.funding.central_budget.text_figures.model_dump()
+    computed = derive.grand_total(plan)
+    for column, value in stated.items():
+        if value is not None and value != computed[column]:
+            out.append(Finding("Lời văn mục IV, tổng vốn ngân sách Trung ương", _money(value),
+                               _money(computed[column]), "cộng các dự án của Biểu số 02"))
+    return out
+
+
+def text_target(plan: Plan) -> list[Finding]:
+    """The city's target rate in the text (section II) against Biểu số 01."""
+    stated = plan.text.targets.text_figures.get("city_rate_target")
+    if stated is None:
+        return []
+    city = derive.city(plan)
+    out = []
+    if round(city.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
+        out.append(Finding("Lời văn mục II.1, tỷ lệ hộ nghèo năm kế hoạch", _rate_text(stated),
+                           _rate_text(city.rate_target),
+                           f"{fmt.number(city.poor_target)} / {fmt.number(city.households)} hộ "
+                           "theo Biểu số 01"))
+    if round(plan.wards_total.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
+        out.append(Finding("Lời văn mục II.1 và dòng Tổng cộng của Biểu số 01",
+                           _rate_text(stated), _rate_text(plan.wards_total.rate_target),
+                           "tỷ lệ in ở dòng Tổng cộng"))
+    return out
+
+
+def text_leads(plan: Plan) -> list[Finding]:
+    """The lead agency named in the text against Biểu số 02, and a lead listed as its own
+    partner."""
+    out = []
+    for row in derive.leaves(plan).itertuples():
+        item = plan.project_text(row.tt)
+        if item and item.lead:
+            named = plan.alias_to_agency.get(normalise_name(item.lead), item.lead)
+            if named != row.lead_agency:
+                out.append(Finding(f"Mục {row.tt}: lời văn mục III và Biểu số 02",
+                                   f"Lời văn: {item.lead}", f"Biểu số 02: {row.lead}",
+                                   "cơ quan chủ trì"))
+        if row.lead_agency in derive.partner_agencies(plan, row.partners):
+            out.append(Finding(_budget_where(row), f"Cơ quan phối hợp: {row.partners}",
+                               f"Cơ quan chủ trì: {row.lead}",
+                               "cơ quan chủ trì cũng được ghi là cơ quan phối hợp"))
+    return out
+
+
+CHECKS = [
+    Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng phường, xã",
+          "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
+          "2 chữ số thập phân.", lambda p: ward_rates(p, "rate_prev", "poor_prev")),
+    Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng phường, xã",
+          "Tỷ lệ chỉ tiêu in trong Biểu số 01 so với chỉ tiêu số hộ nghèo chia tổng số hộ "
+          "dân cư.", lambda p: ward_rates(p, "rate_target", "poor_target")),
+    Check("reduction", "Số hộ giảm của từng phường, xã",
+          "Số hộ giảm in trong Biểu số 01 so với hiệu của số hộ nghèo năm trước và chỉ tiêu.",
+          ward_reductions),
+    Check("ward-totals", "Dòng Tổng cộng của Biểu số 01",
+          "Các số của dòng Tổng cộng so với tổng các phường, xã và tỷ lệ tính lại.",
+          ward_totals),
+    Check("budget-rows", "Vốn chuyển sang cộng vốn năm kế hoạch bằng kinh phí thực hiện",
+          "Trên từng dòng của Biểu số 02 và dòng Tổng cộng.", budget_rows),
+    Check("project-subtotals", "Dự án bằng tổng các tiểu dự án",
+          "Số in ở dòng dự án so với tổng các tiểu dự án của nó, ở cả ba cột kinh phí.",
+          project_subtotals),
+    Check("grand-total", "Tổng cộng bằng tổng các dự án",
+          "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả ba cột kinh phí.",
+          grand_total),
+    Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
+          "Các số kinh phí ở mục III (từng dự án, tiểu dự án) và mục IV (tổng vốn) so với "
+          "Biểu số 02.", text_budget),
+    Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
+          "Tỷ lệ nêu ở mục II.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
+          text_target),
+    Check("text-leads", "Cơ quan chủ trì thống nhất giữa lời văn và Biểu số 02",
+          "Cơ quan chủ trì nêu ở mục III so với cột Cơ quan chủ trì của Biểu số 02; cơ quan "
+          "chủ trì không đồng thời được ghi là cơ quan phối hợp.", text_leads),
+]
+
+
+def run(plan: Plan) -> list[Outcome]:
+    """Every check, in order, with its findings."""
+    return [Outcome(check, check.find(plan)) for check in CHECKS]
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """One line for the console: how many checks found how many disagreements."""
+    findings = sum(len(o.findings) for o in outcomes)
+    failed = sum(not o.passed for o in outcomes)
+    return (f"Kiểm tra số liệu: {len(outcomes)} phép kiểm tra, {failed} phép có điểm chưa khớp, "
+            f"tổng {findings} điểm (xem chương «Kiểm tra số liệu»).")

@@ -1,0 +1,49 @@
+"""Content hashes of the build's inputs, cheap to compute (no heavy imports), so that a build
+with nothing changed can stop before loading anything."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+BOOK_INPUTS = ("_config.yml", "_toc.yml", "_static", "_templates", "notebooks")
+PUBLISHED = Path("_build") / ".published.json"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _hash_files(paths, root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def code_hash(root: Path) -> str:
+    """Everything a notebook runs besides its data: the package and the pinned requirements."""
+    files = [p for p in PACKAGE.rglob("*") if p.suffix in {".py", ".md"}]
+    pins = [p for p in [root / "requirements.txt"] if p.is_file()]
+    return _hash_files(files, PACKAGE.parent) + _hash_files(pins, root)
+
+
+def build_stamp(root: Path, data_dir: str, year: int) -> str:
+    """One hash of every input of the book of ``year``."""
+    inputs = [root / data_dir / str(year)] + [root / name for name in BOOK_INPUTS]
+    files = [p for top in inputs for p in ([top] if top.is_file() else top.rglob("*"))
+             if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+    spec = {"year": year, "code": code_hash(root), "inputs": _hash_files(files, root)}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+
+def is_published(root: Path, stamp: str, outputs: list[Path]) -> bool:
+    """Whether the published outputs were built from exactly these inputs."""
+    record = root / PUBLISHED
+    return (record.is_file() and json.loads(record.read_text()).get("stamp") == stamp
+            and all(path.exists() for path in outputs))
+
+
+def record_published(root: Path, stamp: str) -> None:
+    (root / PUBLISHED).write_text(json.dumps({"stamp": stamp}))

@@ -1,0 +1,60 @@
+"""Bad data is refused with a message a clerk can act on; what spreadsheets write is accepted.
+
+Each folder of ``bad_inputs/`` replaces some of the 2023 data files (``<name>.delete`` removes
+one); its ``expected.txt`` lists what the clerk must read. The build must exit non-zero without
+a traceback and leave the last published site as it was.
+"""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planbook.data import load_plan
+
+from conftest import DATA
+
+HERE = Path(__file__).parent
+BAD = sorted((HERE / "bad_inputs").iterdir())
+
+
+def data_with(case: Path, root: Path) -> Path:
+    year = root / "data" / "2023"
+    shutil.copytree(DATA / "2023", year)
+    for path in case.iterdir():
+        if path.name == "expected.txt":
+            continue
+        if path.suffix == ".delete":
+            (year / path.stem).unlink()
+        else:
+            shutil.copy(path, year / path.name)
+    return root / "data"
+
+
+@pytest.mark.parametrize("case", BAD, ids=lambda p: p.name)
+def test_bad_input_is_refused_with_a_clear_message(case, tmp_path):
+    data_with(case, tmp_path)
+    site = tmp_path / "_build" / "html"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("the last good site")
+    result = subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(tmp_path),
+                             "--year", "2023"], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Lỗi dữ liệu")
+    for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            assert line in result.stderr
+    assert (site / "index.html").read_text() == "the last good site"
+
+
+def test_spreadsheet_export_is_read_like_the_clean_files(tmp_path):
+    """BOM, CRLF, thousands written 2.244, decimals 0,42 and a % sign."""
+    exported = load_plan(data_with(HERE / "accepted_inputs" / "spreadsheet_export", tmp_path),
+                         2023)
+    clean = load_plan(DATA, 2023)
+    cols = ["unit", "households", "poor_prev", "rate_prev", "poor_target", "rate_target"]
+    assert exported.wards[cols].equals(clean.wards[cols])
+    assert exported.budget_total.total == clean.budget_total.total
+    assert exported.budget_total.new_funds == clean.budget_total.new_funds

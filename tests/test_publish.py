@@ -1,0 +1,96 @@
+"""End to end in a scratch copy of the project: a good build publishes; text from data stays
+text; a failed build — bad data, a broken notebook — leaves the last good site untouched."""
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import DATA, ROOT
+
+MARKUP_UNIT = "<b>Trần</b> Phú <script>alert(1)</script>"
+
+
+def digest(folder):
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def build(project):
+    return subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(project),
+                           "--year", "2023"], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
+        shutil.copy(ROOT / name, root / name)
+    for name in ("_static", "_templates", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(DATA, root / "data")
+    wards = root / "data" / "2023" / "wards.csv"
+    text = wards.read_text(encoding="utf-8").replace("Trần Phú", f'"{MARKUP_UNIT}"')
+    wards.write_text(text.replace(",Tổng cộng,43980,", ",Tổng cộng,44000,"), encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_markup_in_data_is_shown_as_text(project):
+    page = next((project / "_build" / "html" / "book" / "wards").glob("01-*.html"))
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    assert soup.find("article").find("h1").get_text().rstrip("#").strip() == MARKUP_UNIT
+    assert [h.get_text() for h in soup.select("#jb-print-docs-body h1")] == [MARKUP_UNIT]
+    assert not soup.select("h1 b, h1 script, article b")
+    assert "<script>alert" not in page.read_text(encoding="utf-8")
+
+
+def test_a_total_that_does_not_add_up_is_a_finding(project):
+    soup = BeautifulSoup((project / "_build" / "html" / "book" / "checks.html")
+                         .read_text(encoding="utf-8"), "html.parser")
+    rows = [[" ".join(td.get_text().split()) for td in tr.find_all("td")]
+            for tr in soup.select("table tr")]
+    assert ["Biểu số 01, dòng Tổng cộng (wards.csv dòng 18)", "44.000", "43.980",
+            "tổng số hộ dân cư: cộng 16 phường, xã"] in rows
+
+
+def test_bad_data_keeps_the_last_good_site(project):
+    site = project / "_build" / "html"
+    before = digest(site)
+    wards = project / "data" / "2023" / "wards.csv"
+    good = wards.read_text(encoding="utf-8")
+    wards.write_text(good.replace(",2837,", ",-2837,"), encoding="utf-8")
+    try:
+        result = build(project)
+    finally:
+        wards.write_text(good, encoding="utf-8")
+    assert result.returncode != 0
+    assert "cột 'households'" in result.stderr and "Traceback" not in result.stderr
+    assert digest(site) == before
+
+
+def test_a_failing_notebook_stops_the_build_and_keeps_the_site(project):
+    site = project / "_build" / "html"
+    before = digest(site)
+    source = project / "notebooks" / "tasks.ipynb"
+    good = source.read_text(encoding="utf-8")
+    nb = nbformat.reads(good, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('hỏng')"))
+    nbformat.write(nb, source)
+    try:
+        result = build(project)
+    finally:
+        source.write_text(good, encoding="utf-8")
+    assert result.returncode == 1
+    assert "tasks.ipynb" in result.stderr and "ValueError: hỏng" in result.stderr
+    assert digest(site) == before
+    manifest = json.loads((project / "book" / ".executed.json").read_text())
+    assert "tasks.ipynb" not in manifest, "a failed notebook is never taken as up to date"
