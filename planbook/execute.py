@@ -2,9 +2,8 @@
 notebooks one of whose inputs changed.
 
 Kernel start and imports cost seconds; the work of a page is a fraction of that. So each worker
-thread starts one kernel and runs its notebooks in it one after another, wiping the namespace
-(``%reset -f``), matplotlib's figures, the working folder and the execution counter between
-them. Imported modules stay loaded, which is the saving. Every page is still an ordinary
+thread starts one kernel and runs its notebooks in it one after another, wiping the user
+namespace, matplotlib's figures, the working folder and the execution counter between them. Imported modules stay loaded, which is the saving. Every page is still an ordinary
 papermill run: parameters injected and recorded in the executed notebook's metadata.
 
 Whether a notebook must run is decided by content hashes, kept in ``book/.executed.json``: the
@@ -34,10 +33,12 @@ from planbook.stamp import code_hash, sha256
 
 MANIFEST = ".executed.json"
 CELL_TIMEOUT = 600
-_RESET = """%reset -f
+_RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
+ if _n not in get_ipython().user_ns_hidden and not (_n.startswith("__") and _n.endswith("__"))]
+get_ipython().user_ns["Out"].clear()
+get_ipython().execution_count = 1
 import os as _os, matplotlib.pyplot as _plt, planbook.data as _data
 _plt.close("all"); _os.chdir({cwd!r}); _data.FILES_READ.clear()
-get_ipython().execution_count = 1
 del _os, _plt, _data
 """
 _FILES_READ = "sorted(map(str, __import__('planbook.data').data.FILES_READ))"
@@ -151,7 +152,8 @@ class Kernel:
                                        parameters=job.parameters, engine_name="planbook",
                                        km=self.km, kc=self.kc, kernel_name="python3",
                                        cwd=str(job.output.parent), progress_bar=False,
-                                       execution_timeout=CELL_TIMEOUT)
+                                       execution_timeout=CELL_TIMEOUT,
+                                       request_save_on_cell_execute=False)
         except papermill.PapermillExecutionError as err:
             first_line = (err.source or "").strip().splitlines()[:1]
             raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
