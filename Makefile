@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The PDF's toolchain (Debian): xelatex, latexmk, the fonts, poppler for the PDF tests.
+SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberation2 poppler-utils
+LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
-.PHONY: book test bench clean
+.PHONY: book test bench clean system
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,8 +17,21 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-book: $(INSTALLED)
+book: $(INSTALLED) system
 	$(PY) -m planbook build --year $(YEAR)
+
+# Install the system packages when missing and we can (root with apt-get); else say which.
+system:
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null \
+	    && command -v pdftotext >/dev/null && test -f $(LIBERATION); then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Cài gói hệ thống cho bản PDF: $(SYSTEM_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	else \
+	    echo "Thiếu gói hệ thống (missing system packages), cài bằng: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
+	    exit 1; \
+	fi
 
 test: book
 	$(PY) -m pytest tests

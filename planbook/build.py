@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from planbook import checks, execute, fmt
+from planbook import checks, execute, fmt, text
 from planbook.data import Plan, load_plan
 from planbook.execute import Job
 
@@ -85,30 +85,37 @@ def remove_stale(root: Path, keep: list[Job]) -> None:
             path.unlink()
 
 
-def assemble(root: Path, builder: str = "html") -> Path:
-    """Run Jupyter Book with warnings as errors into a staging folder; return the output."""
-    staging = root / "_build" / ".staging"
+def assemble(root: Path, builder: str) -> Path:
+    """Run Jupyter Book with warnings as errors into a staging folder of the builder's own
+    (so each keeps its incremental state); return the output folder."""
+    staging = root / "_build" / f".staging-{builder}"
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output",
                str(staging), "--builder", builder, "-W", "--keep-going", "-q"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("Jupyter Book báo lỗi (Jupyter Book failed):\n"
                          + (result.stderr.strip() or result.stdout.strip())[-4000:])
-    return staging / "_build" / builder
+    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)
 
 
 def publish(built: Path, target: Path) -> None:
-    """Replace ``target`` with a copy of ``built`` in one rename, keeping the old one until the
-    new one is in place."""
+    """Replace ``target`` (a folder or a file) with a copy of ``built`` by a rename, keeping
+    the old one until the new one is in place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     fresh = target.with_name(target.name + ".new")
     old = target.with_name(target.name + ".old")
-    shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(built, fresh)
-    shutil.rmtree(old, ignore_errors=True)
+    for stale in (fresh, old):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+    (shutil.copytree if built.is_dir() else shutil.copy)(built, fresh)
     if target.exists():
         target.rename(old)
     fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
+
+
+def pdf_path(root: Path, year: int) -> Path:
+    """Where the published PDF of ``year`` goes."""
+    return root / "_build" / "pdf" / f"ke-hoach-giam-ngheo-{year}.pdf"
 
 
 def report_findings(plan: Plan) -> None:
@@ -136,6 +143,9 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
-    site = root / "_build" / "html"
-    publish(assemble(root), site)
-    return site
+    text.write_cover(plan, root / BOOK / "cover.inc")
+    site = assemble(root, "html")
+    pdf = assemble(root, "pdflatex") / "book.pdf"
+    publish(site, root / "_build" / "html")
+    publish(pdf, pdf_path(root, year))
+    return root / "_build" / "html"

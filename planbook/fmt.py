@@ -50,3 +50,15 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_text = ascii_text.encode("ascii", "ignore").decode().lower()
     return "-".join("".join(ch if ch.isalnum() else " " for ch in ascii_text).split())
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+
+
+def tex_escape(text: object) -> Markup:
+    """Text from data as literal LaTeX (for the PDF's cover and signature block)."""
+    if isinstance(text, Markup):
+        return text
+    return Markup("".join(_TEX_SPECIAL.get(ch, ch) for ch in " ".join(str(text).split())))

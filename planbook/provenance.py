@@ -36,7 +36,9 @@ def report(plan: Plan, parameters: dict[str, object]) -> Markup:
     """Three tables: parameters, data files with hashes, package versions."""
     params = tables.list_table(["Tham số", "Giá trị"], [[k, str(v)] for k, v in parameters.items()],
                                "Tham số của lần dựng sách", "tham-so", widths=[30, 70])
-    files = tables.list_table(["Tệp dữ liệu", "SHA-256"], list(data_hashes(plan).items()),
+    grouped = [[name, " ".join(h[i:i + 16] for i in range(0, len(h), 16))]
+               for name, h in data_hashes(plan).items()]
+    files = tables.list_table(["Tệp dữ liệu", "SHA-256 (cách 16 ký tự)"], grouped,
                               "Tệp dữ liệu và mã băm SHA-256", "ma-bam", widths=[30, 70])
     rows = [[name, version(name)] for name in PACKAGES]
     commit = code_version(Path(__file__).resolve().parent.parent)

@@ -24,7 +24,7 @@ def _hash_files(paths, root: Path) -> str:
 
 def code_hash(root: Path) -> str:
     """Everything a notebook runs besides its data: the package and the pinned requirements."""
-    files = [p for p in PACKAGE.rglob("*") if p.suffix in {".py", ".md"}]
+    files = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     pins = [p for p in [root / "requirements.txt"] if p.is_file()]
     return _hash_files(files, PACKAGE.parent) + _hash_files(pins, root)
 

@@ -22,16 +22,25 @@ def _cell(value: object, bold: bool) -> str:
 
 def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str, name: str,
                bold_rows: Iterable[int] = (), widths: Sequence[int] | None = None,
-               align_right: Sequence[int] = ()) -> Markup:
-    """A numbered table; ``bold_rows`` are row indexes set apart (subtotals, totals)."""
-    bold_rows = set(bold_rows)
-    classes = ["planbook-table"] + [f"align-right-{i + 1}" for i in align_right]
-    lines = [f"```{{list-table}} {fmt.md_escape(caption)}", ":header-rows: 1",
-             f":name: {name}", f":class: {' '.join(classes)}"]
-    if widths:
-        lines.append(f":widths: {' '.join(str(w) for w in widths)}")
-    lines.append("")
-    for i, row in enumerate([list(header), *map(list, rows)]):
+               align_right: Iterable[int] = ()) -> Markup:
+    """A numbered table; ``bold_rows`` are row indexes set apart (subtotals, totals).
+
+    In print it is a ``longtable`` (breaks across pages, header row repeated) whose columns
+    have the given relative widths, text ragged-right and numbers (``align_right``) flush
+    right."""
+    rows = [list(header), *map(list, rows)]
+    bold_rows, align_right = set(bold_rows), set(align_right)
+    widths = list(widths or [1] * len(header))
+    share = [w / sum(widths) for w in widths]
+    columns = "|".join((r">{\raggedleft\arraybackslash}" if j in align_right else
+                        r">{\raggedright\arraybackslash}") + rf"\Y{{{w:.3f}}}"
+                       for j, w in enumerate(share))
+    classes = ["planbook-table", "longtable"] + [f"align-right-{i + 1}" for i in sorted(align_right)]
+    lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
+             f"```{{list-table}} {fmt.md_escape(caption)}", ":header-rows: 1",
+             f":name: {name}", f":class: {' '.join(classes)}",
+             f":widths: {' '.join(str(w) for w in widths)}", ""]
+    for i, row in enumerate(rows):
         bold = (i - 1) in bold_rows
         for j, value in enumerate(row):
             lines.append(("* - " if j == 0 else "  - ") + (_cell(value, bold) or " "))

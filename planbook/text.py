@@ -6,6 +6,8 @@ is shown as text; numbers reach templates through the Vietnamese filters ``num``
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from IPython.display import Markdown, display
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -29,7 +31,18 @@ ENV.filters.update(
     short_date=fmt.short_date,
     money=lambda v: fmt.number(v) + " triệu đồng",
     md=Markup,
+    tex=fmt.tex_escape,
 )
+
+
+TEX_ENV = Environment(loader=PackageLoader("planbook"), undefined=StrictUndefined,
+                      finalize=fmt.tex_escape, trim_blocks=True, lstrip_blocks=True)
+
+
+def write_cover(plan: Plan, path: Path) -> None:
+    """The PDF's cover page (LaTeX, input by the preamble), from ``plan.yaml``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEX_ENV.get_template("cover.tex").render(text=plan.text), encoding="utf-8")
 
 
 def render(template: str, plan: Plan, **values) -> Markup:

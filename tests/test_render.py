@@ -20,7 +20,9 @@ def rows_of(list_table: str) -> list[list[str]]:
 def test_list_table_has_header_caption_and_escaped_cells():
     table = tables.list_table(["Tên", "Số"], [["<script>x</script>", "1.691"]], "Bảng thử",
                               "thu", bold_rows=[0])
-    assert table.startswith("```{list-table} Bảng thử\n:header-rows: 1\n:name: thu")
+    assert "```{list-table} Bảng thử\n:header-rows: 1\n:name: thu\n" in table
+    assert table.startswith("```{tabularcolumns} |")  # column widths in print
+    assert ":class: planbook-table longtable" in table  # header repeats across pages
     assert rows_of(table) == [["Tên", "Số"], ["**\\<script\\>x\\</script\\>**", "**1\\.691**"]]
 
 
