@@ -31,7 +31,7 @@ import nbformat
 import psutil
 import yaml
 
-PROJECT_FILES = ("_config.yml", "_toc.yml", "_static", "_templates", "notebooks",
+PROJECT_FILES = ("_config.yml", "_toc.yml", "_static", "_templates", "locales", "notebooks",
                  "requirements.txt")
 YEAR = 2023
 

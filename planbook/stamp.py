@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-BOOK_INPUTS = ("_config.yml", "_toc.yml", "_static", "_templates", "notebooks")
+BOOK_INPUTS = ("_config.yml", "_toc.yml", "_static", "_templates", "locales", "notebooks")
 PUBLISHED = Path("_build") / ".published.json"
 
 
@@ -33,7 +33,7 @@ def build_stamp(root: Path, data_dir: str, year: int) -> str:
     """One hash of every input of the book of ``year``."""
     inputs = [root / data_dir / str(year)] + [root / name for name in BOOK_INPUTS]
     files = [p for top in inputs for p in ([top] if top.is_file() else top.rglob("*"))
-             if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+             if p.is_file() and ".ipynb_checkpoints" not in p.parts and p.suffix != ".mo"]
     spec = {"year": year, "code": code_hash(root), "inputs": _hash_files(files, root)}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 

@@ -33,7 +33,7 @@ def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
     for name in ("_config.yml", "_toc.yml", "requirements.txt"):
         shutil.copy(ROOT / name, root / name)
-    for name in ("_static", "_templates", "notebooks"):
+    for name in ("_static", "_templates", "locales", "notebooks"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copytree(DATA, root / "data")
     wards = root / "data" / "2023" / "wards.csv"
