@@ -85,17 +85,25 @@ def remove_stale(root: Path, keep: list[Job]) -> None:
             path.unlink()
 
 
-def assemble(root: Path, builder: str) -> Path:
-    """Run Jupyter Book with warnings as errors into a staging folder of the builder's own
-    (so each keeps its incremental state); return the output folder."""
-    staging = root / "_build" / f".staging-{builder}"
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(root), "--path-output",
-               str(staging), "--builder", builder, "-W", "--keep-going", "-q"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BuildError("Jupyter Book báo lỗi (Jupyter Book failed):\n"
-                         + (result.stderr.strip() or result.stdout.strip())[-4000:])
-    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)
+def assemble(root: Path, builders: list[str]) -> list[Path]:
+    """Run Jupyter Book once per builder, side by side, with warnings as errors, each into a
+    staging folder of its own (so each keeps its incremental state); return the outputs."""
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    runs = []
+    for builder in builders:
+        staging = root / "_build" / f".staging-{builder}"
+        command = [jupyter_book, "build", str(root), "--path-output", str(staging),
+                   "--builder", builder, "-W", "--keep-going", "-q"]
+        runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                        stderr=subprocess.PIPE, text=True)))
+    outputs = []
+    for builder, staging, process in runs:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise BuildError(f"Jupyter Book ({builder}) báo lỗi (Jupyter Book failed):\n"
+                             + (err.strip() or out.strip())[-4000:])
+        outputs.append(staging / "_build" / ("latex" if builder == "pdflatex" else builder))
+    return outputs
 
 
 def publish(built: Path, target: Path) -> None:
@@ -144,8 +152,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, root / BOOK / "cover.inc")
-    site = assemble(root, "html")
-    pdf = assemble(root, "pdflatex") / "book.pdf"
+    site, latex = assemble(root, ["html", "pdflatex"])
     publish(site, root / "_build" / "html")
-    publish(pdf, pdf_path(root, year))
+    publish(latex / "book.pdf", pdf_path(root, year))
     return root / "_build" / "html"

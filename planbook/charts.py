@@ -92,30 +92,32 @@ def ward_position(plan: Plan, unit: str) -> Markup:
     table = derive.wards(plan)
     row = table[table.unit == unit].iloc[0]
     city = derive.city(plan)
-    fig, (bars, strip) = plt.subplots(2, 1, figsize=(7.5, 3.6), height_ratios=[2, 1])
-    labels = [unit, "Toàn thành phố"]
+    fig, (bars, strip) = plt.subplots(2, 1, figsize=(7.5, 3.4), height_ratios=[2, 1],
+                                      sharex=True)
     y = [1, 0]
     bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, city.rate_prev], height=0.4,
               color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}")
     bars.barh([v - 0.2 for v in y], [row.rate_target_calc, city.rate_target], height=0.4,
-              color=[COLOURS["highlight"], COLOURS["target"]], label=f"Chỉ tiêu năm {plan.year}")
+              color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
     for v, value in zip(y, [row.rate_target_calc, city.rate_target]):
         bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=8)
-    bars.set_yticks(y, labels)
-    bars.xaxis.set_major_formatter(_vi_percent)
-    bars.legend(loc="lower right", fontsize=8, frameon=False)
+    bars.set_yticks(y, [unit, "Toàn thành phố"])
+    bars.get_yticklabels()[0].set_fontweight("bold")
     bars.set_title(f"{unit}: tỷ lệ hộ nghèo so với toàn thành phố và các phường, xã",
                    fontsize=11)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
                   alpha=0.8)
     strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
-    strip.annotate(f"thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
+    strip.annotate(f"{unit}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
                    (row.rate_target_calc, 0), xytext=(0, 8), textcoords="offset points",
                    ha="center", fontsize=8)
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
+    strip.set_xlim(0, max(table.rate_target_calc.max(), table.rate_prev_calc.max()) * 1.15)
     strip.xaxis.set_major_formatter(_vi_percent)
-    strip.set_xlabel(f"Tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của từng phường, xã (%)")
+    strip.set_xlabel(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
+                     "phường, xã")
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
            f"{fmt.percent(row.rate_target_calc)}; toàn thành phố {fmt.percent(city.rate_prev)} "

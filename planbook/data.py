@@ -110,6 +110,7 @@ class PlanText(_Model):
     national_motto: str
     national_slogan: str
     issuer: str
+    issuer_header: list[str] = []
     issuer_short: str
     place: str
     document_type: str

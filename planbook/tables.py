@@ -66,7 +66,7 @@ def wards_printed(plan: Plan) -> Markup:
               f"Tỷ lệ (%) năm {prev}", f"Chỉ tiêu số hộ nghèo năm {year}",
               f"Chỉ tiêu tỷ lệ (%) năm {year}", "Số hộ giảm"]
     return list_table(header, rows, f"Biểu số 01: Chỉ tiêu kế hoạch giảm nghèo năm {year}",
-                      "bieu-01", bold_rows=[len(rows) - 1], widths=[5, 20, 13, 12, 12, 13, 13, 12],
+                      "bieu-01", bold_rows=[len(rows) - 1], widths=[5, 23, 12, 12, 11, 13, 12, 12],
                       align_right=range(2, 8))
 
 
@@ -84,7 +84,7 @@ def budget_printed(plan: Plan) -> Markup:
     header[4] = f"Vốn năm {plan.year}"
     return list_table(header, rows, "Biểu số 02: Phân công thực hiện các dự án, tiểu dự án "
                       f"thuộc Chương trình MTQG giảm nghèo bền vững năm {plan.year}",
-                      "bieu-02", bold_rows=bold, widths=[5, 18, 8, 8, 8, 12, 22, 19],
+                      "bieu-02", bold_rows=bold, widths=[5, 17, 9, 9, 9, 12, 21, 18],
                       align_right=[2, 3, 4])
 
 
@@ -97,12 +97,11 @@ def budget_summary(plan: Plan) -> Markup:
     rows.append(["", "Tổng cộng", _money(total["total"]), _money(total["carry_over"]),
                  _money(total["new_funds"]), ""])
     bold = [i for i, p in enumerate(table.is_project) if p] + [len(rows) - 1]
-    header = ["TT", "Dự án, tiểu dự án", "Tổng (triệu đồng)",
-              f"Vốn năm {plan.previous_year} chuyển sang", f"Vốn năm {plan.year}",
-              "Cơ quan chủ trì"]
+    header = ["TT", "Dự án, tiểu dự án", "Tổng", f"Chuyển sang từ {plan.previous_year}",
+              f"Vốn {plan.year}", "Cơ quan chủ trì"]
     return list_table(header, rows, f"Kinh phí theo dự án, tiểu dự án năm {plan.year} "
                       "(triệu đồng)", "kinh-phi-du-an", bold_rows=bold,
-                      widths=[6, 38, 12, 12, 12, 20], align_right=[2, 3, 4])
+                      widths=[6, 40, 10, 13, 10, 21], align_right=[2, 3, 4])
 
 
 def lead_shares(plan: Plan) -> Markup:
@@ -114,13 +113,17 @@ def lead_shares(plan: Plan) -> Markup:
                       widths=[46, 18, 18, 18], align_right=[1, 2, 3])
 
 
+ROLE_MARKS = {"Chủ trì": "CT", "Phối hợp": "PH", "": ""}
+
+
 def roles(plan: Plan) -> Markup:
-    """Which agency leads (Chủ trì) or partners (Phối hợp) on which sub-project."""
+    """Which agency leads (CT, chủ trì) or partners (PH, phối hợp) on which sub-project."""
     matrix = derive.roles(plan)
-    rows = [[agency, *matrix.loc[agency]] for agency in matrix.index]
+    rows = [[agency, *(ROLE_MARKS[v] for v in matrix.loc[agency])] for agency in matrix.index]
     return list_table(["Cơ quan", *matrix.columns], rows,
-                      "Cơ quan chủ trì và phối hợp theo dự án, tiểu dự án (số thứ tự theo "
-                      "Biểu số 02)", "ma-tran-phan-cong", widths=[28] + [8] * len(matrix.columns))
+                      "Cơ quan chủ trì (CT) và phối hợp (PH) theo dự án, tiểu dự án (số thứ tự "
+                      "theo Biểu số 02)", "ma-tran-phan-cong",
+                      widths=[32] + [7] * len(matrix.columns))
 
 
 def reducing_wards(plan: Plan) -> Markup:
@@ -149,11 +152,10 @@ def wards_computed(plan: Plan) -> Markup:
                  fmt.percent(city.rate_target), _int(city.reduction), ""])
     prev, year = plan.previous_year, plan.year
     return list_table(["TT", "Phường, xã", "Số hộ dân cư", f"Hộ nghèo {prev}", f"Tỷ lệ {prev}",
-                       f"Chỉ tiêu hộ nghèo {year}", f"Tỷ lệ chỉ tiêu {year}", "Số hộ giảm",
-                       "Xếp hạng"], rows,
+                       f"Chỉ tiêu {year}", f"Tỷ lệ {year}", "Giảm", "Hạng"], rows,
                       f"Số liệu các phường, xã năm {year} (tính lại từ Biểu số 01)",
                       "phuong-xa-tinh-lai", bold_rows=[len(rows) - 1],
-                      widths=[5, 19, 11, 10, 10, 11, 11, 11, 10], align_right=range(2, 9))
+                      widths=[5, 24, 11, 11, 10, 11, 10, 9, 9], align_right=range(2, 9))
 
 
 def checks_overview(outcomes) -> Markup:
@@ -171,3 +173,14 @@ def findings(outcome) -> Markup:
     return list_table(["Vị trí", "Kế hoạch ghi", "Tính lại, đối chiếu", "Cách tính"], rows,
                       f"Điểm chưa khớp: {outcome.check.title}",
                       f"kiem-tra-{outcome.check.name}", widths=[34, 18, 18, 30])
+
+
+def ward_projects(plan: Plan, items, unit: str) -> Markup:
+    """The projects with content (section III), each with its project and lead agency."""
+    def parent(tt: str) -> str:
+        item = plan.project_text(tt.split(".")[0])
+        return f" ({item.title.split(':')[0]})" if item and "." in tt else ""
+    rows = [[item.tt, item.title + parent(item.tt), item.lead] for item in items]
+    return list_table(["TT", "Dự án, tiểu dự án", "Cơ quan chủ trì"], rows,
+                      "Các dự án, tiểu dự án của kế hoạch (nội dung chi tiết ở chương Nội dung "
+                      "thực hiện)", f"du-an-{fmt.slug(unit)}", widths=[8, 62, 30])

@@ -122,13 +122,14 @@ def ward(plan: Plan, unit: str) -> Markup:
     return render("ward.md", plan, row=table[table.unit == unit].iloc[0])
 
 
-def ward_offers(plan: Plan) -> Markup:
-    """What the plan's projects offer a ward, from the plan's text (section III): each project
-    with content, its lead and content, and how many the wards take part in."""
+def ward_offers(plan: Plan, unit: str) -> Markup:
+    """What the plan's projects offer a ward, from the plan's text (section III): how many the
+    wards take part in, and a short table of them."""
     items = [p for p in plan.text.projects if p.content]
     partnered = sum(derive.WARD_AGENCY in derive.partner_agencies(plan, p.partners)
                     for p in items)
-    return render("ward_offers.md", plan, items=items, partnered=partnered)
+    return render("ward_offers.md", plan, items=items, partnered=partnered,
+                  table=tables.ward_projects(plan, items, unit))
 
 
 def checks(plan: Plan) -> Markup:
