@@ -31,11 +31,6 @@ def date(value: dt.date) -> str:
     return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
 
 
-def short_date(value: dt.date) -> str:
-    """``2023-03-21`` → ``21/3/2023``, the form used in legal references."""
-    return f"{value.day}/{value.month}/{value.year}"
-
-
 def md_escape(text: object) -> Markup:
     """Text from data as literal Markdown: every ASCII punctuation mark is backslash-escaped,
     so markup in a name (``<b>``, ``*``, ``{role}``) is shown, never interpreted."""

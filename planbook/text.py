@@ -28,7 +28,6 @@ ENV.filters.update(
     num=fmt.number,
     pct=fmt.percent,
     date=fmt.date,
-    short_date=fmt.short_date,
     money=lambda v: fmt.number(v) + " triệu đồng",
     md=Markup,
     tex=fmt.tex_escape,

@@ -20,7 +20,6 @@ def test_percent_keeps_two_decimals_with_comma():
 
 def test_dates():
     assert fmt.date(dt.date(2023, 3, 21)) == "ngày 21 tháng 3 năm 2023"
-    assert fmt.short_date(dt.date(2023, 3, 21)) == "21/3/2023"
 
 
 def test_markdown_escape_neutralises_markup():
