@@ -77,8 +77,8 @@ def finish_notebook(path: Path, parameters: dict) -> None:
 
 
 def remove_stale(root: Path, keep: list[Job]) -> None:
-    """Delete executed notebooks (and their figures) no job writes any more, e.g. a ward
-    removed from the data."""
+    """Delete executed notebooks no job writes any more, e.g. the page of a ward removed from
+    the data (the table of contents picks ward pages up by a glob)."""
     wanted = {job.output for job in keep}
     for path in (root / BOOK).rglob("*.ipynb"):
         if path not in wanted:
