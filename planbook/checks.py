@@ -56,6 +56,11 @@ def _money(value) -> str:
     return "trống" if value is None or pd.isna(value) else fmt.number(int(value)) + " triệu đồng"
 
 
+def _amount(value) -> int:
+    """A money cell as a number: blank counts as 0, as in the printed table's sums."""
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
 def _ward_where(row) -> str:
     return f"Biểu số 01, {row.unit} (wards.csv dòng {row.row})"
 
@@ -111,8 +116,7 @@ def budget_rows(plan: Plan) -> list[Finding]:
     out = []
     for row, where in [*[(r, _budget_where(r)) for r in rows],
                        (total, f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})")]:
-        parts = (0 if pd.isna(row.carry_over) else row.carry_over) + \
-                (0 if pd.isna(row.new_funds) else row.new_funds)
+        parts = _amount(row.carry_over) + _amount(row.new_funds)
         if row.total != parts:
             out.append(Finding(where, _money(row.total), _money(parts),
                                f"vốn chuyển sang {_money(row.carry_over)} + vốn năm "
@@ -131,7 +135,7 @@ def project_subtotals(plan: Plan) -> list[Finding]:
         printed_row = plan.budget[plan.budget.tt == row.tt].iloc[0]
         for column, label in [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
                               ("new_funds", f"vốn năm {plan.year}")]:
-            printed = 0 if pd.isna(printed_row[column]) else int(printed_row[column])
+            printed = _amount(printed_row[column])
             if printed != row[f"{column}_calc"]:
                 out.append(Finding(_budget_where(printed_row), _money(printed),
                                    _money(row[f"{column}_calc"]),
@@ -146,7 +150,7 @@ def grand_total(plan: Plan) -> list[Finding]:
     return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án")
             for c, label in [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
                              ("new_funds", f"vốn năm {plan.year}")]
-            if (0 if pd.isna(total[c]) else total[c]) != computed[c]]
+            if _amount(total[c]) != computed[c]]
 
 
 def text_budget(plan: Plan) -> list[Finding]:
@@ -162,7 +166,7 @@ def text_budget(plan: Plan) -> list[Finding]:
             continue
         row = budget.loc[item.tt]
         for column, value in item.text_figures.model_dump().items():
-            printed = 0 if pd.isna(row[column]) else int(row[column])
+            printed = _amount(row[column])
             if value is not None and value != printed:
                 out.append(Finding(f"Lời văn mục III, {item.title}", _money(value),
                                    _money(printed), f"{column} theo Biểu số 02 mục {item.tt}"))
@@ -251,9 +255,14 @@ def run(plan: Plan) -> list[Outcome]:
     return [Outcome(check, check.find(plan)) for check in CHECKS]
 
 
+def counts(outcomes: list[Outcome]) -> dict[str, int]:
+    """How many checks ran, how many found something, how many findings in all."""
+    return {"checks": len(outcomes), "failed": sum(not o.passed for o in outcomes),
+            "findings": sum(len(o.findings) for o in outcomes)}
+
+
 def summary(outcomes: list[Outcome]) -> str:
     """One line for the console: how many checks found how many disagreements."""
-    findings = sum(len(o.findings) for o in outcomes)
-    failed = sum(not o.passed for o in outcomes)
-    return (f"Kiểm tra số liệu: {len(outcomes)} phép kiểm tra, {failed} phép có điểm chưa khớp, "
-            f"tổng {findings} điểm (xem chương «Kiểm tra số liệu»).")
+    n = counts(outcomes)
+    return (f"Kiểm tra số liệu: {n['checks']} phép kiểm tra, {n['failed']} phép có điểm chưa "
+            f"khớp, tổng {n['findings']} điểm (xem chương «Kiểm tra số liệu»).")

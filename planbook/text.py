@@ -61,8 +61,7 @@ def overview(plan: Plan) -> Markup:
     outcomes = consistency.run(plan)
     return render("overview.md", plan, projects=int(table.is_project.sum()),
                   subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan),
-                  findings=sum(len(o.findings) for o in outcomes),
-                  failed=sum(not o.passed for o in outcomes), checks=len(outcomes))
+                  **consistency.counts(outcomes))
 
 
 def purpose(plan: Plan) -> Markup:
@@ -135,7 +134,6 @@ def checks(plan: Plan) -> Markup:
     """The findings chapter: every check, its outcome, and each finding side by side."""
     outcomes = consistency.run(plan)
     return render("checks.md", plan, outcomes=outcomes,
-                  failed=sum(not o.passed for o in outcomes),
-                  findings=sum(len(o.findings) for o in outcomes),
+                  **consistency.counts(outcomes),
                   overview=tables.checks_overview(outcomes),
                   tables=[tables.findings(o) for o in outcomes])
