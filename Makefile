@@ -1,5 +1,6 @@
 # The plan book. `make book` sets everything up and builds the site; `make test` runs every test.
 YEAR ?= 2023
+DATA ?= data
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -18,7 +19,7 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 book: $(INSTALLED) system
-	$(PY) -m planbook build --year $(YEAR)
+	$(PY) -m planbook build --year $(YEAR) --data $(DATA)
 
 # Install the system packages when missing and we can (root with apt-get); else say which.
 system:

@@ -2,11 +2,11 @@
 
 Prints one table:
 
-- the 2023 city book, built in a scratch copy of the project: clean build, no-change rebuild,
+- the 2023 totals book, built in a scratch copy of the project: clean build, no-change rebuild,
   rebuild after editing only the budget data, each with the notebooks it executed;
 - the same pages built the way a user would without us — Jupyter Book with
   ``execute_notebooks: force``, one notebook after another — and the ratio of the two;
-- synthetic provinces of 16, 64 and 256 units (generated into a temporary folder, unit names
+- synthetic plans of 16, 64 and 256 units (generated into a temporary folder, unit names
   marked "mô phỏng"): clean build time, seconds per unit, marginal seconds per added unit,
   peak memory of the whole process tree.
 
@@ -111,7 +111,7 @@ def baseline(project: Path, dest: Path) -> Run:
 
 
 def synthetic_data(source: Path, dest: Path, units: int) -> Path:
-    """``source``'s year with its ward table replaced by ``units`` made-up units."""
+    """``source``'s year with its unit table replaced by ``units`` made-up units."""
     shutil.copytree(source, dest)
     rng = random.Random(units)
     rows = []
@@ -163,19 +163,19 @@ def main(argv: list[str] | None = None) -> None:
     data = root / "data" / str(YEAR)
     with tempfile.TemporaryDirectory(prefix="planbook-bench-") as scratch:
         scratch = Path(scratch)
-        city = copy_project(root, scratch / "city", root / "data")
-        runs = [build(city, "city 2023: clean build")]
-        runs.append(build(city, "city 2023: no-change rebuild"))
-        edit_budget(city)
-        runs.append(build(city, "city 2023: rebuild after a budget-only edit"))
-        runs.append(baseline(city, scratch / "baseline"))
-        province_runs = []
+        totals = copy_project(root, scratch / "totals", root / "data")
+        runs = [build(totals, "totals 2023: clean build")]
+        runs.append(build(totals, "totals 2023: no-change rebuild"))
+        edit_budget(totals)
+        runs.append(build(totals, "totals 2023: rebuild after a budget-only edit"))
+        runs.append(baseline(totals, scratch / "baseline"))
+        synthetic_runs = []
         for units in args.sizes:
             synthetic = synthetic_data(data, scratch / f"synthetic-{units}" / str(YEAR), units)
-            project = copy_project(root, scratch / f"province-{units}", synthetic.parent)
-            province_runs.append(build(project, f"synthetic province, {units} units: clean build",
+            project = copy_project(root, scratch / f"synthetic-{units}", synthetic.parent)
+            synthetic_runs.append(build(project, f"synthetic plan, {units} units: clean build",
                                        units))
-    print(table(runs + province_runs))
+    print(table(runs + synthetic_runs))
     clean, nochange, budget_edit, force = runs
     print()
     print(f"clean build / forced jupyter-book build: {clean.seconds / force.seconds:.2f} "
@@ -183,18 +183,18 @@ def main(argv: list[str] | None = None) -> None:
     print(f"no-change rebuild / clean build:         {nochange.seconds / clean.seconds:.2f} "
           f"(target ≤ 0.10), executed {nochange.executed}")
     print(f"budget-only edit executed {budget_edit.executed} notebook(s): "
-          f"{', '.join(budget_edit.names)} (target: no ward page)")
-    for r in province_runs:
+          f"{', '.join(budget_edit.names)} (target: no unit page)")
+    for r in synthetic_runs:
         print(f"{r.units:>4} units: {r.seconds / r.units:.3f} s per unit, "
               f"peak {r.peak_mib:.0f} MiB (target < 2048)")
-    for small, large in zip(province_runs, province_runs[1:]):
+    for small, large in zip(synthetic_runs, synthetic_runs[1:]):
         added = large.units - small.units
         marginal = (large.seconds - small.seconds) / added
         notebooks = (large.execution - small.execution) / added
         print(f"marginal cost per added unit, {small.units}→{large.units}: {marginal:.3f} s for "
               f"the whole build, of which {notebooks:.3f} s executing its page (target ≤ 0.5)")
-    if len(province_runs) >= 3:
-        a, b, c = province_runs[-3:]
+    if len(synthetic_runs) >= 3:
+        a, b, c = synthetic_runs[-3:]
         first = (b.seconds - a.seconds) / (b.units - a.units)
         second = (c.seconds - b.seconds) / (c.units - b.units)
         print(f"linearity: marginal cost {b.units}→{c.units} / {a.units}→{b.units} = "

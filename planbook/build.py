@@ -3,22 +3,24 @@ with Jupyter Book and publish it only if everything succeeded.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import nbformat
 import yaml
 
-from planbook import checks, execute, fmt, text
+from planbook import checks, execute, fmt, sphinx_ext, text
 from planbook.data import Plan, load_plan
 from planbook.execute import Job
 
 SOURCES = Path("notebooks")
 BOOK = Path("book")
-WARD_TEMPLATE = "ward"
-WARD_FOLDER = "wards"
+UNIT_TEMPLATE = "unit"
+UNIT_FOLDER = "units"
 
 
 class BuildError(Exception):
@@ -40,13 +42,13 @@ def chapter_files(root: Path) -> list[str]:
     return files
 
 
-def ward_page(index: int, unit: str) -> str:
-    """File name of a unit's page; the number keeps the ward table's order in the glob."""
+def unit_page(index: int, unit: str) -> str:
+    """File name of a unit's page; the number keeps the unit table's order in the glob."""
     return f"{index:02d}-{fmt.slug(unit)}"
 
 
 def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
-    """Every notebook run of the book: one per chapter in ``_toc.yml``, one per ward."""
+    """Every notebook run of the book: one per chapter in ``_toc.yml``, one per unit."""
     def relative_data(output: Path) -> str:
         depth = len(output.relative_to(root).parts) - 1
         return str(Path(*[".."] * depth, data_dir))
@@ -56,29 +58,51 @@ def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
         output = root / f"{entry}.ipynb"
         source = root / SOURCES / output.relative_to(root / BOOK)
         found.append(Job(source, output, {"year": plan.year, "data_dir": relative_data(output)}))
-    for i, unit in enumerate(plan.wards.unit, start=1):
-        output = root / BOOK / WARD_FOLDER / f"{ward_page(i, unit)}.ipynb"
-        found.append(Job(root / SOURCES / f"{WARD_TEMPLATE}.ipynb", output,
-                         {"year": plan.year, "data_dir": relative_data(output), "ward": unit}))
+    for i, unit in enumerate(plan.units.unit, start=1):
+        output = root / BOOK / UNIT_FOLDER / f"{unit_page(i, unit)}.ipynb"
+        found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output,
+                         {"year": plan.year, "data_dir": relative_data(output), "unit": unit}))
     return found
 
 
-def finish_notebook(path: Path, parameters: dict) -> None:
-    """Hide papermill's injected parameters cell and expose the parameters to Markdown cells
-    as MyST substitutions (``{{ ward }}`` in a title), escaped as text."""
+def place_words(plan: Plan) -> dict[str, str]:
+    """The locality's words that Markdown cells of the notebooks use: ``{{ units }}``,
+    ``{{ units_heading }}`` and ``{{ all }}`` (see :class:`planbook.data.Locality`)."""
+    place = plan.place
+    return {"units": place.units, "units_heading": place.units_heading, "all": place.all}
+
+
+def has_text(plan: Plan, dotted: str) -> bool:
+    """Whether ``plan.yaml`` has text at ``dotted`` (``funding.other_sources``)."""
+    value = plan.text
+    for name in dotted.split("."):
+        value = getattr(value, name)
+    return bool(value)
+
+
+def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
+    """Hide papermill's injected parameters cell; drop a cell tagged ``if-text:<field>`` (the
+    heading of a section) when the plan has no such text; expose the parameters and the
+    locality's words to Markdown cells as MyST substitutions (``{{ unit }}`` in a title),
+    escaped as text."""
     nb = nbformat.read(path, as_version=4)
+    kept = []
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
-    nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v))
-                                             for k, v in parameters.items()}}
+        if all(has_text(plan, tag.removeprefix("if-text:")) for tag in tags
+               if tag.startswith("if-text:")):
+            kept.append(cell)
+    nb.cells = kept
+    words = {**place_words(plan), **parameters}
+    nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
 
 
 def remove_stale(root: Path, keep: list[Job]) -> None:
-    """Delete executed notebooks no job writes any more, e.g. the page of a ward removed from
-    the data (the table of contents picks ward pages up by a glob)."""
+    """Delete executed notebooks no job writes any more, e.g. the page of a unit removed from
+    the data (the table of contents picks unit pages up by a glob)."""
     wanted = {job.output for job in keep}
     for path in (root / BOOK).rglob("*.ipynb"):
         if path not in wanted:
@@ -121,9 +145,20 @@ def publish(built: Path, target: Path) -> None:
     shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
 
 
-def pdf_path(root: Path, year: int) -> Path:
-    """Where the published PDF of ``year`` goes."""
-    return root / "_build" / "pdf" / f"ke-hoach-giam-ngheo-{year}.pdf"
+def title(plan: Plan) -> str:
+    """The book's title: the kind of document, the program, the locality and the year."""
+    return (f"{plan.text.document_type} giảm nghèo bền vững {plan.place.full_name} "
+            f"năm {plan.year}")
+
+
+def pdf_path(root: Path, plan: Plan) -> Path:
+    """Where the published PDF of the plan goes; its name says the locality and the year."""
+    return root / "_build" / "pdf" / f"ke-hoach-giam-ngheo-{fmt.slug(plan.place.full_name)}-{plan.year}.pdf"
+
+
+def write_book_info(plan: Plan, path: Path) -> None:
+    """What the Sphinx extension :mod:`planbook.sphinx_ext` needs: the site's title."""
+    path.write_text(json.dumps({"title": title(plan)}, ensure_ascii=False), encoding="utf-8")
 
 
 def report_findings(plan: Plan) -> None:
@@ -131,7 +166,7 @@ def report_findings(plan: Plan) -> None:
     outcomes = checks.run(plan)
     for outcome in outcomes:
         for f in outcome.findings:
-            print(f"Cảnh báo: {outcome.check.title} — {f.where}: kế hoạch ghi {f.printed}; "
+            print(f"Cảnh báo: {outcome.title} — {f.where}: kế hoạch ghi {f.printed}; "
                   f"đối chiếu: {f.computed} ({f.note}).", flush=True)
     print(checks.summary(outcomes), flush=True)
 
@@ -147,12 +182,14 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     todo = jobs(plan, root, data_dir)
     remove_stale(root, todo)
     try:
-        report = execute.run(todo, root, root / BOOK, finish_notebook, workers)
+        report = execute.run(todo, root, root / BOOK, partial(finish_notebook, plan=plan),
+                             workers)
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, root / BOOK / "cover.inc")
+    write_book_info(plan, root / sphinx_ext.BOOK_INFO)
     site, latex = assemble(root, ["html", "pdflatex"])
     publish(site, root / "_build" / "html")
-    publish(latex / "book.pdf", pdf_path(root, year))
+    publish(latex / "book.pdf", pdf_path(root, plan))
     return root / "_build" / "html"

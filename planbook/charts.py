@@ -18,7 +18,7 @@ from planbook import derive, fmt  # noqa: E402
 from planbook.data import Plan  # noqa: E402
 
 FIGURE_DIR = Path("figures")
-COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "city": "#c0392b", "new": "#1f4e79",
+COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "totals": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
 plt.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "planbook",
@@ -41,29 +41,30 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
 
 
 MAX_BARS = 40
-"""Above this many units the city chart shows the distribution instead of one bar per unit."""
+"""Above this many units the locality chart shows the distribution instead of one bar per unit."""
 
 
-def ward_rates(plan: Plan) -> Markup:
-    """Every unit's poverty rate, last year and this year's target, against the city's rate
+def unit_rates(plan: Plan) -> Markup:
+    """Every unit's poverty rate, last year and this year's target, against the locality's rate
     (a histogram of target rates when there are too many units for one bar each)."""
-    table = derive.wards(plan).sort_values("rate_target_calc", kind="stable")
-    city = derive.city(plan)
-    city_label = f"Toàn thành phố năm {plan.year} ({fmt.percent(city.rate_target)})"
-    caption = (f"Tỷ lệ hộ nghèo của các phường, xã cuối năm {plan.previous_year} và chỉ tiêu "
+    table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
+    totals = derive.totals(plan)
+    place = plan.place
+    whole_label = f"{place.All} năm {plan.year} ({fmt.percent(totals.rate_target)})"
+    caption = (f"Tỷ lệ hộ nghèo của các {place.units} cuối năm {plan.previous_year} và chỉ tiêu "
                f"năm {plan.year} (tính từ Biểu số 01)")
     top = table.iloc[-1]
     if len(table) > MAX_BARS:
         fig, ax = plt.subplots(figsize=(7.5, 4))
         ax.hist(table.rate_target_calc, bins=20, color=COLOURS["target"])
-        ax.axvline(city.rate_target, color=COLOURS["city"], linestyle="--", label=city_label)
+        ax.axvline(totals.rate_target, color=COLOURS["totals"], linestyle="--", label=whole_label)
         ax.yaxis.set_major_formatter(_vi_number)
-        ax.set_ylabel("Số phường, xã")
+        ax.set_ylabel(f"Số {place.units}")
         ax.set_title(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của {len(table)} "
-                     "phường, xã", fontsize=11)
-        alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {len(table)} phường, xã; "
+                     f"{place.units}", fontsize=11)
+        alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {len(table)} {place.units}; "
                f"cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; đường đứt "
-               f"nét là tỷ lệ toàn thành phố {fmt.percent(city.rate_target)}.")
+               f"nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     else:
         fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(table) + 1.6))
         y = range(len(table))
@@ -71,39 +72,40 @@ def ward_rates(plan: Plan) -> Markup:
                 label=f"Cuối năm {plan.previous_year}")
         ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
                 color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
-        ax.axvline(city.rate_target, color=COLOURS["city"], linestyle="--", linewidth=1,
-                   label=city_label)
+        ax.axvline(totals.rate_target, color=COLOURS["totals"], linestyle="--", linewidth=1,
+                   label=whole_label)
         ax.set_yticks(list(y), list(table.unit))
-        ax.set_title(f"Tỷ lệ hộ nghèo theo phường, xã: cuối năm {plan.previous_year} "
+        ax.set_title(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
                      f"và chỉ tiêu năm {plan.year}", fontsize=11)
-        alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} phường, xã, xếp từ thấp "
+        alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} {place.units}, xếp từ thấp "
                f"đến cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
-               f"đường đứt nét là tỷ lệ toàn thành phố {fmt.percent(city.rate_target)}.")
+               f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     ax.xaxis.set_major_formatter(_vi_percent)
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     return save(fig, "ty-le-ho-ngheo", caption, alt)
 
 
-def ward_position(plan: Plan, unit: str) -> Markup:
-    """One unit against the city (bars, last year and target) and among all units (a strip of
+def unit_position(plan: Plan, unit: str) -> Markup:
+    """One unit against the locality (bars, last year and target) and among all units (a strip of
     every unit's target rate with this one marked). Its cost does not grow with the number of
     units beyond one scatter of points."""
-    table = derive.wards(plan)
+    table = derive.units(plan)
     row = table[table.unit == unit].iloc[0]
-    city = derive.city(plan)
+    totals = derive.totals(plan)
+    place = plan.place
     fig, (bars, strip) = plt.subplots(2, 1, figsize=(7.5, 3.4), height_ratios=[2, 1],
                                       sharex=True)
     y = [1, 0]
-    bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, city.rate_prev], height=0.4,
+    bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, totals.rate_prev], height=0.4,
               color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}")
-    bars.barh([v - 0.2 for v in y], [row.rate_target_calc, city.rate_target], height=0.4,
+    bars.barh([v - 0.2 for v in y], [row.rate_target_calc, totals.rate_target], height=0.4,
               color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
-    for v, value in zip(y, [row.rate_target_calc, city.rate_target]):
+    for v, value in zip(y, [row.rate_target_calc, totals.rate_target]):
         bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=8)
-    bars.set_yticks(y, [unit, "Toàn thành phố"])
+    bars.set_yticks(y, [unit, place.All])
     bars.get_yticklabels()[0].set_fontweight("bold")
-    bars.set_title(f"{unit}: tỷ lệ hộ nghèo so với toàn thành phố và các phường, xã",
+    bars.set_title(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}",
                    fontsize=11)
     fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
@@ -117,14 +119,14 @@ def ward_position(plan: Plan, unit: str) -> Markup:
     strip.set_xlim(0, max(table.rate_target_calc.max(), table.rate_prev_calc.max()) * 1.15)
     strip.xaxis.set_major_formatter(_vi_percent)
     strip.set_xlabel(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
-                     "phường, xã")
+                     f"{place.units}")
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
-           f"{fmt.percent(row.rate_target_calc)}; toàn thành phố {fmt.percent(city.rate_prev)} "
-           f"và {fmt.percent(city.rate_target)}; {unit} đứng thứ {row['rank']}/{len(table)} "
+           f"{fmt.percent(row.rate_target_calc)}; {place.all} {fmt.percent(totals.rate_prev)} "
+           f"và {fmt.percent(totals.rate_target)}; {unit} đứng thứ {row['rank']}/{len(table)} "
            "về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
-    caption = (f"Tỷ lệ hộ nghèo của {unit} so với toàn thành phố, và vị trí trong "
-               f"{len(table)} phường, xã (mỗi chấm là một đơn vị)")
+    caption = (f"Tỷ lệ hộ nghèo của {unit} so với {place.all}, và vị trí trong "
+               f"{len(table)} {place.units} (mỗi chấm là một đơn vị)")
     return save(fig, f"ty-le-{fmt.slug(unit)}", caption, alt)
 
 
@@ -142,7 +144,9 @@ def budget_by_project(plan: Plan) -> Markup:
     ax.xaxis.set_major_formatter(_vi_number)
     ax.set_xlabel("Triệu đồng")
     ax.set_xlim(0, table.total_calc.max() * 1.15)
-    ax.set_title(f"Kinh phí ngân sách Trung ương theo dự án năm {plan.year}", fontsize=11)
+    sources = plan.text.funding.sources
+    funds = fmt.lower_first(sources[0].name) + " " if len(sources) == 1 else ""
+    ax.set_title(f"Kinh phí {funds}theo dự án năm {plan.year}", fontsize=11)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     parts = "; ".join(f"{label}: {fmt.number(c)} chuyển sang và {fmt.number(n)} năm {plan.year}"
                       for label, c, n in zip(labels[::-1], table.carry_over_calc[::-1],

@@ -15,6 +15,8 @@ import pandas as pd
 from planbook import derive, fmt
 from planbook.data import Plan, normalise_name
 
+COUNT_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín"}
+"""How a check's explanation says a small count ("ở cả ba cột kinh phí")."""
 RATE_DIGITS = 2
 """Rates are printed with two decimals (0,42%); a computed rate matches when it rounds to it."""
 
@@ -30,17 +32,24 @@ class Finding:
 
 @dataclass(frozen=True)
 class Check:
-    """A named comparison; ``find`` returns its findings for a plan."""
+    """A named comparison; ``find`` returns its findings for a plan. ``title`` and
+    ``explanation`` may name the plan's units (``{units}``), its whole (``{all}``) and the
+    number of money columns of Biểu số 02 (``{columns}``);
+    ``applies`` says whether the plan has what the check compares."""
     name: str
     title: str
     explanation: str
     find: Callable[[Plan], list[Finding]]
+    applies: Callable[[Plan], bool] = lambda plan: True
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A check and what it found (no findings = passed)."""
+    """A check, its title and explanation in the plan's words, and what it found (no findings
+    = passed)."""
     check: Check
+    title: str
+    explanation: str
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -61,7 +70,7 @@ def _amount(value) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
 
-def _ward_where(row) -> str:
+def _unit_where(row) -> str:
     return f"Biểu số 01, {row.unit} (wards.csv dòng {row.row})"
 
 
@@ -69,43 +78,43 @@ def _budget_where(row) -> str:
     return f"Biểu số 02, mục {row.tt} (budget.csv dòng {row.row})"
 
 
-def ward_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
-    table = derive.wards(plan)
+def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
+    table = derive.units(plan)
     out = []
     for row in table.itertuples():
         computed = derive.rate(getattr(row, poor), row.households)
         if round(computed, RATE_DIGITS) != round(getattr(row, printed), RATE_DIGITS):
-            out.append(Finding(_ward_where(row), _rate_text(getattr(row, printed)),
+            out.append(Finding(_unit_where(row), _rate_text(getattr(row, printed)),
                                _rate_text(computed),
                                f"{fmt.number(getattr(row, poor))} hộ nghèo / "
                                f"{fmt.number(row.households)} hộ dân cư"))
     return out
 
 
-def ward_reductions(plan: Plan) -> list[Finding]:
-    table = derive.wards(plan)
-    return [Finding(_ward_where(r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
+def unit_reductions(plan: Plan) -> list[Finding]:
+    table = derive.units(plan)
+    return [Finding(_unit_where(r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
                     f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ")
             for r in table.itertuples() if r.reduction != r.reduction_calc]
 
 
-def ward_totals(plan: Plan) -> list[Finding]:
-    total, city = plan.wards_total, derive.city(plan)
+def unit_totals(plan: Plan) -> list[Finding]:
+    total, totals = plan.units_total, derive.totals(plan)
     where = f"Biểu số 01, dòng Tổng cộng (wards.csv dòng {total.row})"
     out = []
-    for column, computed, label in [("households", city.households, "tổng số hộ dân cư"),
-                                    ("poor_prev", city.poor_prev, "số hộ nghèo năm trước"),
-                                    ("poor_target", city.poor_target, "chỉ tiêu số hộ nghèo"),
-                                    ("reduction", int(plan.wards.reduction.sum()),
+    for column, computed, label in [("households", totals.households, "tổng số hộ dân cư"),
+                                    ("poor_prev", totals.poor_prev, "số hộ nghèo năm trước"),
+                                    ("poor_target", totals.poor_target, "chỉ tiêu số hộ nghèo"),
+                                    ("reduction", int(plan.units.reduction.sum()),
                                      "số hộ giảm")]:
         if total[column] != computed:
             out.append(Finding(where, fmt.number(total[column]), fmt.number(computed),
-                               f"{label}: cộng {fmt.number(city.units)} phường, xã"))
-    for column, computed, label in [("rate_prev", city.rate_prev, "tỷ lệ năm trước"),
-                                    ("rate_target", city.rate_target, "tỷ lệ chỉ tiêu")]:
+                               f"{label}: cộng {fmt.number(totals.units)} {plan.place.units}"))
+    for column, computed, label in [("rate_prev", totals.rate_prev, "tỷ lệ năm trước"),
+                                    ("rate_target", totals.rate_target, "tỷ lệ chỉ tiêu")]:
         if round(computed, RATE_DIGITS) != round(total[column], RATE_DIGITS):
             out.append(Finding(where, _rate_text(total[column]), _rate_text(computed),
-                               f"{label} toàn thành phố"))
+                               f"{label} {plan.place.all}"))
     return out
 
 
@@ -124,6 +133,27 @@ def budget_rows(plan: Plan) -> list[Finding]:
     return out
 
 
+def budget_sources(plan: Plan) -> list[Finding]:
+    """The sources' columns add up to the total, on every row and on the grand total."""
+    total = plan.budget_total
+    sources = plan.text.funding.sources
+    out = []
+    for row, where in [*[(r, _budget_where(r)) for r in plan.budget.itertuples()],
+                       (total, f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})")]:
+        parts = sum(_amount(getattr(row, s.column)) for s in sources)
+        if _amount(row.total) != parts:
+            out.append(Finding(where, _money(row.total), _money(parts), " + ".join(
+                f"{fmt.lower_first(s.name)} {_money(getattr(row, s.column))}" for s in sources)))
+    return out
+
+
+def _money_labels(plan: Plan) -> list[tuple[str, str]]:
+    """Each money column of Biểu số 02 and how a finding names it."""
+    return [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
+            ("new_funds", f"vốn năm {plan.year}"),
+            *[(s.column, fmt.lower_first(s.name)) for s in plan.text.funding.sources if s.column]]
+
+
 def project_subtotals(plan: Plan) -> list[Finding]:
     """Each project row against the sum of its sub-projects."""
     sums = derive.project_sums(plan)
@@ -133,8 +163,7 @@ def project_subtotals(plan: Plan) -> list[Finding]:
         if not (budget.project == project).sum() > 1:
             continue
         printed_row = plan.budget[plan.budget.tt == row.tt].iloc[0]
-        for column, label in [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
-                              ("new_funds", f"vốn năm {plan.year}")]:
+        for column, label in _money_labels(plan):
             printed = _amount(printed_row[column])
             if printed != row[f"{column}_calc"]:
                 out.append(Finding(_budget_where(printed_row), _money(printed),
@@ -148,9 +177,7 @@ def grand_total(plan: Plan) -> list[Finding]:
     total, computed = plan.budget_total, derive.grand_total(plan)
     where = f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})"
     return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án")
-            for c, label in [("total", "tổng"), ("carry_over", "vốn chuyển sang"),
-                             ("new_funds", f"vốn năm {plan.year}")]
-            if _amount(total[c]) != computed[c]]
+            for c, label in _money_labels(plan) if _amount(total[c]) != computed[c]]
 
 
 def text_budget(plan: Plan) -> list[Finding]:
@@ -170,30 +197,35 @@ def text_budget(plan: Plan) -> list[Finding]:
             if value is not None and value != printed:
                 out.append(Finding(f"Lời văn mục III, {item.title}", _money(value),
                                    _money(printed), f"{column} theo Biểu số 02 mục {item.tt}"))
-    stated = plan.text.funding.central_budget.text_figures.model_dump()
     computed = derive.grand_total(plan)
-    for column, value in stated.items():
-        if value is not None and value != computed[column]:
-            out.append(Finding("Lời văn mục IV, tổng vốn ngân sách Trung ương", _money(value),
-                               _money(computed[column]), "cộng các dự án của Biểu số 02"))
+    for source in plan.text.funding.sources:
+        if source.text_figures is None:
+            continue
+        for column, value in source.text_figures.model_dump().items():
+            if source.column:  # one of several sources: only its total has a column
+                column = source.column if column == "total" else None
+            if value is not None and column and value != computed[column]:
+                out.append(Finding(f"Lời văn mục IV, tổng vốn {fmt.lower_first(source.name)}",
+                                   _money(value), _money(computed[column]),
+                                   "cộng các dự án của Biểu số 02"))
     return out
 
 
 def text_target(plan: Plan) -> list[Finding]:
-    """The city's target rate in the text (section II) against Biểu số 01."""
-    stated = plan.text.targets.text_figures.get("city_rate_target")
+    """The locality's target rate in the text (section II) against Biểu số 01."""
+    stated = plan.text.targets.text_figures.get("rate_target")
     if stated is None:
         return []
-    city = derive.city(plan)
+    totals = derive.totals(plan)
     out = []
-    if round(city.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
+    if round(totals.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
         out.append(Finding("Lời văn mục II.1, tỷ lệ hộ nghèo năm kế hoạch", _rate_text(stated),
-                           _rate_text(city.rate_target),
-                           f"{fmt.number(city.poor_target)} / {fmt.number(city.households)} hộ "
+                           _rate_text(totals.rate_target),
+                           f"{fmt.number(totals.poor_target)} / {fmt.number(totals.households)} hộ "
                            "theo Biểu số 01"))
-    if round(plan.wards_total.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
+    if round(plan.units_total.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
         out.append(Finding("Lời văn mục II.1 và dòng Tổng cộng của Biểu số 01",
-                           _rate_text(stated), _rate_text(plan.wards_total.rate_target),
+                           _rate_text(stated), _rate_text(plan.units_total.rate_target),
                            "tỷ lệ in ở dòng Tổng cộng"))
     return out
 
@@ -218,25 +250,29 @@ def text_leads(plan: Plan) -> list[Finding]:
 
 
 CHECKS = [
-    Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng phường, xã",
+    Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng {units}",
           "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
-          "2 chữ số thập phân.", lambda p: ward_rates(p, "rate_prev", "poor_prev")),
-    Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng phường, xã",
+          "2 chữ số thập phân.", lambda p: unit_rates(p, "rate_prev", "poor_prev")),
+    Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng {units}",
           "Tỷ lệ chỉ tiêu in trong Biểu số 01 so với chỉ tiêu số hộ nghèo chia tổng số hộ "
-          "dân cư.", lambda p: ward_rates(p, "rate_target", "poor_target")),
-    Check("reduction", "Số hộ giảm của từng phường, xã",
+          "dân cư.", lambda p: unit_rates(p, "rate_target", "poor_target")),
+    Check("reduction", "Số hộ giảm của từng {units}",
           "Số hộ giảm in trong Biểu số 01 so với hiệu của số hộ nghèo năm trước và chỉ tiêu.",
-          ward_reductions),
-    Check("ward-totals", "Dòng Tổng cộng của Biểu số 01",
-          "Các số của dòng Tổng cộng so với tổng các phường, xã và tỷ lệ tính lại.",
-          ward_totals),
+          unit_reductions),
+    Check("unit-totals", "Dòng Tổng cộng của Biểu số 01",
+          "Các số của dòng Tổng cộng so với tổng các {units} và tỷ lệ tính lại.",
+          unit_totals),
     Check("budget-rows", "Vốn chuyển sang cộng vốn năm kế hoạch bằng kinh phí thực hiện",
           "Trên từng dòng của Biểu số 02 và dòng Tổng cộng.", budget_rows),
+    Check("budget-sources", "Các nguồn vốn cộng lại bằng kinh phí thực hiện",
+          "Trên từng dòng của Biểu số 02 và dòng Tổng cộng, tổng các cột nguồn vốn so với cột "
+          "kinh phí thực hiện.", budget_sources,
+          applies=lambda plan: len(plan.text.funding.sources) > 1),
     Check("project-subtotals", "Dự án bằng tổng các tiểu dự án",
-          "Số in ở dòng dự án so với tổng các tiểu dự án của nó, ở cả ba cột kinh phí.",
+          "Số in ở dòng dự án so với tổng các tiểu dự án của nó, ở cả {columns} cột kinh phí.",
           project_subtotals),
     Check("grand-total", "Tổng cộng bằng tổng các dự án",
-          "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả ba cột kinh phí.",
+          "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả {columns} cột kinh phí.",
           grand_total),
     Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
           "Các số kinh phí ở mục III (từng dự án, tiểu dự án) và mục IV (tổng vốn) so với "
@@ -252,7 +288,10 @@ CHECKS = [
 
 def run(plan: Plan) -> list[Outcome]:
     """Every check, in order, with its findings."""
-    return [Outcome(check, check.find(plan)) for check in CHECKS]
+    words = {"units": plan.place.units, "all": plan.place.all,
+             "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns)))}
+    return [Outcome(check, check.title.format(**words), check.explanation.format(**words),
+                    check.find(plan)) for check in CHECKS if check.applies(plan)]
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:

@@ -3,7 +3,8 @@
 A year's folder (``data/<year>/``) holds:
 
 - ``plan.yaml``   — the plan's text and metadata (:class:`PlanText`);
-- ``wards.csv``   — Biểu số 01, poor households per ward/commune, last row the printed total;
+- ``wards.csv``   — Biểu số 01, poor households per unit of the locality (named as
+  ``locality.units`` in ``plan.yaml`` says), last row the printed total;
 - ``budget.csv``  — Biểu số 02, projects and sub-projects, last row the printed grand total;
 - ``agencies.csv``— the agencies that may lead or partner, with other spellings of their names.
 
@@ -21,7 +22,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from planbook.fmt import capitalise
 
 DATA_FILES = ("plan.yaml", "wards.csv", "budget.csv", "agencies.csv")
 FILES_READ: set[Path] = set()
@@ -67,9 +70,9 @@ class LegalBasis(_Model):
 
 
 class Targets(_Model):
-    text_figures: dict[str, float]
-    meritorious_families: str
-    implementation: str
+    text_figures: dict[str, float] = {}
+    meritorious_families: str = ""
+    implementation: str = ""
 
 
 class ProjectText(_Model):
@@ -83,13 +86,74 @@ class ProjectText(_Model):
     partners: str = ""
 
 
-class CentralBudget(_Model):
-    text_figures: TextFigures
+class Source(_Model):
+    """A source of the funds of Biểu số 02 (Ngân sách Trung ương, ngân sách địa phương…).
+
+    With several sources each has a money column of its own in ``budget.csv`` (``column``);
+    a single source needs none: it funds the whole of each row."""
+    name: str
+    column: str = ""
+    text_figures: TextFigures | None = None
 
 
 class Funding(_Model):
-    central_budget: CentralBudget
-    other_sources: list[str]
+    sources: list[Source] = Field(min_length=1)
+    other_sources: list[str] = []
+
+    @model_validator(mode="after")
+    def _columns(self) -> "Funding":
+        columns = [s.column for s in self.sources]
+        if len(self.sources) > 1 and (not all(columns) or len(set(columns)) < len(columns)):
+            raise ValueError("mỗi nguồn vốn cần một tên cột riêng (column) trong budget.csv "
+                             "khi kế hoạch có nhiều nguồn vốn")
+        if set(columns) & set(BUDGET_COLUMNS):
+            raise ValueError("tên cột của nguồn vốn trùng một cột sẵn có của budget.csv")
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        """The money columns of the sources in ``budget.csv`` (none for a single source)."""
+        return [s.column for s in self.sources if s.column]
+
+
+class Locality(_Model):
+    """The issuing locality and what its units are called, in the forms sentences need.
+
+    ``level`` and ``name`` give the locality's full name (level, then name); ``units`` is
+    the name of its units as it follows a number or "các"; ``units_agency`` is how
+    ``agencies.csv`` names the units' own bodies, when they take part. ``whole`` and
+    ``units_header`` override the forms derived from them (the README shows the fields).
+    """
+    level: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    units: str = Field(min_length=1)
+    units_agency: str = ""
+    whole: str = ""
+    units_header: str = ""
+
+    @property
+    def full_name(self) -> str:
+        """Level and name, as the plan writes them in a sentence."""
+        return f"{self.level} {self.name}"
+
+    @property
+    def all(self) -> str:
+        """The whole locality: "toàn" and the level (unless ``whole`` says otherwise)."""
+        return self.whole or f"toàn {self.level}"
+
+    @property
+    def All(self) -> str:
+        return capitalise(self.all)
+
+    @property
+    def Units(self) -> str:
+        """The units as a column header: capitalised (unless ``units_header`` says otherwise)."""
+        return self.units_header or capitalise(self.units)
+
+    @property
+    def units_heading(self) -> str:
+        """The units as a chapter heading: "Các" and the units."""
+        return f"Các {self.units}"
 
 
 class AgencyDuties(_Model):
@@ -107,6 +171,7 @@ class Signature(_Model):
 class PlanText(_Model):
     """Everything in ``plan.yaml``."""
     year: int
+    locality: Locality
     national_motto: str
     national_slogan: str
     issuer: str
@@ -118,27 +183,27 @@ class PlanText(_Model):
     symbol: str
     date: PlanDate
     title: str
-    legal_basis: LegalBasis
-    preamble: str
-    purpose: str
-    requirements: list[str]
-    targets: Targets
-    content_intro: str
-    projects: list[ProjectText]
+    legal_basis: LegalBasis | None = None
+    preamble: str = ""
+    purpose: str = ""
+    requirements: list[str] = []
+    targets: Targets = Targets()
+    content_intro: str = ""
+    projects: list[ProjectText] = []
     funding: Funding
-    tasks: list[str]
-    organisation: list[AgencyDuties]
-    closing: str
-    recipients: list[str]
+    tasks: list[str] = []
+    organisation: list[AgencyDuties] = []
+    closing: str = ""
+    recipients: list[str] = []
     signature: Signature
 
 
 # ---------------------------------------------------------------------------- tables
 
 # Column → (Vietnamese label as the printed table says it, kind).
-WARD_COLUMNS = {
+UNIT_COLUMNS = {
     "tt": ("TT", "code"),
-    "unit": ("Phường, xã", "text"),
+    "unit": ("Đơn vị", "text"),
     "households": ("Tổng số hộ dân cư", "int"),
     "poor_prev": ("Số hộ nghèo năm trước", "int"),
     "rate_prev": ("Tỷ lệ hộ nghèo năm trước (%)", "rate"),
@@ -156,6 +221,20 @@ BUDGET_COLUMNS = {
     "content": ("Nội dung thực hiện", "text"),
     "partners": ("Cơ quan phối hợp", "text"),
 }
+
+
+def unit_columns(locality: Locality) -> dict[str, tuple[str, str]]:
+    """The columns of Biểu số 01, the unit column labelled with the locality's own word."""
+    return {**UNIT_COLUMNS, "unit": (locality.Units, "text")}
+
+
+def budget_columns(funding: Funding) -> dict[str, tuple[str, str]]:
+    """The columns of Biểu số 02: one more money column per source when there are several."""
+    columns = list(BUDGET_COLUMNS.items())
+    sources = [(s.column, (s.name, "money")) for s in funding.sources if s.column]
+    return dict(columns[:5] + sources + columns[5:])
+
+
 AGENCY_COLUMNS = {
     "name": ("Tên cơ quan", "text"),
     "aliases": ("Tên gọi khác (cách nhau bởi |)", "text"),
@@ -296,24 +375,26 @@ def _check(column: str, test, expected: str) -> pa.Check:
 
 _COUNT = dict(nullable=False, checks=pa.Check.ge(0, error="cần là số không âm"))
 _RATE = dict(nullable=False, checks=pa.Check.in_range(0, 100, error="cần nằm trong khoảng 0–100"))
-WARD_SCHEMA = pa.DataFrameSchema(
-    {
-        "unit": pa.Column(str, [pa.Check.str_length(min_value=1, error="cần có tên phường, xã")],
-                          unique=True, report_duplicates="exclude_first"),
-        "households": pa.Column("Int64", **_COUNT),
-        "poor_prev": pa.Column("Int64", **_COUNT),
-        "rate_prev": pa.Column("Float64", **_RATE),
-        "poor_target": pa.Column("Int64", **_COUNT),
-        "rate_target": pa.Column("Float64", **_RATE),
-        "reduction": pa.Column("Int64", **_COUNT),
-    },
-    checks=[
-        _check("poor_prev", lambda d: d["poor_prev"] <= d["households"],
-               "số hộ nghèo không được lớn hơn tổng số hộ dân cư"),
-        _check("poor_target", lambda d: d["poor_target"] <= d["households"],
-               "số hộ nghèo không được lớn hơn tổng số hộ dân cư"),
-    ],
-)
+def _unit_schema(locality: Locality) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "unit": pa.Column(str, [pa.Check.str_length(min_value=1,
+                                                        error=f"cần có tên {locality.units}")],
+                              unique=True, report_duplicates="exclude_first"),
+            "households": pa.Column("Int64", **_COUNT),
+            "poor_prev": pa.Column("Int64", **_COUNT),
+            "rate_prev": pa.Column("Float64", **_RATE),
+            "poor_target": pa.Column("Int64", **_COUNT),
+            "rate_target": pa.Column("Float64", **_RATE),
+            "reduction": pa.Column("Int64", **_COUNT),
+        },
+        checks=[
+            _check("poor_prev", lambda d: d["poor_prev"] <= d["households"],
+                   "số hộ nghèo không được lớn hơn tổng số hộ dân cư"),
+            _check("poor_target", lambda d: d["poor_target"] <= d["households"],
+                   "số hộ nghèo không được lớn hơn tổng số hộ dân cư"),
+        ],
+    )
 
 
 AGENCY_SCHEMA = pa.DataFrameSchema({"name": pa.Column(
@@ -321,10 +402,11 @@ AGENCY_SCHEMA = pa.DataFrameSchema({"name": pa.Column(
     unique=True, report_duplicates="exclude_first")})
 
 
-def _budget_schema(spellings: set[str]) -> pa.DataFrameSchema:
+def _budget_schema(spellings: set[str], sources: list[str]) -> pa.DataFrameSchema:
     money = dict(nullable=True, checks=pa.Check.ge(0, error="cần là số tiền không âm"))
     return pa.DataFrameSchema(
         {
+            **{column: pa.Column("Int64", **money) for column in sources},
             "tt": pa.Column(str, pa.Check.str_matches(_CODE, error="cần là số thứ tự như 2 hoặc 2.1"),
                             unique=True, report_duplicates="exclude_first"),
             "name": pa.Column(str, pa.Check.str_length(min_value=1, error="cần có tên dự án")),
@@ -365,6 +447,16 @@ class Plan:
                             f"{path} says year {text.year}, the build asked for {self.year}.")
         return text
 
+    @property
+    def place(self) -> Locality:
+        """The issuing locality and the words for it and its units."""
+        return self.text.locality
+
+    @property
+    def money_columns(self) -> list[str]:
+        """The money columns of Biểu số 02: total, carry-over, new funds, then the sources'."""
+        return ["total", "carry_over", "new_funds", *self.text.funding.columns]
+
     @cached_property
     def agencies(self) -> pd.DataFrame:
         path = self.folder / "agencies.csv"
@@ -373,29 +465,31 @@ class Plan:
         return agencies
 
     @cached_property
-    def _ward_table(self) -> tuple[pd.DataFrame, pd.Series]:
+    def _unit_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.folder / "wards.csv"
-        wards, total = _split_total(read_table(path, WARD_COLUMNS, "unit"), path, "tt")
-        _validate(wards, WARD_SCHEMA, path, "unit", WARD_COLUMNS)
-        return wards, total
+        columns = unit_columns(self.place)
+        units, total = _split_total(read_table(path, columns, "unit"), path, "tt")
+        _validate(units, _unit_schema(self.place), path, "unit", columns)
+        return units, total
 
     @property
-    def wards(self) -> pd.DataFrame:
+    def units(self) -> pd.DataFrame:
         """Biểu số 01 without its printed total row."""
-        return self._ward_table[0]
+        return self._unit_table[0]
 
     @property
-    def wards_total(self) -> pd.Series:
+    def units_total(self) -> pd.Series:
         """The printed ``Tổng cộng`` row of Biểu số 01."""
-        return self._ward_table[1]
+        return self._unit_table[1]
 
     @cached_property
     def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.folder / "budget.csv"
-        budget, total = _split_total(read_table(path, BUDGET_COLUMNS, "name"), path, "tt")
+        columns = budget_columns(self.text.funding)
+        budget, total = _split_total(read_table(path, columns, "name"), path, "tt")
         budget["tt"] = budget["tt"].str.rstrip(".")
-        _validate(budget, _budget_schema(set(self.alias_to_agency)), path, "name",
-                  BUDGET_COLUMNS)
+        _validate(budget, _budget_schema(set(self.alias_to_agency),
+                                         self.text.funding.columns), path, "name", columns)
         budget["lead_agency"] = budget["lead"].map(
             lambda v: self.alias_to_agency.get(normalise_name(v), v) if v else v)
         budget.insert(1, "project", budget["tt"].str.split(".").str[0])
@@ -414,7 +508,7 @@ class Plan:
 
     def validate(self) -> None:
         """Read and check every file now (the build does this before running any notebook)."""
-        for table in (self.text, self.agencies, self.wards, self.budget):
+        for table in (self.text, self.agencies, self.units, self.budget):
             assert table is not None
 
     def project_text(self, tt: str) -> ProjectText | None:
@@ -474,6 +568,7 @@ def load_text(path: Path) -> PlanText:
     except ValidationError as err:
         problems = [f"Tệp {path}, mục {'.'.join(str(p) for p in e['loc'])}: "
                     + (_YAML_ERRORS["missing"] if e["type"] == "missing" else
+                       str(e["ctx"]["error"]) if e["type"] == "value_error" else
                        f"{_YAML_ERRORS.get(e['type'], e['msg'])} (giá trị: "
                        f"{str(e.get('input'))[:60]!r})") for e in err.errors()]
         raise DataError(problems, f"{path}: {err.error_count()} invalid field(s).") from None

@@ -11,9 +11,6 @@ import pandas as pd
 
 from planbook.data import Plan, normalise_name
 
-MONEY = ["total", "carry_over", "new_funds"]
-WARD_AGENCY = "UBND các phường, xã"
-"""The wards' and communes' own people's committees, as ``agencies.csv`` names them."""
 
 
 def rate(poor: int, households: int) -> float:
@@ -21,10 +18,10 @@ def rate(poor: int, households: int) -> float:
     return 100 * poor / households if households else 0.0
 
 
-def wards(plan: Plan) -> pd.DataFrame:
-    """The ward table with computed rates and reduction, and each unit's rank by target rate
+def units(plan: Plan) -> pd.DataFrame:
+    """The unit table with computed rates and reduction, and each unit's rank by target rate
     (1 = highest rate)."""
-    table = plan.wards.copy()
+    table = plan.units.copy()
     table["rate_prev_calc"] = [rate(p, h) for p, h in zip(table.poor_prev, table.households)]
     table["rate_target_calc"] = [rate(p, h) for p, h in zip(table.poor_target, table.households)]
     table["reduction_calc"] = table.poor_prev - table.poor_target
@@ -33,8 +30,8 @@ def wards(plan: Plan) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class CityTotals:
-    """The city's totals computed from the ward rows."""
+class Totals:
+    """The whole locality's figures, summed over its units."""
     units: int
     households: int
     poor_prev: int
@@ -53,17 +50,18 @@ class CityTotals:
         return rate(self.poor_target, self.households)
 
 
-def city(plan: Plan) -> CityTotals:
-    w = plan.wards
-    return CityTotals(len(w), int(w.households.sum()), int(w.poor_prev.sum()),
-                      int(w.poor_target.sum()))
+def totals(plan: Plan) -> Totals:
+    w = plan.units
+    return Totals(len(w), int(w.households.sum()), int(w.poor_prev.sum()),
+                  int(w.poor_target.sum()))
 
 
 def budget(plan: Plan) -> pd.DataFrame:
     """Biểu 02 with blanks as 0 and, for each row, whether it is a leaf (a sub-project, or a
     project without sub-projects) that carries its own lead agency and money."""
     table = plan.budget.copy()
-    table[MONEY] = table[MONEY].fillna(0).astype(int)
+    money = plan.money_columns
+    table[money] = table[money].fillna(0).astype(int)
     has_children = table.project[~table.is_project].unique()
     table["is_leaf"] = ~(table.is_project & table.project.isin(has_children))
     return table
@@ -72,7 +70,7 @@ def budget(plan: Plan) -> pd.DataFrame:
 def project_sums(plan: Plan) -> pd.DataFrame:
     """Per project: the printed row and the sums of its leaves (``*_calc``)."""
     table = budget(plan)
-    sums = table[table.is_leaf].groupby("project", sort=False)[MONEY].sum()
+    sums = table[table.is_leaf].groupby("project", sort=False)[plan.money_columns].sum()
     projects = table[table.is_project].set_index("project")
     return projects.join(sums.add_suffix("_calc"))
 
@@ -80,7 +78,7 @@ def project_sums(plan: Plan) -> pd.DataFrame:
 def grand_total(plan: Plan) -> dict[str, int]:
     """Column sums over the leaves: what the grand total row should say."""
     table = budget(plan)
-    return {col: int(table.loc[table.is_leaf, col].sum()) for col in MONEY}
+    return {col: int(table.loc[table.is_leaf, col].sum()) for col in plan.money_columns}
 
 
 def leaves(plan: Plan) -> pd.DataFrame:
@@ -91,7 +89,7 @@ def leaves(plan: Plan) -> pd.DataFrame:
 
 def lead_shares(plan: Plan) -> pd.DataFrame:
     """Money led by each agency, largest first, with its share of the total in percent."""
-    table = leaves(plan).groupby("lead_agency", sort=False)[MONEY].sum()
+    table = leaves(plan).groupby("lead_agency", sort=False)[plan.money_columns].sum()
     table["count"] = leaves(plan).groupby("lead_agency", sort=False).size()
     table["share"] = 100 * table.total / table.total.sum()
     return table.sort_values("total", ascending=False, kind="stable")

@@ -31,6 +31,17 @@ def date(value: dt.date) -> str:
     return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
 
 
+def capitalise(text: str) -> str:
+    """First letter upper case, the rest as written: ``các dự án`` → ``Các dự án``."""
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text: str) -> str:
+    """First letter lower case, for a name inside a sentence: ``Ngân sách Trung ương`` →
+    ``ngân sách Trung ương``."""
+    return text[:1].lower() + text[1:]
+
+
 def md_escape(text: object) -> Markup:
     """Text from data as literal Markdown: every ASCII punctuation mark is backslash-escaped,
     so markup in a name (``<b>``, ``*``, ``{role}``) is shown, never interpreted."""

@@ -11,7 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from planbook import derive, fmt
-from planbook.data import BUDGET_COLUMNS, Plan
+from planbook.data import Plan, budget_columns
 
 
 def _cell(value: object, bold: bool) -> str:
@@ -56,13 +56,13 @@ def _int(value) -> str:
     return fmt.number(int(value))
 
 
-def wards_printed(plan: Plan) -> Markup:
+def units_printed(plan: Plan) -> Markup:
     """Biểu số 01 exactly as printed, total row included."""
     rows = [[r.tt, r.unit, _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev),
              _int(r.poor_target), fmt.percent(r.rate_target), _int(r.reduction)]
-            for r in [*plan.wards.itertuples(), plan.wards_total]]
+            for r in [*plan.units.itertuples(), plan.units_total]]
     prev, year = plan.previous_year, plan.year
-    header = ["TT", "Phường, xã", "Tổng số hộ dân cư", f"Số hộ nghèo năm {prev}",
+    header = ["TT", plan.place.Units, "Tổng số hộ dân cư", f"Số hộ nghèo năm {prev}",
               f"Tỷ lệ (%) năm {prev}", f"Chỉ tiêu số hộ nghèo năm {year}",
               f"Chỉ tiêu tỷ lệ (%) năm {year}", "Số hộ giảm"]
     return list_table(header, rows, f"Biểu số 01: Chỉ tiêu kế hoạch giảm nghèo năm {year}",
@@ -74,34 +74,38 @@ def budget_printed(plan: Plan) -> Markup:
     """Biểu số 02 exactly as printed: every column, project rows and the grand total in bold."""
     table = plan.budget
     total = plan.budget_total
-    rows = [[r.tt, r.name, _money(r.total), _money(r.carry_over), _money(r.new_funds),
-             r.lead, r.content, r.partners] for r in table.itertuples()]
-    rows.append(["", total["name"], _money(total.total), _money(total.carry_over),
-                 _money(total.new_funds), "", "", ""])
+    money = plan.money_columns
+    rows = [[r.tt, r["name"], *(_money(r[c]) for c in money), r.lead, r.content, r.partners]
+            for _, r in table.iterrows()]
+    rows.append(["", total["name"], *(_money(total[c]) for c in money), "", "", ""])
     bold = [i for i, p in enumerate(table.is_project) if p] + [len(rows) - 1]
-    header = [label for label, _ in BUDGET_COLUMNS.values()]
+    columns = budget_columns(plan.text.funding)
+    header = [label for label, _ in columns.values()]
     header[3] = f"Vốn năm {plan.previous_year} chuyển sang"
     header[4] = f"Vốn năm {plan.year}"
     return list_table(header, rows, "Biểu số 02: Phân công thực hiện các dự án, tiểu dự án "
                       f"thuộc Chương trình MTQG giảm nghèo bền vững năm {plan.year}",
-                      "bieu-02", bold_rows=bold, widths=[5, 17, 9, 9, 9, 12, 21, 18],
-                      align_right=[2, 3, 4])
+                      "bieu-02", bold_rows=bold,
+                      widths=[5, 17, *[9] * len(money), 12, 21, 18],
+                      align_right=range(2, 2 + len(money)))
 
 
 def budget_summary(plan: Plan) -> Markup:
     """Money per project and sub-project, with project subtotals and the total computed."""
     table = derive.budget(plan)
-    rows = [[r.tt, r.name, _money(r.total), _money(r.carry_over), _money(r.new_funds),
-             r.lead_agency] for r in table.itertuples()]
+    money = plan.money_columns
+    rows = [[r.tt, r["name"], *(_money(r[c]) for c in money), r.lead_agency]
+            for _, r in table.iterrows()]
     total = derive.grand_total(plan)
-    rows.append(["", "Tổng cộng", _money(total["total"]), _money(total["carry_over"]),
-                 _money(total["new_funds"]), ""])
+    rows.append(["", "Tổng cộng", *(_money(total[c]) for c in money), ""])
     bold = [i for i, p in enumerate(table.is_project) if p] + [len(rows) - 1]
+    sources = [s.name for s in plan.text.funding.sources if s.column]
     header = ["TT", "Dự án, tiểu dự án", "Tổng", f"Chuyển sang từ {plan.previous_year}",
-              f"Vốn {plan.year}", "Cơ quan chủ trì"]
+              f"Vốn {plan.year}", *sources, "Cơ quan chủ trì"]
     return list_table(header, rows, f"Kinh phí theo dự án, tiểu dự án năm {plan.year} "
                       "(triệu đồng)", "kinh-phi-du-an", bold_rows=bold,
-                      widths=[6, 40, 10, 13, 10, 21], align_right=[2, 3, 4])
+                      widths=[6, 40 - 6 * len(sources), 10, 13, 10, *[12] * len(sources), 21],
+                      align_right=range(2, 2 + len(money)))
 
 
 def lead_shares(plan: Plan) -> Markup:
@@ -126,41 +130,41 @@ def roles(plan: Plan) -> Markup:
                       widths=[32] + [7] * len(matrix.columns))
 
 
-def reducing_wards(plan: Plan) -> Markup:
+def reducing_units(plan: Plan) -> Markup:
     """Units that must lift households out of poverty this year."""
-    table = derive.wards(plan)
+    table = derive.units(plan)
     table = table[table.reduction_calc > 0]
     rows = [[r.unit, _int(r.poor_prev), _int(r.poor_target), _int(r.reduction_calc)]
             for r in table.itertuples()]
     rows.append(["Cộng", _int(table.poor_prev.sum()), _int(table.poor_target.sum()),
                  _int(table.reduction_calc.sum())])
-    return list_table(["Phường, xã", f"Hộ nghèo cuối năm {plan.previous_year}",
+    return list_table([plan.place.Units, f"Hộ nghèo cuối năm {plan.previous_year}",
                        f"Chỉ tiêu năm {plan.year}", "Số hộ phải giảm"], rows,
-                      f"Các phường, xã phải giảm hộ nghèo năm {plan.year}", "phuong-xa-giam",
+                      f"{plan.place.units_heading} phải giảm hộ nghèo năm {plan.year}", "don-vi-giam",
                       bold_rows=[len(rows) - 1], align_right=[1, 2, 3])
 
 
-def wards_computed(plan: Plan) -> Markup:
-    """Every unit with rates and reduction recomputed from its counts, its rank and the city."""
-    table = derive.wards(plan)
-    city = derive.city(plan)
+def units_computed(plan: Plan) -> Markup:
+    """Every unit with rates and reduction recomputed from its counts, its rank and the locality."""
+    table = derive.units(plan)
+    totals = derive.totals(plan)
     rows = [[r.tt, r.unit, _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev_calc),
              _int(r.poor_target), fmt.percent(r.rate_target_calc), _int(r.reduction_calc),
              _int(r.rank)] for r in table.itertuples()]
-    rows.append(["", "Toàn thành phố", _int(city.households), _int(city.poor_prev),
-                 fmt.percent(city.rate_prev), _int(city.poor_target),
-                 fmt.percent(city.rate_target), _int(city.reduction), ""])
+    rows.append(["", plan.place.All, _int(totals.households), _int(totals.poor_prev),
+                 fmt.percent(totals.rate_prev), _int(totals.poor_target),
+                 fmt.percent(totals.rate_target), _int(totals.reduction), ""])
     prev, year = plan.previous_year, plan.year
-    return list_table(["TT", "Phường, xã", "Số hộ dân cư", f"Hộ nghèo {prev}", f"Tỷ lệ {prev}",
+    return list_table(["TT", plan.place.Units, "Số hộ dân cư", f"Hộ nghèo {prev}", f"Tỷ lệ {prev}",
                        f"Chỉ tiêu {year}", f"Tỷ lệ {year}", "Giảm", "Hạng"], rows,
-                      f"Số liệu các phường, xã năm {year} (tính lại từ Biểu số 01)",
-                      "phuong-xa-tinh-lai", bold_rows=[len(rows) - 1],
+                      f"Số liệu các {plan.place.units} năm {year} (tính lại từ Biểu số 01)",
+                      "don-vi-tinh-lai", bold_rows=[len(rows) - 1],
                       widths=[5, 24, 11, 11, 10, 11, 10, 9, 9], align_right=range(2, 9))
 
 
 def checks_overview(outcomes) -> Markup:
     """Every check and its outcome."""
-    rows = [[i, o.check.title, "Khớp" if o.passed else f"{fmt.number(len(o.findings))} điểm "
+    rows = [[i, o.title, "Khớp" if o.passed else f"{fmt.number(len(o.findings))} điểm "
              "chưa khớp"] for i, o in enumerate(outcomes, start=1)]
     return list_table(["STT", "Phép kiểm tra", "Kết quả"], rows,
                       "Các phép kiểm tra số liệu và kết quả", "kiem-tra-tong-hop",
@@ -171,11 +175,11 @@ def findings(outcome) -> Markup:
     """A failed check's findings: where, the printed value, the recomputed value, how."""
     rows = [[f.where, f.printed, f.computed, f.note] for f in outcome.findings]
     return list_table(["Vị trí", "Kế hoạch ghi", "Tính lại, đối chiếu", "Cách tính"], rows,
-                      f"Điểm chưa khớp: {outcome.check.title}",
+                      f"Điểm chưa khớp: {outcome.title}",
                       f"kiem-tra-{outcome.check.name}", widths=[34, 18, 18, 30])
 
 
-def ward_projects(plan: Plan, items, unit: str) -> Markup:
+def unit_projects(plan: Plan, items, unit: str) -> Markup:
     """The projects with content (section III), each with its project and lead agency."""
     def parent(tt: str) -> str:
         item = plan.project_text(tt.split(".")[0])

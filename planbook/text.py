@@ -31,6 +31,7 @@ ENV.filters.update(
     money=lambda v: fmt.number(v) + " triệu đồng",
     md=Markup,
     tex=fmt.tex_escape,
+    lower_first=fmt.lower_first,
 )
 
 
@@ -45,10 +46,11 @@ def write_cover(plan: Plan, path: Path) -> None:
 
 
 def render(template: str, plan: Plan, **values) -> Markup:
-    """Render ``templates/<template>`` with the plan, the city's totals and ``values``."""
+    """Render ``templates/<template>`` with the plan, the words for its locality (``place``),
+    its funding sources, the locality's totals and ``values``."""
     return Markup(ENV.get_template(template).render(
-        plan=plan, text=plan.text, year=plan.year, prev=plan.previous_year,
-        city=derive.city(plan), **values))
+        plan=plan, text=plan.text, place=plan.place, sources=plan.text.funding.sources,
+        year=plan.year, prev=plan.previous_year, totals=derive.totals(plan), **values))
 
 
 def show(markdown: str) -> None:
@@ -73,7 +75,7 @@ def requirements(plan: Plan) -> Markup:
 
 
 def targets(plan: Plan) -> Markup:
-    table = derive.wards(plan).sort_values("rate_target_calc", kind="stable")
+    table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
     return render("targets.md", plan, reducing=table[table.reduction_calc > 0],
                   highest=table.iloc[-1], lowest=table.iloc[0])
 
@@ -114,20 +116,20 @@ def signature(plan: Plan) -> Markup:
     return render("signature.md", plan)
 
 
-def ward(plan: Plan, unit: str) -> Markup:
-    """A unit's figures, compared with the city and ranked among the units."""
-    table = derive.wards(plan)
-    return render("ward.md", plan, row=table[table.unit == unit].iloc[0])
+def unit(plan: Plan, unit: str) -> Markup:
+    """A unit's figures, compared with the locality and ranked among the units."""
+    table = derive.units(plan)
+    return render("unit.md", plan, row=table[table.unit == unit].iloc[0])
 
 
-def ward_offers(plan: Plan, unit: str) -> Markup:
-    """What the plan's projects offer a ward, from the plan's text (section III): how many the
-    wards take part in, and a short table of them."""
+def unit_offers(plan: Plan, unit: str) -> Markup:
+    """What the plan's projects offer a unit, from the plan's text (section III): how many the
+    units take part in, and a short table of them."""
     items = [p for p in plan.text.projects if p.content]
-    partnered = sum(derive.WARD_AGENCY in derive.partner_agencies(plan, p.partners)
+    partnered = sum(plan.place.units_agency in derive.partner_agencies(plan, p.partners)
                     for p in items)
-    return render("ward_offers.md", plan, items=items, partnered=partnered,
-                  table=tables.ward_projects(plan, items, unit))
+    return render("unit_offers.md", plan, items=items, partnered=partnered,
+                  table=tables.unit_projects(plan, items, unit))
 
 
 def checks(plan: Plan) -> Markup:

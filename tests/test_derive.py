@@ -6,20 +6,20 @@ from planbook import derive
 from planbook.data import Plan
 
 
-def test_city_totals_are_sums_of_ward_rows(plan):
-    city = derive.city(plan)
-    assert city.units == len(plan.wards)
-    assert city.households == plan.wards.households.sum()
-    assert city.reduction == plan.wards.poor_prev.sum() - plan.wards.poor_target.sum()
-    assert city.rate_target == 100 * city.poor_target / city.households
+def test_totals_are_sums_of_unit_rows(plan):
+    totals = derive.totals(plan)
+    assert totals.units == len(plan.units)
+    assert totals.households == plan.units.households.sum()
+    assert totals.reduction == plan.units.poor_prev.sum() - plan.units.poor_target.sum()
+    assert totals.rate_target == 100 * totals.poor_target / totals.households
 
 
-def test_ward_rates_and_rank():
-    wards = pd.DataFrame({"unit": ["A", "B", "C"], "households": [100, 200, 50],
+def test_unit_rates_and_rank():
+    units = pd.DataFrame({"unit": ["A", "B", "C"], "households": [100, 200, 50],
                           "poor_prev": [2, 2, 1], "poor_target": [1, 2, 1]})
     stub = Plan(Path("."), 2023)
-    stub._ward_table = (wards, None)
-    table = derive.wards(stub)
+    stub._unit_table = (units, None)
+    table = derive.units(stub)
     assert list(table.rate_target_calc) == [1.0, 1.0, 2.0]
     assert list(table.reduction_calc) == [1, 0, 0]
     assert list(table["rank"]) == [2, 2, 1]

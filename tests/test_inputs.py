@@ -55,6 +55,6 @@ def test_spreadsheet_export_is_read_like_the_clean_files(tmp_path):
                          2023)
     clean = load_plan(DATA, 2023)
     cols = ["unit", "households", "poor_prev", "rate_prev", "poor_target", "rate_target"]
-    assert exported.wards[cols].equals(clean.wards[cols])
+    assert exported.units[cols].equals(clean.units[cols])
     assert exported.budget_total.total == clean.budget_total.total
     assert exported.budget_total.new_funds == clean.budget_total.new_funds

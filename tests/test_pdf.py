@@ -22,8 +22,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def pdf():
-    path = pdf_path(ROOT, 2023)
+def pdf(plan):
+    path = pdf_path(ROOT, plan)
     if not path.is_file():
         pytest.fail(f"{path} is not built: run `make book` first")
     return path
@@ -65,10 +65,10 @@ def test_vietnamese_text_comes_back_exactly(pdf_text):
         assert " ".join(phrase.split()) in pdf_text
 
 
-def test_wards_and_totals_are_in_the_pdf(plan, pdf_text):
-    for unit in plan.wards.unit:
+def test_units_and_totals_are_in_the_pdf(plan, pdf_text):
+    for unit in plan.units.unit:
         assert unit in pdf_text
-    for value in (plan.wards_total.households, plan.budget_total.total,
+    for value in (plan.units_total.households, plan.budget_total.total,
                   plan.budget_total.new_funds):
         assert fmt.number(value) in pdf_text
 

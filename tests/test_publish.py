@@ -2,15 +2,12 @@
 text; a failed build — bad data, a broken notebook — leaves the last good site untouched."""
 import hashlib
 import json
-import shutil
-import subprocess
-import sys
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import DATA, ROOT
+from conftest import build, scratch_project
 
 MARKUP_UNIT = "<b>Trần</b> Phú <script>alert(1)</script>"
 
@@ -23,29 +20,19 @@ def digest(folder):
     return h.hexdigest()
 
 
-def build(project):
-    return subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(project),
-                           "--year", "2023"], capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("project")
-    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
-        shutil.copy(ROOT / name, root / name)
-    for name in ("_static", "_templates", "locales", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copytree(DATA, root / "data")
-    wards = root / "data" / "2023" / "wards.csv"
-    text = wards.read_text(encoding="utf-8").replace("Trần Phú", f'"{MARKUP_UNIT}"')
-    wards.write_text(text.replace(",Tổng cộng,43980,", ",Tổng cộng,44000,"), encoding="utf-8")
+    root = scratch_project(tmp_path_factory.mktemp("project"))
+    units = root / "data" / "2023" / "wards.csv"
+    text = units.read_text(encoding="utf-8").replace("Trần Phú", f'"{MARKUP_UNIT}"')
+    units.write_text(text.replace(",Tổng cộng,43980,", ",Tổng cộng,44000,"), encoding="utf-8")
     result = build(root)
     assert result.returncode == 0, result.stderr
     return root
 
 
 def test_markup_in_data_is_shown_as_text(project):
-    page = next((project / "_build" / "html" / "book" / "wards").glob("01-*.html"))
+    page = next((project / "_build" / "html" / "book" / "units").glob("01-*.html"))
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     title = soup.find("article").find("h1")
     title.find("span", class_="section-number").decompose()
@@ -67,13 +54,13 @@ def test_a_total_that_does_not_add_up_is_a_finding(project):
 def test_bad_data_keeps_the_last_good_site(project):
     site = project / "_build" / "html"
     before = digest(site)
-    wards = project / "data" / "2023" / "wards.csv"
-    good = wards.read_text(encoding="utf-8")
-    wards.write_text(good.replace(",2837,", ",-2837,"), encoding="utf-8")
+    units = project / "data" / "2023" / "wards.csv"
+    good = units.read_text(encoding="utf-8")
+    units.write_text(good.replace(",2837,", ",-2837,"), encoding="utf-8")
     try:
         result = build(project)
     finally:
-        wards.write_text(good, encoding="utf-8")
+        units.write_text(good, encoding="utf-8")
     assert result.returncode != 0
     assert "cột 'households'" in result.stderr and "Traceback" not in result.stderr
     assert digest(site) == before

@@ -26,10 +26,10 @@ def test_list_table_has_header_caption_and_escaped_cells():
     assert rows_of(table) == [["Tên", "Số"], ["**\\<script\\>x\\</script\\>**", "**1\\.691**"]]
 
 
-def test_printed_ward_table_reproduces_every_row(plan):
-    rows = rows_of(tables.wards_printed(plan))
-    assert len(rows) == 1 + len(plan.wards) + 1
-    first = plan.wards.iloc[0]
+def test_printed_unit_table_reproduces_every_row(plan):
+    rows = rows_of(tables.units_printed(plan))
+    assert len(rows) == 1 + len(plan.units) + 1
+    first = plan.units.iloc[0]
     assert rows[1][1] == str(fmt.md_escape(first.unit))
     assert rows[1][2] == str(fmt.md_escape(fmt.number(first.households)))
     assert rows[-1][1] == "**Tổng cộng**"
@@ -43,29 +43,29 @@ def test_budget_summary_totals_are_computed(plan):
 
 def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    unit = plan.wards.unit.iloc[0]
-    directive = charts.ward_position(plan, unit)
+    unit = plan.units.unit.iloc[0]
+    directive = charts.unit_position(plan, unit)
     name = "ty-le-" + fmt.slug(unit)
     assert (tmp_path / "figures" / f"{name}.svg").stat().st_size > 1000
     assert (tmp_path / "figures" / f"{name}.pdf").stat().st_size > 1000
     assert re.search(r"^:alt: Biểu đồ .+", directive, re.M)
     first = (tmp_path / "figures" / f"{name}.svg").read_bytes()
-    charts.ward_position(plan, unit)
+    charts.unit_position(plan, unit)
     assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == first, "charts are reproducible"
 
 
 def test_narrative_numbers_come_from_the_tables(plan):
-    city = derive.city(plan)
+    totals = derive.totals(plan)
     rendered = MarkdownIt().render(text.targets(plan))
-    assert fmt.percent(city.rate_target) in rendered
-    assert fmt.number(city.households) in rendered
+    assert fmt.percent(totals.rate_target) in rendered
+    assert fmt.number(totals.households) in rendered
 
 
 def test_markup_in_data_is_rendered_as_text(plan):
-    evil = plan.wards.copy()
+    evil = plan.units.copy()
     evil.loc[0, "unit"] = "<img src=x onerror=alert(1)>"
     evil_plan = copy.copy(plan)
-    evil_plan._ward_table = (evil, plan.wards_total)
-    rendered = MarkdownIt().render(text.ward(evil_plan, evil.unit[0]))
+    evil_plan._unit_table = (evil, plan.units_total)
+    rendered = MarkdownIt().render(text.unit(evil_plan, evil.unit[0]))
     assert "<img" not in rendered
     assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
