@@ -1,15 +1,18 @@
-# The plan book. `make book` sets everything up and builds the site; `make test` runs every test.
-YEAR ?= 2023
+# The plan book. `make book` sets everything up and builds the site of every year under data/
+# (YEAR=2024: that year only); `make test` runs every test.
+YEAR ?=
 DATA ?= data
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# The PDF's toolchain (Debian): xelatex, latexmk, the fonts, poppler for the PDF tests.
-SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberation2 poppler-utils
+# The PDF's toolchain (Debian): xelatex, latexmk, the fonts, poppler for the PDF tests;
+# chromium for the browser tests (the year switcher).
+SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberation2 poppler-utils \
+	chromium
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
-.PHONY: book test bench clean system
+.PHONY: book test bench clean system new-year
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,14 +22,20 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 book: $(INSTALLED) system
-	$(PY) -m planbook build --year $(YEAR) --data $(DATA)
+	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR))
+
+# Start data/$(YEAR)/ from the latest year: figures blank, text and units carried over.
+new-year: $(INSTALLED)
+	@test -n "$(YEAR)" || { echo "Cần năm: make new-year YEAR=2024" >&2; exit 2; }
+	$(PY) -m planbook new-year --data $(DATA) --year $(YEAR)
 
 # Install the system packages when missing and we can (root with apt-get); else say which.
 system:
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null \
-	    && command -v pdftotext >/dev/null && test -f $(LIBERATION); then :; \
+	    && command -v pdftotext >/dev/null && command -v chromium >/dev/null \
+	    && test -f $(LIBERATION); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Cài gói hệ thống cho bản PDF: $(SYSTEM_PACKAGES)"; \
+	    echo "Cài gói hệ thống (bản PDF, kiểm thử trình duyệt): $(SYSTEM_PACKAGES)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	        --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
 	else \

@@ -1,41 +1,77 @@
-"""Command line: ``python -m planbook build --year 2023``."""
+"""Command line: ``python -m planbook build`` builds every year under the data folder into one
+site; ``--year 2024`` builds that year and keeps the others published."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from planbook import stamp
+from planbook import site, stamp
+
+
+def build_year(root: Path, data: str, year: int) -> int:
+    """Build and publish one year unless its published book came from the same inputs;
+    0 when it is published, 2 for bad data, 1 for a failed build (the published year stays)."""
+    current = stamp.build_stamp(root, data, year)
+    if stamp.is_published(root, year, current):
+        print(f"Năm {year}: không có đầu vào nào thay đổi — đã chạy 0 notebook, "
+              "giữ nguyên bản đã đăng.")
+        return 0
+    print(f"Năm {year}: dựng sách.", flush=True)
+    from planbook.build import BuildError, build  # heavy imports only when there is work
+    from planbook.data import DataError
+    try:
+        build(year, root, data)
+    except DataError as err:
+        print(f"Lỗi dữ liệu năm {year} — sách năm này chưa được dựng, bản đã đăng giữ "
+              f"nguyên:\n{err}", file=sys.stderr)
+        return 2
+    except BuildError as err:
+        print(f"Dựng sách năm {year} thất bại — bản đã đăng giữ nguyên:\n{err}",
+              file=sys.stderr)
+        return 1
+    stamp.record_published(root, year, current)
+    return 0
+
+
+def start_year(data: Path, year: int) -> int:
+    from planbook.data import DataError
+    from planbook.newyear import new_year
+    try:
+        folder = new_year(data, year)
+    except DataError as err:
+        print(f"Chưa tạo được năm {year}:\n{err}", file=sys.stderr)
+        return 2
+    print(f"Đã tạo {folder}: điền số liệu năm {year} vào wards.csv và budget.csv, sửa lời văn "
+          f"trong plan.yaml, rồi chạy make book YEAR={year}.")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="planbook", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("build", help="execute the notebooks and build the site")
-    make.add_argument("--year", type=int, required=True)
+    make.add_argument("--year", type=int, help="only this year (default: every year)")
     make.add_argument("--data", default="data", help="data folder (default: data)")
     make.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    start = commands.add_parser("new-year", help="start a year's data from the latest year")
+    start.add_argument("--year", type=int, required=True)
+    start.add_argument("--data", default="data", help="data folder (default: data)")
+    start.add_argument("--root", type=Path, default=Path("."), help="project folder")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    current = stamp.build_stamp(root, args.data, args.year)
-    site = root / "_build" / "html"
-    if stamp.is_published(root, current, [site / "index.html", root / "book" / ".executed.json"]):
-        print(f"Không có đầu vào nào thay đổi — Đã chạy 0 notebook; giữ nguyên {site}.")
-        return 0
-
-    from planbook.build import BuildError, build  # heavy imports only when there is work
-    from planbook.data import DataError
-    try:
-        site = build(args.year, root, args.data)
-    except DataError as err:
-        print(f"Lỗi dữ liệu — sách chưa được dựng, trang web cũ giữ nguyên:\n{err}",
+    if args.command == "new-year":
+        return start_year(root / args.data, args.year)
+    years = site.data_years(root / args.data)
+    if args.year is None and not years:
+        print(f"Không có năm nào trong {root / args.data} (cần thư mục <năm>/plan.yaml).",
               file=sys.stderr)
         return 2
-    except BuildError as err:
-        print(f"Dựng sách thất bại — trang web cũ giữ nguyên:\n{err}", file=sys.stderr)
-        return 1
-    stamp.record_published(root, current)
-    print(f"Đã dựng xong: {site / 'index.html'}")
+    codes = [build_year(root, args.data, year) for year in ([args.year] if args.year else years)]
+    index = site.write_root(root, years)
+    if any(codes):
+        return max(codes)
+    print(f"Đã dựng xong: {index}")
     return 0
 
 

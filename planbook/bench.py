@@ -49,7 +49,7 @@ class Run:
 
 def copy_project(root: Path, dest: Path, data: Path) -> Path:
     """A scratch project: the book's sources and ``data`` as its data folder."""
-    dest.mkdir(parents=True)
+    dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = root / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
@@ -84,7 +84,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, str, float]:
 def build(project: Path, label: str, units: int | None = None) -> Run:
     seconds, text, peak = measure([sys.executable, "-m", "planbook", "build", "--year",
                                    str(YEAR)], project)
-    executed = int(re.search(r"Đã chạy (\d+) notebook", text).group(1))
+    executed = int(re.search(r"[Đđ]ã chạy (\d+) notebook", text).group(1))
     names = tuple(re.findall(r"^\[\d+/\d+\] (\S+)", text, re.M))
     timed = re.search(r"Đã chạy \d+ notebook trong ([\d.]+) s", text)
     return Run(label, seconds, executed, peak, units, names,
@@ -94,6 +94,9 @@ def build(project: Path, label: str, units: int | None = None) -> Run:
 def baseline(project: Path, dest: Path) -> Run:
     """The same executed pages, outputs cleared, built by Jupyter Book with forced execution."""
     shutil.copytree(project, dest, ignore=shutil.ignore_patterns("_build", ".executed.json"))
+    (dest / "book" / str(YEAR)).rename(dest / "book.year")  # the year's book as the project's
+    shutil.rmtree(dest / "book")
+    (dest / "book.year").rename(dest / "book")
     for path in (dest / "book").rglob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
@@ -163,12 +166,12 @@ def main(argv: list[str] | None = None) -> None:
     data = root / "data" / str(YEAR)
     with tempfile.TemporaryDirectory(prefix="planbook-bench-") as scratch:
         scratch = Path(scratch)
-        totals = copy_project(root, scratch / "totals", root / "data")
-        runs = [build(totals, "totals 2023: clean build")]
-        runs.append(build(totals, "totals 2023: no-change rebuild"))
-        edit_budget(totals)
-        runs.append(build(totals, "totals 2023: rebuild after a budget-only edit"))
-        runs.append(baseline(totals, scratch / "baseline"))
+        published = copy_project(root, scratch / "published", root / "data")
+        runs = [build(published, "2023 plan: clean build")]
+        runs.append(build(published, "2023 plan: no-change rebuild"))
+        edit_budget(published)
+        runs.append(build(published, "2023 plan: rebuild after a budget-only edit"))
+        runs.append(baseline(published, scratch / "baseline"))
         synthetic_runs = []
         for units in args.sizes:
             synthetic = synthetic_data(data, scratch / f"synthetic-{units}" / str(YEAR), units)

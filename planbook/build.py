@@ -1,5 +1,6 @@
-"""Build the book: execute the notebooks with papermill into ``book/``, then assemble the site
-with Jupyter Book and publish it only if everything succeeded.
+"""Build the book of one year: execute the notebooks with papermill into ``book/<year>/``, then
+assemble its site and PDF with Jupyter Book and publish them at ``_build/html/<year>/`` only if
+everything succeeded. The site of all years is one layer above (:mod:`planbook.site`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from planbook import checks, execute, fmt, sphinx_ext, text
+from planbook import checks, execute, fmt, site, sphinx_ext, text
 from planbook.data import Plan, load_plan
 from planbook.execute import Job
 
@@ -47,19 +48,39 @@ def unit_page(index: int, unit: str) -> str:
     return f"{index:02d}-{fmt.slug(unit)}"
 
 
+def book_dir(root: Path, year: int) -> Path:
+    """Where the executed notebooks of ``year`` go."""
+    return root / BOOK / str(year)
+
+
+NEEDS = {"previous_year": lambda plan: plan.previous is not None}
+"""What a chapter may need (``planbook: {requires: […]}`` in its notebook's metadata)."""
+
+
+def has_what_it_needs(plan: Plan, source: Path) -> bool:
+    """Whether the plan has what the chapter ``source`` requires, e.g. last year's plan."""
+    meta = nbformat.read(source, as_version=4).metadata.get("planbook", {})
+    return all(NEEDS[need](plan) for need in meta.get("requires", []))
+
+
 def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
     """Every notebook run of the book: one per chapter in ``_toc.yml``, one per unit."""
+    book = book_dir(root, plan.year)
+
     def relative_data(output: Path) -> str:
         depth = len(output.relative_to(root).parts) - 1
         return str(Path(*[".."] * depth, data_dir))
 
     found = []
     for entry in chapter_files(root):
-        output = root / f"{entry}.ipynb"
-        source = root / SOURCES / output.relative_to(root / BOOK)
-        found.append(Job(source, output, {"year": plan.year, "data_dir": relative_data(output)}))
+        name = Path(entry).relative_to(BOOK)
+        output = book / f"{name}.ipynb"
+        source = root / SOURCES / f"{name}.ipynb"
+        if has_what_it_needs(plan, source):
+            found.append(Job(source, output, {"year": plan.year,
+                                              "data_dir": relative_data(output)}))
     for i, unit in enumerate(plan.units.unit, start=1):
-        output = root / BOOK / UNIT_FOLDER / f"{unit_page(i, unit)}.ipynb"
+        output = book / UNIT_FOLDER / f"{unit_page(i, unit)}.ipynb"
         found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output,
                          {"year": plan.year, "data_dir": relative_data(output), "unit": unit}))
     return found
@@ -95,28 +116,72 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
                if tag.startswith("if-text:")):
             kept.append(cell)
     nb.cells = kept
-    words = {**place_words(plan), **parameters}
+    words = {**place_words(plan), "previous_year": plan.previous_year, **parameters}
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
 
 
-def remove_stale(root: Path, keep: list[Job]) -> None:
-    """Delete executed notebooks no job writes any more, e.g. the page of a unit removed from
-    the data (the table of contents picks unit pages up by a glob)."""
+def remove_stale(book: Path, keep: list[Job]) -> None:
+    """Delete executed notebooks of ``book`` no job writes any more, e.g. the page of a unit
+    removed from the data (the table of contents picks unit pages up by a glob)."""
     wanted = {job.output for job in keep}
-    for path in (root / BOOK).rglob("*.ipynb"):
+    for path in book.rglob("*.ipynb"):
         if path not in wanted:
             path.unlink()
 
 
-def assemble(root: Path, builders: list[str]) -> list[Path]:
+BOOK_SOURCES = ("_config.yml", "_static", "_templates", "locales")
+
+
+def year_toc(root: Path, year: int, todo: list[Job]) -> str:
+    """``_toc.yml`` without the chapters this year has no notebook for."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    book = book_dir(root, year)
+    have = {(BOOK / job.output.relative_to(book).with_suffix("")).as_posix() for job in todo}
+
+    def keep(entries):
+        kept = []
+        for entry in entries or []:
+            if "file" in entry and entry["file"] not in have:
+                continue
+            if "sections" in entry:
+                entry["sections"] = keep(entry["sections"])
+            kept.append(entry)
+        return kept
+
+    toc["chapters"] = keep(toc.get("chapters"))
+    return yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
+
+
+def workspace(root: Path, year: int, todo: list[Job]) -> Path:
+    """A Jupyter Book project for ``year``: links to the project's configuration and, as its
+    ``book/``, to the year's executed notebooks; its ``_toc.yml`` lists the year's chapters."""
+    folder = root / "_build" / f".src-{year}"
+    folder.mkdir(parents=True, exist_ok=True)
+    toc = year_toc(root, year, todo)
+    path = folder / "_toc.yml"
+    if path.is_symlink() or not path.is_file() or path.read_text(encoding="utf-8") != toc:
+        path.unlink(missing_ok=True)
+        path.write_text(toc, encoding="utf-8")
+    links = {name: root / name for name in BOOK_SOURCES}
+    links["book"] = book_dir(root, year)
+    for name, target in links.items():
+        link = folder / name
+        if not (link.is_symlink() and link.resolve() == target.resolve()):
+            link.unlink(missing_ok=True)
+            link.symlink_to(target)
+    return folder
+
+
+def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> list[Path]:
     """Run Jupyter Book once per builder, side by side, with warnings as errors, each into a
     staging folder of its own (so each keeps its incremental state); return the outputs."""
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    source = workspace(root, year, todo)
     runs = []
     for builder in builders:
-        staging = root / "_build" / f".staging-{builder}"
-        command = [jupyter_book, "build", str(root), "--path-output", str(staging),
+        staging = root / "_build" / f".staging-{year}-{builder}"
+        command = [jupyter_book, "build", str(source), "--path-output", str(staging),
                    "--builder", builder, "-W", "--keep-going", "-q"]
         runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
                                                         stderr=subprocess.PIPE, text=True)))
@@ -151,9 +216,14 @@ def title(plan: Plan) -> str:
             f"năm {plan.year}")
 
 
+def pdf_name(plan: Plan) -> str:
+    """The PDF's file name: the locality and the year."""
+    return f"ke-hoach-giam-ngheo-{fmt.slug(plan.place.full_name)}-{plan.year}.pdf"
+
+
 def pdf_path(root: Path, plan: Plan) -> Path:
-    """Where the published PDF of the plan goes; its name says the locality and the year."""
-    return root / "_build" / "pdf" / f"ke-hoach-giam-ngheo-{fmt.slug(plan.place.full_name)}-{plan.year}.pdf"
+    """Where the published PDF of the plan goes: inside its year's site."""
+    return site.year_dir(root, plan.year) / pdf_name(plan)
 
 
 def write_book_info(plan: Plan, path: Path) -> None:
@@ -173,23 +243,24 @@ def report_findings(plan: Plan) -> None:
 
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
           workers: int | None = None) -> Path:
-    """Validate the data, execute the notebooks whose inputs changed, assemble the site and
-    publish it only if every step succeeded."""
+    """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
+    and PDF and publish them together only if every step succeeded; return the year's site."""
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
-    plan.validate()
+    plan.validate()  # last year's data too, when a chapter compares with it
     report_findings(plan)
+    book = book_dir(root, year)
     todo = jobs(plan, root, data_dir)
-    remove_stale(root, todo)
+    remove_stale(book, todo)
     try:
-        report = execute.run(todo, root, root / BOOK, partial(finish_notebook, plan=plan),
-                             workers)
+        report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers)
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
-    text.write_cover(plan, root / BOOK / "cover.inc")
-    write_book_info(plan, root / sphinx_ext.BOOK_INFO)
-    site, latex = assemble(root, ["html", "pdflatex"])
-    publish(site, root / "_build" / "html")
-    publish(latex / "book.pdf", pdf_path(root, plan))
-    return root / "_build" / "html"
+    text.write_cover(plan, book / "cover.inc")
+    write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
+    html, latex = assemble(root, year, todo, ["html", "pdflatex"])
+    shutil.copy(latex / "book.pdf", html / pdf_name(plan))
+    site.describe_year(plan, title(plan), pdf_name(plan), html)
+    publish(html, site.year_dir(root, year))
+    return site.year_dir(root, year)

@@ -14,11 +14,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from planbook import derive, fmt  # noqa: E402
+from planbook import compare, derive, fmt  # noqa: E402
 from planbook.data import Plan  # noqa: E402
 
 FIGURE_DIR = Path("figures")
-COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "totals": "#c0392b", "new": "#1f4e79",
+COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
 plt.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "planbook",
@@ -57,7 +57,7 @@ def unit_rates(plan: Plan) -> Markup:
     if len(table) > MAX_BARS:
         fig, ax = plt.subplots(figsize=(7.5, 4))
         ax.hist(table.rate_target_calc, bins=20, color=COLOURS["target"])
-        ax.axvline(totals.rate_target, color=COLOURS["totals"], linestyle="--", label=whole_label)
+        ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", label=whole_label)
         ax.yaxis.set_major_formatter(_vi_number)
         ax.set_ylabel(f"Số {place.units}")
         ax.set_title(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của {len(table)} "
@@ -72,7 +72,7 @@ def unit_rates(plan: Plan) -> Markup:
                 label=f"Cuối năm {plan.previous_year}")
         ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
                 color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
-        ax.axvline(totals.rate_target, color=COLOURS["totals"], linestyle="--", linewidth=1,
+        ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", linewidth=1,
                    label=whole_label)
         ax.set_yticks(list(y), list(table.unit))
         ax.set_title(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
@@ -173,3 +173,37 @@ def lead_shares(plan: Plan) -> Markup:
         f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index[::-1], shares.share[::-1])) + "."
     return save(fig, "kinh-phi-co-quan",
                 "Tỷ trọng kinh phí theo cơ quan chủ trì (tính từ Biểu số 02)", alt)
+
+
+def unit_results(plan: Plan) -> Markup:
+    """Last year's target and the result for each unit (or group), one pair of bars each (the
+    gaps' distribution when there are too many units for one bar each)."""
+    results = compare.unit_results(plan).matched
+    prev, place = plan.previous_year, plan.place
+    met = sum(r.met for r in results)
+    if len(results) > MAX_BARS:
+        fig, ax = plt.subplots(figsize=(7.5, 4))
+        ax.hist([r.gap for r in results], bins=20, color=COLOURS["target"])
+        ax.axvline(0, color=COLOURS["whole"], linestyle="--", linewidth=1)
+        ax.set_xlabel("Kết quả trừ chỉ tiêu (hộ nghèo; âm là đạt chỉ tiêu)")
+        ax.set_ylabel(f"Số {place.units}")
+        ax.yaxis.set_major_formatter(_vi_number)
+    else:
+        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(results) + 1.6))
+        y = range(len(results))[::-1]
+        ax.barh([i + 0.2 for i in y], [r.target for r in results], height=0.4,
+                color=COLOURS["prev"], label=f"Chỉ tiêu cuối năm {prev}")
+        ax.barh([i - 0.2 for i in y], [r.result for r in results], height=0.4,
+                color=[COLOURS["target"] if r.met else COLOURS["highlight"] for r in results],
+                label=f"Kết quả cuối năm {prev} (đỏ: chưa đạt)")
+        ax.set_yticks(list(y), [r.label for r in results])
+        ax.set_xlabel("Số hộ nghèo")
+        ax.xaxis.set_major_formatter(_vi_number)
+        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    ax.set_title(f"Chỉ tiêu và kết quả giảm nghèo năm {prev} theo {place.units}", fontsize=11)
+    missed = [r.label for r in results if not r.met]
+    alt = (f"Biểu đồ so sánh chỉ tiêu hộ nghèo cuối năm {prev} với kết quả của "
+           f"{len(results)} {place.units}: {met} đạt chỉ tiêu"
+           + (f", chưa đạt: {', '.join(missed)}." if missed else "."))
+    return save(fig, "ket-qua-nam-truoc", f"Chỉ tiêu năm {prev} và kết quả theo từng "
+                f"{place.units} (tính từ Biểu số 01 của hai năm)", alt)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planbook import derive, fmt
+from planbook import compare, derive, fmt
 from planbook.data import Plan, normalise_name
 
 COUNT_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín"}
@@ -249,6 +249,29 @@ def text_leads(plan: Plan) -> list[Finding]:
     return out
 
 
+def vanished_units(plan: Plan) -> list[Finding]:
+    """Last year's units that match none of this year's, by name or ``crosswalk.csv``."""
+    prev = plan.previous.units.set_index("unit")
+    return [Finding(f"Biểu số 01 năm {plan.previous_year}, {unit} (wards.csv dòng "
+                    f"{prev.loc[unit, 'row']})", f"có trong kế hoạch năm {plan.previous_year}",
+                    f"không có trong kế hoạch năm {plan.year}",
+                    "nếu đã đổi tên, sáp nhập hay chia tách: ghi vào crosswalk.csv")
+            for unit in compare.unit_results(plan).vanished]
+
+
+def carry_over_above_funds(plan: Plan) -> list[Finding]:
+    """This year's carry-over of a project above all of last year's funds for it."""
+    table = compare.project_results(plan).dropna(subset=["funds", "carry_over"])
+    return [Finding(f"Biểu số 02 năm {plan.year}, {r['name']}", _money(r.carry_over),
+                    _money(r.funds), f"vốn năm {plan.previous_year} chuyển sang lớn hơn kinh "
+                    f"phí năm {plan.previous_year} của dự án")
+            for _, r in table.iterrows() if r.carry_over > r.funds]
+
+
+def _has_previous(plan: Plan) -> bool:
+    return plan.previous is not None
+
+
 CHECKS = [
     Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng {units}",
           "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
@@ -280,6 +303,13 @@ CHECKS = [
     Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
           "Tỷ lệ nêu ở mục II.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
           text_target),
+    Check("units-vanished", "Các {units} của năm trước đều có trong năm nay",
+          "Mỗi {units} trong Biểu số 01 năm trước có trong Biểu số 01 năm nay, cùng tên hoặc "
+          "qua tệp crosswalk.csv (đổi tên, sáp nhập, chia tách).", vanished_units,
+          applies=_has_previous),
+    Check("carry-over", "Vốn chuyển sang không lớn hơn kinh phí năm trước",
+          "Vốn năm trước chuyển sang của từng dự án so với kinh phí năm trước của dự án đó.",
+          carry_over_above_funds, applies=_has_previous),
     Check("text-leads", "Cơ quan chủ trì thống nhất giữa lời văn và Biểu số 02",
           "Cơ quan chủ trì nêu ở mục III so với cột Cơ quan chủ trì của Biểu số 02; cơ quan "
           "chủ trì không đồng thời được ghi là cơ quan phối hợp.", text_leads),

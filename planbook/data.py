@@ -214,7 +214,7 @@ UNIT_COLUMNS = {
 BUDGET_COLUMNS = {
     "tt": ("TT", "code"),
     "name": ("Tên dự án, tiểu dự án", "text"),
-    "total": ("Kinh phí thực hiện (triệu đồng)", "money"),
+    "total": ("Kinh phí thực hiện (triệu đồng)", "amount"),
     "carry_over": ("Vốn năm trước chuyển sang", "money"),
     "new_funds": ("Vốn năm kế hoạch", "money"),
     "lead": ("Cơ quan chủ trì", "text"),
@@ -235,6 +235,10 @@ def budget_columns(funding: Funding) -> dict[str, tuple[str, str]]:
     return dict(columns[:5] + sources + columns[5:])
 
 
+CROSSWALK_COLUMNS = {
+    "old": ("Tên năm trước", "text"),
+    "new": ("Tên năm nay", "text"),
+}
 AGENCY_COLUMNS = {
     "name": ("Tên cơ quan", "text"),
     "aliases": ("Tên gọi khác (cách nhau bởi |)", "text"),
@@ -260,12 +264,15 @@ def _parse_rate(text: str) -> float:
 _PARSERS = {
     "int": (_parse_int, "một số nguyên, ví dụ 2.244"),
     "money": (_parse_int, "một số tiền nguyên (triệu đồng), ví dụ 1.691, hoặc để trống"),
+    "amount": (_parse_int, "một số tiền nguyên (triệu đồng), ví dụ 1.691"),
     "rate": (_parse_rate, "một tỷ lệ phần trăm, ví dụ 0,42"),
 }
 
 
-def _where(path: Path, row: int | None, label: str | None = None) -> str:
-    where = f"Tệp {path}"
+def _where(source: Path | str, row: int | None, label: str | None = None) -> str:
+    """Where a value is, as the clerk sees it: ``source`` is a file's path, or the words for
+    a sheet of a workbook; ``row`` is the row as the spreadsheet numbers it."""
+    where = f"Tệp {source}" if isinstance(source, Path) else source
     if row is not None:
         where += f", dòng {row}" + (f" ({label})" if label else "")
     return where
@@ -291,7 +298,7 @@ def _read_text(path: Path) -> str:
 
 
 def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
-    """Read a CSV as text, check its header, parse each typed column.
+    """Read a CSV as text, check its header, parse each typed column (:func:`parse_table`).
 
     ``key`` names the column used to label a row in messages. The returned frame keeps the
     spreadsheet row number (header = row 1) in the column ``row``.
@@ -307,35 +314,58 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
         raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
                         f"{path} is not valid CSV.") from None
     frame.columns = [c.strip() for c in frame.columns]
-    missing = [c for c in columns if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in columns]
+    check_header(list(frame.columns), columns, path)
+    frame = frame[list(columns)]
+    frame.insert(0, "row", range(2, len(frame) + 2))
+    return parse_table(frame, columns, key, path)
+
+
+def check_header(found: list[str], columns: dict[str, tuple[str, str]],
+                 source: Path | str) -> None:
+    """Every column the table needs is there (others are ignored: notes, references)."""
+    missing = [c for c in columns if c not in found]
+    extra = [c for c in found if c not in columns]
     if missing:
         raise DataError(
-            [f"{_where(path, 1)}: thiếu cột {', '.join(repr(c) for c in missing)}"
+            [f"{_where(source, 1)}: thiếu cột {', '.join(repr(c) for c in missing)}"
              + (f" (có cột lạ {', '.join(repr(c) for c in extra)} — sai tên cột?)" if extra else "")
              + f". Các cột cần có: {', '.join(columns)}."],
-            f"{path}: missing column(s) {', '.join(missing)}.")
-    frame = frame[list(columns)].apply(lambda col: col.str.strip())
-    frame.insert(0, "row", range(2, len(frame) + 2))
-    problems = []
+            f"{source}: missing column(s) {', '.join(missing)}.")
+
+
+def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: str,
+                source: Path | str) -> pd.DataFrame:
+    """Parse a table read as text (with its spreadsheet row numbers in ``row``): each typed
+    column becomes numbers; blank figures are listed as left to fill, malformed ones refused."""
+    frame = frame.copy()
+    for name in columns:
+        frame[name] = frame[name].astype(str).str.strip()
+    problems, blanks = [], {}
     for name, (label, kind) in columns.items():
         if kind not in _PARSERS:
             continue
         parse, expected = _PARSERS[kind]
         values = []
         for row, cell, who in zip(frame["row"], frame[name], frame[key]):
-            if cell == "" and kind == "money":
+            if cell == "":
                 values.append(None)
+                if kind != "money":  # a blank money cell stays blank, as printed
+                    blanks.setdefault((row, who), []).append(f"{name} ({label})")
                 continue
             try:
                 values.append(parse(cell))
             except ValueError:
                 values.append(None)
-                problems.append(f"{_where(path, row, who)}, cột {name!r} ({label}): "
+                problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): "
                                 f"giá trị {cell!r} — cần {expected}.")
         frame[name] = pd.array(values, dtype="Float64" if kind == "rate" else "Int64")
+    if blanks:
+        problems = [f"{_where(source, row, who)}: chưa điền {', '.join(names)}."
+                    for (row, who), names in sorted(blanks.items())] + problems
+        problems.insert(0, f"Còn {sum(map(len, blanks.values()))} ô số liệu chưa điền "
+                        f"(các dòng dưới đây):")
     if problems:
-        raise DataError(problems, f"{path}: {len(problems)} malformed value(s).")
+        raise DataError(problems, f"{source}: {len(problems)} blank or malformed value(s).")
     return frame
 
 
@@ -417,7 +447,6 @@ def _budget_schema(spellings: set[str], sources: list[str]) -> pa.DataFrameSchem
                 lambda s: s.map(lambda v: v == "" or normalise_name(v) in spellings),
                 error="cần là một cơ quan có trong agencies.csv (cột name hoặc aliases)")),
         },
-        checks=[_check("total", lambda d: d["total"].notna(), "cần có kinh phí thực hiện")],
     )
 
 
@@ -435,6 +464,13 @@ class Plan:
     @property
     def previous_year(self) -> int:
         return self.year - 1
+
+    @cached_property
+    def previous(self) -> "Plan | None":
+        """Last year's plan, when the data folder has it (the folder beside this one)."""
+        folder = self.folder.parent / str(self.previous_year)
+        FILES_READ.add((folder / "plan.yaml").resolve())
+        return Plan(folder, self.previous_year) if (folder / "plan.yaml").is_file() else None
 
     @cached_property
     def text(self) -> PlanText:
@@ -506,10 +542,41 @@ class Plan:
         """The printed ``Tổng cộng`` row of Biểu số 02."""
         return self._budget_table[1]
 
+    @cached_property
+    def crosswalk(self) -> pd.DataFrame:
+        """``crosswalk.csv`` (optional): units renamed, merged or split since last year, one
+        row per pair of last year's name (``old``) and this year's (``new``)."""
+        path = self.folder / "crosswalk.csv"
+        FILES_READ.add(path.resolve())
+        if not path.is_file():
+            return pd.DataFrame({"row": [], "old": [], "new": []})
+        table = read_table(path, CROSSWALK_COLUMNS, "old")
+        known = {"old": set(self.previous.units.unit) if self.previous else set(),
+                 "new": set(self.units.unit)}
+        problems = [f"{_where(path, row.row, getattr(row, column))}, cột {column!r} "
+                    f"({CROSSWALK_COLUMNS[column][0]}): giá trị {getattr(row, column)!r} — cần "
+                    f"là tên một {self.place.units} trong wards.csv của năm "
+                    f"{self.previous_year if column == 'old' else self.year}."
+                    for row in table.itertuples() for column in ("old", "new")
+                    if getattr(row, column) not in known[column]]
+        if problems:
+            raise DataError(problems, f"{path}: {len(problems)} unknown unit name(s).")
+        return table
+
     def validate(self) -> None:
-        """Read and check every file now (the build does this before running any notebook)."""
-        for table in (self.text, self.agencies, self.units, self.budget):
-            assert table is not None
+        """Read and check every file now (the build does this before running any notebook),
+        and last year's too when the chapter on its results will read them."""
+        problems, english = [], []
+        for plan in [self, self.previous] if self.previous else [self]:
+            for table in ("text", "agencies", "units", "budget"):
+                try:
+                    getattr(plan, table)
+                except DataError as err:  # every file's problems in one list
+                    problems += err.problems
+                    english.append(err.english)
+        if problems:
+            raise DataError(problems, " ".join(english))
+        assert self.crosswalk is not None
 
     def project_text(self, tt: str) -> ProjectText | None:
         return next((p for p in self.text.projects if p.tt == tt), None)

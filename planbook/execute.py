@@ -63,6 +63,12 @@ def job_key(job: Job, code: str) -> str:
     return hashlib.sha256(spec.encode()).hexdigest()
 
 
+def _digest(path: Path) -> str | None:
+    """A file's hash, or None for a file that is not there (a notebook may have looked for
+    one, such as last year's plan, and must run again when it appears)."""
+    return sha256(path) if path.is_file() else None
+
+
 class Cache:
     """The record of what each executed notebook was built from."""
 
@@ -82,16 +88,14 @@ class Cache:
             return False
         if sha256(job.output) != entry["output"]:
             return False
-        return all((self.root / dep).is_file() and sha256(self.root / dep) == digest
-                   for dep, digest in entry["deps"].items())
+        return all(_digest(self.root / dep) == digest for dep, digest in entry["deps"].items())
 
     def record(self, job: Job, key: str, deps: Iterable[str]) -> None:
         with self.lock:
             paths = sorted(Path(dep) for dep in deps)
             self.entries[self._name(job)] = {
                 "key": key, "output": sha256(job.output),
-                "deps": {p.relative_to(self.root).as_posix(): sha256(p)
-                         for p in paths if p.is_file()}}
+                "deps": {p.relative_to(self.root).as_posix(): _digest(p) for p in paths}}
 
     def forget(self, job: Job) -> None:
         with self.lock:

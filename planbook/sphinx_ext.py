@@ -1,7 +1,8 @@
-"""A small Sphinx extension: the site's title names the plan's locality and year.
+"""A small Sphinx extension, loaded from ``_config.yml``: the site's title names the plan's
+locality and year, and every page carries the year switcher (``static/year-switcher.js``).
 
 The build writes ``book/book.json`` (see :func:`planbook.build.write_book_info`) before Jupyter
-Book runs; this extension, loaded from ``_config.yml``, reads it when Sphinx starts.
+Book runs; this extension reads it when Sphinx starts.
 """
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ import json
 from pathlib import Path
 
 BOOK_INFO = Path("book") / "book.json"
+STATIC = Path(__file__).parent / "static"
 
 
-def set_title(app, config) -> None:
-    """Use the title the build wrote, for the navigation bar, the pages and the PDF."""
+def configure(app, config) -> None:
+    """Use the title the build wrote, for the navigation bar, the pages and the PDF; add the
+    package's static files."""
     path = Path(app.srcdir) / BOOK_INFO
     if path.is_file():
         info = json.loads(path.read_text(encoding="utf-8"))
         config.html_title = config.project = info["title"]
+    config.html_static_path.append(str(STATIC))  # the package's own: the year switcher
 
 
 def setup(app):
-    app.connect("config-inited", set_title)
+    app.connect("config-inited", configure)
+    app.add_js_file("year-switcher.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

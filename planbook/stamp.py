@@ -30,20 +30,30 @@ def code_hash(root: Path) -> str:
 
 
 def build_stamp(root: Path, data_dir: str, year: int) -> str:
-    """One hash of every input of the book of ``year``."""
-    inputs = [root / data_dir / str(year)] + [root / name for name in BOOK_INPUTS]
-    files = [p for top in inputs for p in ([top] if top.is_file() else top.rglob("*"))
+    """One hash of every input of the book of ``year``: its data, the previous year's (which
+    its chapter on last year's results reads), the book's sources and the code."""
+    data = root / data_dir
+    inputs = [data / str(year), data / str(year - 1)] + [root / name for name in BOOK_INPUTS]
+    files = [p for top in inputs if top.exists()
+             for p in ([top] if top.is_file() else top.rglob("*"))
              if p.is_file() and ".ipynb_checkpoints" not in p.parts and p.suffix != ".mo"]
     spec = {"year": year, "code": code_hash(root), "inputs": _hash_files(files, root)}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
-def is_published(root: Path, stamp: str, outputs: list[Path]) -> bool:
-    """Whether the published outputs were built from exactly these inputs."""
+def _records(root: Path) -> dict[str, str]:
     record = root / PUBLISHED
-    return (record.is_file() and json.loads(record.read_text()).get("stamp") == stamp
-            and all(path.exists() for path in outputs))
+    return json.loads(record.read_text()) if record.is_file() else {}
 
 
-def record_published(root: Path, stamp: str) -> None:
-    (root / PUBLISHED).write_text(json.dumps({"stamp": stamp}))
+def is_published(root: Path, year: int, stamp: str) -> bool:
+    """Whether the published book of ``year`` was built from exactly these inputs and is
+    still there (its pages, its executed notebooks)."""
+    outputs = [root / "_build" / "html" / str(year) / "year.json",
+               root / "book" / str(year) / ".executed.json"]
+    return _records(root).get(str(year)) == stamp and all(p.exists() for p in outputs)
+
+
+def record_published(root: Path, year: int, stamp: str) -> None:
+    records = _records(root) | {str(year): stamp}
+    (root / PUBLISHED).write_text(json.dumps(records, sort_keys=True))

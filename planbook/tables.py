@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from markupsafe import Markup
 
-from planbook import derive, fmt
+from planbook import compare, derive, fmt
 from planbook.data import Plan, budget_columns
 
 
@@ -188,3 +188,36 @@ def unit_projects(plan: Plan, items, unit: str) -> Markup:
     return list_table(["TT", "Dự án, tiểu dự án", "Cơ quan chủ trì"], rows,
                       "Các dự án, tiểu dự án của kế hoạch (nội dung chi tiết ở chương Nội dung "
                       "thực hiện)", f"du-an-{fmt.slug(unit)}", widths=[8, 62, 30])
+
+
+def _signed(value: int) -> str:
+    """A difference with its sign: ``+2``, ``−1``, ``0``."""
+    return ("+" if value > 0 else "−" if value < 0 else "") + fmt.number(abs(value))
+
+
+def unit_results(plan: Plan) -> Markup:
+    """Each unit (or group of merged, split units): last year's target, the result, the gap."""
+    results = compare.unit_results(plan)
+    prev, year = plan.previous_year, plan.year
+    rows = [[r.label, _int(r.target), _int(r.result), _signed(r.gap),
+             "Đạt" if r.met else "Chưa đạt"] for r in results.matched]
+    rows.append(["Cộng", _int(results.target), _int(results.result),
+                 _signed(results.result - results.target), ""])
+    return list_table([plan.place.Units, f"Chỉ tiêu hộ nghèo cuối năm {prev} (kế hoạch {prev})",
+                       f"Hộ nghèo cuối năm {prev} (kế hoạch {year})", "Chênh lệch (hộ)",
+                       "Đánh giá"], rows,
+                      f"Chỉ tiêu năm {prev} và kết quả theo từng {plan.place.units}",
+                      "ket-qua-don-vi", bold_rows=[len(rows) - 1], widths=[34, 18, 18, 15, 15],
+                      align_right=[1, 2, 3])
+
+
+def project_results(plan: Plan) -> Markup:
+    """Per project: last year's funds, this year's carry-over, spent, the share spent."""
+    table = compare.project_results(plan)
+    prev, year = plan.previous_year, plan.year
+    rows = [[r["name"], _money(r.funds), _money(r.carry_over), _money(r.spent),
+             "" if pd.isna(r.share) else fmt.percent(r.share, 1)] for _, r in table.iterrows()]
+    return list_table(["Dự án", f"Kinh phí năm {prev}", f"Chuyển sang năm {year} (chưa chi)",
+                       "Đã chi", "Tỷ lệ đã chi"], rows,
+                      f"Kinh phí năm {prev} đã chi theo dự án (triệu đồng)", "ket-qua-kinh-phi",
+                      widths=[40, 15, 17, 14, 14], align_right=[1, 2, 3, 4])

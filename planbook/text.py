@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from planbook import checks as consistency
-from planbook import derive, fmt, tables
+from planbook import compare, derive, fmt, tables
 from planbook.data import Plan
 
 ENV = Environment(
@@ -119,7 +119,9 @@ def signature(plan: Plan) -> Markup:
 def unit(plan: Plan, unit: str) -> Markup:
     """A unit's figures, compared with the locality and ranked among the units."""
     table = derive.units(plan)
-    return render("unit.md", plan, row=table[table.unit == unit].iloc[0])
+    last_year = compare.unit_result(plan, unit) if plan.previous else None
+    return render("unit.md", plan, row=table[table.unit == unit].iloc[0]) + "\n" + render(
+        "unit_result.md", plan, result=last_year, unit=unit)
 
 
 def unit_offers(plan: Plan, unit: str) -> Markup:
@@ -130,6 +132,23 @@ def unit_offers(plan: Plan, unit: str) -> Markup:
                     for p in items)
     return render("unit_offers.md", plan, items=items, partnered=partnered,
                   table=tables.unit_projects(plan, items, unit))
+
+
+def results(plan: Plan) -> Markup:
+    """Last year's targets against the results this year's plan reports (needs last year)."""
+    results = compare.unit_results(plan)
+    return render("results.md", plan, results=results, before=derive.totals(plan.previous),
+                  met=sum(r.met for r in results.matched),
+                  missed=[r.label for r in results.matched if not r.met])
+
+
+def fund_results(plan: Plan) -> Markup:
+    """Last year's funds, this year's carry-over (what was not spent) and the share spent."""
+    table = compare.project_results(plan)
+    both = table.dropna(subset=["funds", "carry_over"])
+    unmatched = [name for name in table.name[table.funds.isna() | table.carry_over.isna()]]
+    return render("fund_results.md", plan, funds=int(both.funds.sum()),
+                  carry_over=int(both.carry_over.sum()), unmatched=unmatched)
 
 
 def checks(plan: Plan) -> Markup:

@@ -1,17 +1,17 @@
 """Shared fixtures: the 2023 data as loaded by the package, and the built site; a scratch copy
 of the project to build other data in."""
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from planbook.bench import copy_project
 from planbook.data import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-SITE = ROOT / "_build" / "html"
+SITE = ROOT / "_build" / "html" / "2023"
 EXAMPLES = ROOT / "examples"
 
 
@@ -30,15 +30,11 @@ def site():
 def scratch_project(dest: Path, data: Path = DATA) -> Path:
     """A copy of the project's sources (not its build) in ``dest``, with ``data`` as its
     ``data/`` folder."""
-    for name in ("_config.yml", "_toc.yml", "requirements.txt"):
-        shutil.copy(ROOT / name, dest / name)
-    for name in ("_static", "_templates", "locales", "notebooks"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copytree(data, dest / "data")
-    return dest
+    return copy_project(ROOT, dest, data)
 
 
-def build(project: Path, year: int = 2023) -> subprocess.CompletedProcess:
-    """``python -m planbook build`` of ``year`` in ``project``."""
+def build(project: Path, year: int | None = None) -> subprocess.CompletedProcess:
+    """``python -m planbook build`` in ``project``: every year, or only ``year``."""
+    years = ["--year", str(year)] if year else []
     return subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(project),
-                           "--year", str(year)], capture_output=True, text=True)
+                           *years], capture_output=True, text=True)

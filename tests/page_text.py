@@ -1,6 +1,6 @@
 """The reader's text of a built site, page by page in reading order, for the snapshot test.
 
-``python tests/page_text.py _build/html > tests/snapshots/book-2023.txt`` writes the snapshot
+``python tests/page_text.py _build/html/2023 > tests/snapshots/book-2023.txt`` writes the snapshot
 again after a deliberate change of the book's text.
 """
 import sys

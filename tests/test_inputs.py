@@ -35,7 +35,7 @@ def data_with(case: Path, root: Path) -> Path:
 @pytest.mark.parametrize("case", BAD, ids=lambda p: p.name)
 def test_bad_input_is_refused_with_a_clear_message(case, tmp_path):
     data_with(case, tmp_path)
-    site = tmp_path / "_build" / "html"
+    site = tmp_path / "_build" / "html" / "2023"
     site.mkdir(parents=True)
     (site / "index.html").write_text("the last good site")
     result = subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(tmp_path),

@@ -41,7 +41,7 @@ def test_the_2023_book_reads_as_before(site):
     expected = (ROOT / "tests" / "snapshots" / "book-2023.txt").read_text(encoding="utf-8")
     assert snapshot(site) == expected, (
         "the text of the 2023 book changed; if that is meant, write the snapshot again: "
-        "python tests/page_text.py _build/html > tests/snapshots/book-2023.txt")
+        "python tests/page_text.py _build/html/2023 > tests/snapshots/book-2023.txt")
 
 
 def test_the_words_of_a_place_come_from_its_plan():
@@ -87,7 +87,7 @@ def site_text(project):
     """The words of every page, as a reader sees them (no space before a comma)."""
     text = " ".join(" ".join(BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
                              .get_text(" ").split())
-                    for p in sorted((project / "_build" / "html" / "book").rglob("*.html")))
+                    for p in sorted((project / "_build" / "html" / "2026" / "book").rglob("*.html")))
     return re.sub(r" ([,;.)])", r"\1", text)
 
 
@@ -100,7 +100,7 @@ def test_the_commune_book_speaks_of_the_commune(commune):
     assert "7 thôn, tổ dân phố với 2.821 hộ dân cư" in text
     assert "giảm tỷ lệ hộ nghèo toàn xã từ 1,88% cuối năm 2025" in text
     assert "Các thôn, tổ dân phố phối hợp thực hiện" in text
-    pages = sorted((commune / "_build" / "html" / "book" / "units").glob("*.html"))
+    pages = sorted((commune / "_build" / "html" / "2026" / "book" / "units").glob("*.html"))
     assert len(pages) == len(plan.units) == 7
 
 

@@ -1,0 +1,75 @@
+"""Start a new year's data from the latest year: the same units, agencies, projects and text,
+the years moved on, this year's figures blank for the clerk, last year's for reference."""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import yaml
+
+from planbook.data import AGENCY_COLUMNS, TOTAL_LABEL, DataError, budget_columns, load_plan
+from planbook.site import data_years
+
+HEADER = """\
+# Kế hoạch năm {year}, tạo từ năm {latest} bằng `make new-year`: hãy sửa lời văn, số và ngày của
+# văn bản, căn cứ pháp lý, người ký cho năm {year}; điền số liệu vào wards.csv và budget.csv
+# (các cột ref_… chỉ để tham khảo số của năm {latest}, phần mềm không đọc chúng).
+"""
+UNIT_FIGURES = ["households", "poor_prev", "rate_prev", "poor_target", "rate_target",
+                "reduction"]
+
+
+def _move_years(node, latest: int, year: int):
+    """Text with "năm <latest>" said of the plan's year moved on to "năm <year>"; figures
+    stated in the text dropped (they were last year's)."""
+    if isinstance(node, dict):
+        return {k: _move_years(v, latest, year) for k, v in node.items() if k != "text_figures"}
+    if isinstance(node, list):
+        return [_move_years(v, latest, year) for v in node]
+    if isinstance(node, str):
+        return re.sub(rf"\bnăm {latest}\b", f"năm {year}", node)
+    return node
+
+
+def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def new_year(data: Path, year: int) -> Path:
+    """Create ``data/<year>/`` from the latest earlier year; refuse to overwrite."""
+    dest = data / str(year)
+    earlier = [y for y in data_years(data) if y < year]
+    if dest.exists():
+        raise DataError([f"Thư mục {dest} đã có: không tạo lại để khỏi mất số liệu."],
+                        f"{dest} exists.")
+    if not earlier:
+        raise DataError([f"Không có năm nào trước {year} trong {data} để làm mẫu."],
+                        f"No year before {year} in {data}.")
+    latest = max(earlier)
+    plan = load_plan(data, latest)
+    plan.validate()
+    text = yaml.safe_load((data / str(latest) / "plan.yaml").read_text(encoding="utf-8"))
+    text = _move_years(text, latest, year) | {"year": year, "number": "",
+                                              "date": {"day": None, "month": None, "year": year}}
+    dest.mkdir(parents=True)
+    (dest / "plan.yaml").write_text(
+        HEADER.format(year=year, latest=latest)
+        + yaml.safe_dump(text, allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8")
+    total = {"tt": "", "unit": TOTAL_LABEL, "name": TOTAL_LABEL}
+    units = [{"tt": r.tt, "unit": r.unit, "ref_poor_target": r.poor_target}
+             for r in plan.units.itertuples()]
+    units.append(total | {"ref_poor_target": plan.units_total.poor_target})
+    _write_rows(dest / "wards.csv", ["tt", "unit", *UNIT_FIGURES, "ref_poor_target"], units)
+    budget = [{"tt": r.tt, "name": r.name, "lead": r.lead, "content": r.content,
+               "partners": r.partners, "ref_total": r.total} for r in plan.budget.itertuples()]
+    budget.append(total | {"ref_total": plan.budget_total.total})
+    columns = list(budget_columns(plan.text.funding))
+    _write_rows(dest / "budget.csv", [*columns, "ref_total"], budget)
+    _write_rows(dest / "agencies.csv", list(AGENCY_COLUMNS),
+                plan.agencies[list(AGENCY_COLUMNS)].to_dict("records"))
+    return dest

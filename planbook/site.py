@@ -1,0 +1,79 @@
+"""The site of every year: each year's book at ``_build/html/<year>/``, a root page listing the
+years (newest first, with their key figures, links to the book and the PDF) and ``years.js``,
+which the year switcher on every page reads to link the same page in another year.
+
+A year's build writes ``year.json`` beside its pages (:func:`describe_year`); the root page and
+``years.js`` are written from those files only, so adding or rebuilding a year never rebuilds
+another.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from planbook import derive, fmt
+
+SITE = Path("_build") / "html"
+YEAR_INFO = "year.json"
+ENV = Environment(loader=PackageLoader("planbook"), autoescape=select_autoescape(["html"]),
+                  trim_blocks=True, lstrip_blocks=True)
+ENV.filters.update(num=fmt.number, pct=fmt.percent)
+
+
+def year_dir(root: Path, year: int) -> Path:
+    """Where the book of ``year`` is published."""
+    return root / SITE / str(year)
+
+
+def data_years(data: Path) -> list[int]:
+    """The years that have a plan under ``data`` (folders named by a year with a plan.yaml)."""
+    return sorted(int(p.name) for p in data.glob("[0-9][0-9][0-9][0-9]")
+                  if (p / "plan.yaml").is_file())
+
+
+def describe_year(plan, title: str, pdf: str, html: Path) -> None:
+    """Write ``year.json`` into a year's built site: its title, key figures, PDF and pages."""
+    totals = derive.totals(plan)
+    pages = sorted(p.relative_to(html).as_posix() for p in (html / "book").rglob("*.html"))
+    info = {"year": plan.year, "title": title, "locality": plan.place.full_name,
+            "households": totals.households, "poor_prev": totals.poor_prev,
+            "rate_prev": totals.rate_prev, "poor_target": totals.poor_target,
+            "rate_target": totals.rate_target,
+            "budget": derive.grand_total(plan)["total"], "pdf": pdf, "pages": pages}
+    (html / YEAR_INFO).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+
+
+def published(root: Path) -> list[dict]:
+    """What each published year's ``year.json`` says, newest year first."""
+    infos = [json.loads(p.read_text(encoding="utf-8"))
+             for p in (root / SITE).glob(f"[0-9][0-9][0-9][0-9]/{YEAR_INFO}")]
+    return sorted(infos, key=lambda info: -info["year"])
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace a file whole (write beside it, then rename), so a reader never sees half; leave
+    it alone when it already says ``text``."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    fresh = path.with_name(path.name + ".new")
+    fresh.write_text(text, encoding="utf-8")
+    os.replace(fresh, path)
+
+
+def write_root(root: Path, keep: list[int]) -> Path:
+    """Remove published years not in ``keep``; write the root page and ``years.js``."""
+    site = root / SITE
+    site.mkdir(parents=True, exist_ok=True)
+    for folder in site.glob("[0-9][0-9][0-9][0-9]"):
+        if folder.is_dir() and int(folder.name) not in keep:
+            shutil.rmtree(folder)
+    years = published(root)
+    switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
+    _write(site / "years.js", "window.PLANBOOK_YEARS = "
+           + json.dumps(switcher, ensure_ascii=False) + ";\n")
+    _write(site / "index.html", ENV.get_template("site.html").render(years=years))
+    return site / "index.html"
