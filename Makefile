@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberat
 	chromium
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
-.PHONY: book test bench clean system new-year
+.PHONY: book test bench clean system new-year workbook
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ book: $(INSTALLED) system
 new-year: $(INSTALLED)
 	@test -n "$(YEAR)" || { echo "Cần năm: make new-year YEAR=2024" >&2; exit 2; }
 	$(PY) -m planbook new-year --data $(DATA) --year $(YEAR)
+
+# Turn data/$(YEAR)/'s CSV files into the clerk's workbook data/$(YEAR)/ke-hoach.xlsx.
+workbook: $(INSTALLED)
+	@test -n "$(YEAR)" || { echo "Cần năm: make workbook YEAR=2024" >&2; exit 2; }
+	$(PY) -m planbook workbook --data $(DATA) --year $(YEAR)
 
 # Install the system packages when missing and we can (root with apt-get); else say which.
 system:

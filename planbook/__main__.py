@@ -47,6 +47,18 @@ def start_year(data: Path, year: int) -> int:
     return 0
 
 
+def make_workbook(folder: Path) -> int:
+    from planbook.data import DataError
+    from planbook.workbook import write_workbook
+    try:
+        path = write_workbook(folder)
+    except DataError as err:
+        print(f"Chưa tạo được sổ Excel:\n{err}", file=sys.stderr)
+        return 2
+    print(f"Đã tạo {path}: từ nay sổ này là nguồn số liệu của năm (các tệp CSV đã được thay).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="planbook", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -54,14 +66,18 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--year", type=int, help="only this year (default: every year)")
     make.add_argument("--data", default="data", help="data folder (default: data)")
     make.add_argument("--root", type=Path, default=Path("."), help="project folder")
-    start = commands.add_parser("new-year", help="start a year's data from the latest year")
-    start.add_argument("--year", type=int, required=True)
-    start.add_argument("--data", default="data", help="data folder (default: data)")
-    start.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    for name, words in [("new-year", "start a year's data from the latest year"),
+                        ("workbook", "turn a year's CSV files into the clerk's workbook")]:
+        command = commands.add_parser(name, help=words)
+        command.add_argument("--year", type=int, required=True)
+        command.add_argument("--data", default="data", help="data folder (default: data)")
+        command.add_argument("--root", type=Path, default=Path("."), help="project folder")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "new-year":
         return start_year(root / args.data, args.year)
+    if args.command == "workbook":
+        return make_workbook(root / args.data / str(args.year))
     years = site.data_years(root / args.data)
     if args.year is None and not years:
         print(f"Không có năm nào trong {root / args.data} (cần thư mục <năm>/plan.yaml).",

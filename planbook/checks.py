@@ -70,12 +70,12 @@ def _amount(value) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
 
-def _unit_where(row) -> str:
-    return f"Biểu số 01, {row.unit} (wards.csv dòng {row.row})"
+def _unit_where(plan: Plan, row) -> str:
+    return f"Biểu số 01, {row.unit} ({plan.location('wards.csv', row.row)})"
 
 
-def _budget_where(row) -> str:
-    return f"Biểu số 02, mục {row.tt} (budget.csv dòng {row.row})"
+def _budget_where(plan: Plan, row) -> str:
+    return f"Biểu số 02, mục {row.tt} ({plan.location('budget.csv', row.row)})"
 
 
 def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
@@ -84,7 +84,7 @@ def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
     for row in table.itertuples():
         computed = derive.rate(getattr(row, poor), row.households)
         if round(computed, RATE_DIGITS) != round(getattr(row, printed), RATE_DIGITS):
-            out.append(Finding(_unit_where(row), _rate_text(getattr(row, printed)),
+            out.append(Finding(_unit_where(plan, row), _rate_text(getattr(row, printed)),
                                _rate_text(computed),
                                f"{fmt.number(getattr(row, poor))} hộ nghèo / "
                                f"{fmt.number(row.households)} hộ dân cư"))
@@ -93,14 +93,14 @@ def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
 
 def unit_reductions(plan: Plan) -> list[Finding]:
     table = derive.units(plan)
-    return [Finding(_unit_where(r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
+    return [Finding(_unit_where(plan, r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
                     f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ")
             for r in table.itertuples() if r.reduction != r.reduction_calc]
 
 
 def unit_totals(plan: Plan) -> list[Finding]:
     total, totals = plan.units_total, derive.totals(plan)
-    where = f"Biểu số 01, dòng Tổng cộng (wards.csv dòng {total.row})"
+    where = f"Biểu số 01, dòng Tổng cộng ({plan.location('wards.csv', total.row)})"
     out = []
     for column, computed, label in [("households", totals.households, "tổng số hộ dân cư"),
                                     ("poor_prev", totals.poor_prev, "số hộ nghèo năm trước"),
@@ -123,8 +123,8 @@ def budget_rows(plan: Plan) -> list[Finding]:
     rows = list(plan.budget.itertuples())
     total = plan.budget_total
     out = []
-    for row, where in [*[(r, _budget_where(r)) for r in rows],
-                       (total, f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})")]:
+    for row, where in [*[(r, _budget_where(plan, r)) for r in rows],
+                       (total, f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})")]:
         parts = _amount(row.carry_over) + _amount(row.new_funds)
         if row.total != parts:
             out.append(Finding(where, _money(row.total), _money(parts),
@@ -138,8 +138,8 @@ def budget_sources(plan: Plan) -> list[Finding]:
     total = plan.budget_total
     sources = plan.text.funding.sources
     out = []
-    for row, where in [*[(r, _budget_where(r)) for r in plan.budget.itertuples()],
-                       (total, f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})")]:
+    for row, where in [*[(r, _budget_where(plan, r)) for r in plan.budget.itertuples()],
+                       (total, f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})")]:
         parts = sum(_amount(getattr(row, s.column)) for s in sources)
         if _amount(row.total) != parts:
             out.append(Finding(where, _money(row.total), _money(parts), " + ".join(
@@ -166,7 +166,7 @@ def project_subtotals(plan: Plan) -> list[Finding]:
         for column, label in _money_labels(plan):
             printed = _amount(printed_row[column])
             if printed != row[f"{column}_calc"]:
-                out.append(Finding(_budget_where(printed_row), _money(printed),
+                out.append(Finding(_budget_where(plan, printed_row), _money(printed),
                                    _money(row[f"{column}_calc"]),
                                    f"{label}: cộng các tiểu dự án {row.tt}.x"))
     return out
@@ -175,7 +175,7 @@ def project_subtotals(plan: Plan) -> list[Finding]:
 def grand_total(plan: Plan) -> list[Finding]:
     """The printed grand total against the sum of the projects."""
     total, computed = plan.budget_total, derive.grand_total(plan)
-    where = f"Biểu số 02, dòng Tổng cộng (budget.csv dòng {total.row})"
+    where = f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})"
     return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án")
             for c, label in _money_labels(plan) if _amount(total[c]) != computed[c]]
 
@@ -243,7 +243,7 @@ def text_leads(plan: Plan) -> list[Finding]:
                                    f"Lời văn: {item.lead}", f"Biểu số 02: {row.lead}",
                                    "cơ quan chủ trì"))
         if row.lead_agency in derive.partner_agencies(plan, row.partners):
-            out.append(Finding(_budget_where(row), f"Cơ quan phối hợp: {row.partners}",
+            out.append(Finding(_budget_where(plan, row), f"Cơ quan phối hợp: {row.partners}",
                                f"Cơ quan chủ trì: {row.lead}",
                                "cơ quan chủ trì cũng được ghi là cơ quan phối hợp"))
     return out
@@ -252,8 +252,8 @@ def text_leads(plan: Plan) -> list[Finding]:
 def vanished_units(plan: Plan) -> list[Finding]:
     """Last year's units that match none of this year's, by name or ``crosswalk.csv``."""
     prev = plan.previous.units.set_index("unit")
-    return [Finding(f"Biểu số 01 năm {plan.previous_year}, {unit} (wards.csv dòng "
-                    f"{prev.loc[unit, 'row']})", f"có trong kế hoạch năm {plan.previous_year}",
+    return [Finding(f"Biểu số 01 năm {plan.previous_year}, {unit} "
+                    f"({plan.previous.location('wards.csv', prev.loc[unit, 'row'])})", f"có trong kế hoạch năm {plan.previous_year}",
                     f"không có trong kế hoạch năm {plan.year}",
                     "nếu đã đổi tên, sáp nhập hay chia tách: ghi vào crosswalk.csv")
             for unit in compare.unit_results(plan).vanished]

@@ -6,7 +6,10 @@ A year's folder (``data/<year>/``) holds:
 - ``wards.csv``   — Biểu số 01, poor households per unit of the locality (named as
   ``locality.units`` in ``plan.yaml`` says), last row the printed total;
 - ``budget.csv``  — Biểu số 02, projects and sub-projects, last row the printed grand total;
-- ``agencies.csv``— the agencies that may lead or partner, with other spellings of their names.
+- ``agencies.csv``— the agencies that may lead or partner, with other spellings of their names;
+- ``crosswalk.csv`` (optional) — units renamed, merged or split since last year;
+- or, in place of the CSV files, ``ke-hoach.xlsx``: the clerk's workbook, one sheet per table
+  (read by :mod:`planbook.workbook`, with the same checks and messages).
 
 Tables are read as text and parsed here, so the forms spreadsheets really write are accepted:
 a UTF-8 byte-order mark, CRLF line ends, thousands written ``2.244`` and decimals ``0,42``.
@@ -26,10 +29,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from planbook.fmt import capitalise
 
-DATA_FILES = ("plan.yaml", "wards.csv", "budget.csv", "agencies.csv")
 FILES_READ: set[Path] = set()
 """Every data file read by this process, so the build can record what each notebook used."""
 TOTAL_LABEL = "Tổng cộng"
+WORKBOOK = "ke-hoach.xlsx"
+"""The clerk's workbook: when a year's folder has it, its sheets replace the CSV files."""
+SHEETS = {"wards.csv": "Biểu 01", "budget.csv": "Biểu 02", "agencies.csv": "Cơ quan",
+          "crosswalk.csv": "Đối chiếu"}
+"""The workbook's sheet for each CSV file."""
 
 
 class DataError(Exception):
@@ -483,6 +490,40 @@ class Plan:
                             f"{path} says year {text.year}, the build asked for {self.year}.")
         return text
 
+    def location(self, csv_name: str, row: int) -> str:
+        """Where a row of a table is, as the clerk finds it: ``wards.csv dòng 13``, or the
+        sheet's row when the year has a workbook."""
+        if self.workbook.is_file():
+            return f"{self.workbook.name}, trang «{SHEETS[csv_name]}», dòng {row}"
+        return f"{csv_name} dòng {row}"
+
+    @property
+    def files(self) -> list[Path]:
+        """The year's data files: ``plan.yaml``, then the workbook or the CSV files."""
+        tables = [self.workbook] if self.workbook.is_file() else [
+            self.folder / name for name in SHEETS if (self.folder / name).is_file()]
+        return [self.folder / "plan.yaml", *tables]
+
+    @property
+    def workbook(self) -> Path:
+        """The clerk's workbook, which replaces the CSV files when it is there."""
+        return self.folder / WORKBOOK
+
+    def _read(self, path: Path, columns: dict[str, tuple[str, str]],
+              key: str) -> tuple[pd.DataFrame, Path | str]:
+        """A table from its CSV file or, when the year has a workbook, from its sheet; with
+        the words that say where it came from, for messages."""
+        FILES_READ.add(self.workbook.resolve())
+        if not self.workbook.is_file():
+            return read_table(path, columns, key), path
+        if path.is_file():
+            raise DataError([f"Thư mục {self.folder} có cả sổ {self.workbook.name} và tệp "
+                             f"{path.name}: sổ Excel là nguồn số liệu duy nhất của năm, hãy xóa "
+                             f"{path.name} (hoặc xóa sổ để dùng các tệp CSV)."],
+                            f"{self.folder}: both a workbook and {path.name}.")
+        from planbook import workbook  # openpyxl only for years that have a workbook
+        return workbook.read_sheet(self.workbook, path.name, columns, key)
+
     @property
     def place(self) -> Locality:
         """The issuing locality and the words for it and its units."""
@@ -496,7 +537,7 @@ class Plan:
     @cached_property
     def agencies(self) -> pd.DataFrame:
         path = self.folder / "agencies.csv"
-        agencies = read_table(path, AGENCY_COLUMNS, "name")
+        agencies, path = self._read(path, AGENCY_COLUMNS, "name")
         _validate(agencies, AGENCY_SCHEMA, path, "name", AGENCY_COLUMNS)
         return agencies
 
@@ -504,7 +545,8 @@ class Plan:
     def _unit_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.folder / "wards.csv"
         columns = unit_columns(self.place)
-        units, total = _split_total(read_table(path, columns, "unit"), path, "tt")
+        table, path = self._read(path, columns, "unit")
+        units, total = _split_total(table, path, "tt")
         _validate(units, _unit_schema(self.place), path, "unit", columns)
         return units, total
 
@@ -522,7 +564,8 @@ class Plan:
     def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.folder / "budget.csv"
         columns = budget_columns(self.text.funding)
-        budget, total = _split_total(read_table(path, columns, "name"), path, "tt")
+        table, path = self._read(path, columns, "name")
+        budget, total = _split_total(table, path, "tt")
         budget["tt"] = budget["tt"].str.rstrip(".")
         _validate(budget, _budget_schema(set(self.alias_to_agency),
                                          self.text.funding.columns), path, "name", columns)
@@ -548,9 +591,9 @@ class Plan:
         row per pair of last year's name (``old``) and this year's (``new``)."""
         path = self.folder / "crosswalk.csv"
         FILES_READ.add(path.resolve())
-        if not path.is_file():
+        if not path.is_file() and not self.workbook.is_file():
             return pd.DataFrame({"row": [], "old": [], "new": []})
-        table = read_table(path, CROSSWALK_COLUMNS, "old")
+        table, path = self._read(path, CROSSWALK_COLUMNS, "old")
         known = {"old": set(self.previous.units.unit) if self.previous else set(),
                  "new": set(self.units.unit)}
         problems = [f"{_where(path, row.row, getattr(row, column))}, cột {column!r} "
@@ -597,12 +640,13 @@ def normalise_name(name: str) -> str:
     return " ".join(name.replace("hóa", "hoá").split()).strip(" .")
 
 
-def _split_total(frame: pd.DataFrame, path: Path, first: str) -> tuple[pd.DataFrame, pd.Series]:
+def _split_total(frame: pd.DataFrame, path: Path | str,
+                 first: str) -> tuple[pd.DataFrame, pd.Series]:
     """Separate the printed total row (its first column blank, label "Tổng cộng")."""
     is_total = (frame[first].astype("string").fillna("") == "") & (frame.iloc[:, 2] == TOTAL_LABEL)
     if is_total.sum() != 1 or not is_total.iloc[-1]:
         raise DataError(
-            [f"Tệp {path}: dòng cuối phải là dòng «{TOTAL_LABEL}» (cột {first!r} để trống) "
+            [f"{_where(path, None)}: dòng cuối phải là dòng «{TOTAL_LABEL}» (cột {first!r} để trống) "
              "và chỉ có một dòng như vậy."],
             f"{path}: the last row must be the single '{TOTAL_LABEL}' row.")
     return frame[~is_total].reset_index(drop=True), frame[is_total].iloc[0]

@@ -72,4 +72,7 @@ def new_year(data: Path, year: int) -> Path:
     _write_rows(dest / "budget.csv", [*columns, "ref_total"], budget)
     _write_rows(dest / "agencies.csv", list(AGENCY_COLUMNS),
                 plan.agencies[list(AGENCY_COLUMNS)].to_dict("records"))
+    if plan.workbook.is_file():  # a year kept as a workbook gives a workbook
+        from planbook.workbook import write_workbook
+        write_workbook(dest)
     return dest

@@ -11,7 +11,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from planbook import fmt, tables
-from planbook.data import DATA_FILES, Plan, read_bytes
+from planbook.data import Plan, read_bytes
 
 PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "nbval", "pandas", "pandera",
             "matplotlib", "babel", "jinja2", "pydantic")
@@ -19,8 +19,8 @@ PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "nbval", "pandas",
 
 def data_hashes(plan: Plan) -> dict[str, str]:
     """SHA-256 of each data file of the year, keyed by its path inside the data folder."""
-    return {f"{plan.year}/{name}": hashlib.sha256(read_bytes(plan.folder / name)).hexdigest()
-            for name in DATA_FILES}
+    return {f"{plan.year}/{path.name}": hashlib.sha256(read_bytes(path)).hexdigest()
+            for path in plan.files}
 
 
 def code_version(root: Path) -> str:

@@ -1,5 +1,6 @@
 """Shared fixtures: the 2023 data as loaded by the package, and the built site; a scratch copy
 of the project to build other data in."""
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SITE = ROOT / "_build" / "html" / "2023"
 EXAMPLES = ROOT / "examples"
+MADE_UP = ROOT / "tests" / "made_up"
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +40,13 @@ def build(project: Path, year: int | None = None) -> subprocess.CompletedProcess
     years = ["--year", str(year)] if year else []
     return subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(project),
                            *years], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def two_years(tmp_path_factory):
+    """A scratch project with the 2023 plan and the made-up 2024 (tests/made_up/), built."""
+    project = scratch_project(tmp_path_factory.mktemp("years"))
+    shutil.copytree(MADE_UP / "2024", project / "data" / "2024")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project

@@ -14,9 +14,8 @@ from planbook import checks, compare
 from planbook.data import DataError, load_plan
 from planbook.newyear import new_year
 
-from conftest import DATA, ROOT, build, scratch_project
+from conftest import DATA, MADE_UP, build, scratch_project
 
-MADE_UP = ROOT / "tests" / "made_up"
 CHROMIUM = shutil.which("chromium")
 
 
@@ -28,19 +27,9 @@ def digest(folder):
     return h.hexdigest()
 
 
-def two_years(dest):
-    """A scratch project whose data holds the 2023 plan and the made-up 2024."""
-    project = scratch_project(dest)
-    shutil.copytree(MADE_UP / "2024", project / "data" / "2024")
-    return project
-
-
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = two_years(tmp_path_factory.mktemp("years"))
-    result = build(project)
-    assert result.returncode == 0, result.stderr
-    return project
+def project(two_years):
+    return two_years
 
 
 def soup(path):
