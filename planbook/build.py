@@ -227,8 +227,9 @@ def pdf_path(root: Path, plan: Plan) -> Path:
 
 
 def write_book_info(plan: Plan, path: Path) -> None:
-    """What the Sphinx extension :mod:`planbook.sphinx_ext` needs: the site's title."""
-    path.write_text(json.dumps({"title": title(plan)}, ensure_ascii=False), encoding="utf-8")
+    """What the Sphinx extension :mod:`planbook.sphinx_ext` needs: the site's title, the PDF."""
+    info = {"title": title(plan), "pdf": pdf_name(plan)}
+    path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
 
 def report_findings(plan: Plan) -> None:

@@ -14,12 +14,13 @@ STATIC = Path(__file__).parent / "static"
 
 
 def configure(app, config) -> None:
-    """Use the title the build wrote, for the navigation bar, the pages and the PDF; add the
-    package's static files."""
+    """Use the title the build wrote, for the navigation bar, the pages and the PDF, and give
+    the pages the PDF's name (linked above each page); add the package's static files."""
     path = Path(app.srcdir) / BOOK_INFO
     if path.is_file():
         info = json.loads(path.read_text(encoding="utf-8"))
         config.html_title = config.project = info["title"]
+        config.html_context = {**config.html_context, "planbook_pdf": info["pdf"]}
     config.html_static_path.append(str(STATIC))  # the package's own: the year switcher
 
 

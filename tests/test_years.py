@@ -56,11 +56,17 @@ def test_the_root_page_lists_the_years_newest_first(project):
     assert all((site / link).is_file() for link in links)
 
 
-def test_each_year_is_titled_with_the_place_and_the_year(project):
+def test_each_year_is_titled_with_the_place_and_the_year_and_links_its_pdf(project):
     for year in (2023, 2024):
-        title = soup(project / "_build" / "html" / str(year) / "book" / "index.html").title
-        assert title.get_text().endswith(f"Kế hoạch giảm nghèo bền vững thành phố Bắc Giang "
-                                         f"năm {year}")
+        home = project / "_build" / "html" / str(year) / "book" / "index.html"
+        page = soup(home)
+        assert page.title.get_text().endswith(f"Kế hoạch giảm nghèo bền vững thành phố Bắc "
+                                              f"Giang năm {year}")
+        pdf = page.select_one("nav.planbook-years a.planbook-pdf")
+        assert pdf.get_text() == "Tải bản PDF"
+        assert (home.parent / pdf["href"]).resolve() == (
+            project / "_build" / "html" / str(year) /
+            f"ke-hoach-giam-ngheo-thanh-pho-bac-giang-{year}.pdf")
 
 
 def rendered(path):

@@ -1,4 +1,4 @@
-// The year switcher: the link "Các năm" above every page grows into one link per published
+// The year switcher: the link "Các năm" above every page is followed by one link per published
 // year, each to the same page in that year when it has it (a unit's page is matched by its
 // name without the number), else to that year's home. The list comes from years.js, written
 // beside the years' folders by planbook.site; it works from files, without a server.
@@ -36,7 +36,7 @@
       }
       list.appendChild(item);
     }
-    nav.appendChild(list);
+    nav.insertBefore(list, nav.querySelector("a.planbook-pdf"));
   }
 
   const script = document.createElement("script");
