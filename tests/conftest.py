@@ -1,5 +1,6 @@
 """Shared fixtures: the 2023 data as loaded by the package, and the built site; a scratch copy
 of the project to build other data in."""
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,27 @@ def scratch_project(dest: Path, data: Path = DATA) -> Path:
     """A copy of the project's sources (not its build) in ``dest``, with ``data`` as its
     ``data/`` folder."""
     return copy_project(ROOT, dest, data)
+
+
+def build_edited(project: Path, path: Path, old: str, new: str,
+                 year: int | None = None) -> subprocess.CompletedProcess:
+    """Build with ``old`` replaced by ``new`` in the file ``path``, then put the file back."""
+    good = path.read_text(encoding="utf-8")
+    assert old in good, old
+    path.write_text(good.replace(old, new), encoding="utf-8")
+    try:
+        return build(project, year)
+    finally:
+        path.write_text(good, encoding="utf-8")
+
+
+def digest(folder: Path) -> str:
+    """One hash of every file below ``folder`` and its name: equal digests, same site."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return h.hexdigest()
 
 
 def build(project: Path, year: int | None = None) -> subprocess.CompletedProcess:

@@ -52,12 +52,17 @@ def test_the_words_of_a_place_come_from_its_plan():
     assert (city.all, city.Units) == ("toàn thành phố", "Phường, xã")
 
 
-def test_data_messages_name_the_units_as_the_plan_does(tmp_path):
+def commune_with(tmp_path, name, old, new):
+    """A copy of the example's data with ``old`` replaced by ``new`` in one file."""
     data = tmp_path / "data"
     shutil.copytree(COMMUNE, data)
-    units = data / "2026" / "wards.csv"
-    units.write_text(units.read_text(encoding="utf-8").replace("Thôn Đoài", ""),
-                     encoding="utf-8")
+    path = data / "2026" / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return data
+
+
+def test_data_messages_name_the_units_as_the_plan_does(tmp_path):
+    data = commune_with(tmp_path, "wards.csv", "Thôn Đoài", "")
     with pytest.raises(DataError) as error:
         load_plan(data, 2026).validate()
     assert "cột 'unit' (Thôn, tổ dân phố)" in str(error.value)
@@ -65,11 +70,7 @@ def test_data_messages_name_the_units_as_the_plan_does(tmp_path):
 
 
 def test_several_sources_must_each_have_a_column(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(COMMUNE, data)
-    text = data / "2026" / "plan.yaml"
-    text.write_text(text.read_text(encoding="utf-8").replace("column: local", "column: ''"),
-                    encoding="utf-8")
+    data = commune_with(tmp_path, "plan.yaml", "column: local", "column: ''")
     with pytest.raises(DataError, match="mục funding: .*mỗi nguồn vốn cần một tên cột riêng"):
         load_plan(data, 2026)
 

@@ -1,23 +1,14 @@
 """End to end in a scratch copy of the project: a good build publishes; text from data stays
 text; a failed build — bad data, a broken notebook — leaves the last good site untouched."""
-import hashlib
 import json
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import build, scratch_project
+from conftest import build, build_edited, digest, scratch_project
 
 MARKUP_UNIT = "<b>Trần</b> Phú <script>alert(1)</script>"
-
-
-def digest(folder):
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +45,7 @@ def test_a_total_that_does_not_add_up_is_a_finding(project):
 def test_bad_data_keeps_the_last_good_site(project):
     site = project / "_build" / "html"
     before = digest(site)
-    units = project / "data" / "2023" / "wards.csv"
-    good = units.read_text(encoding="utf-8")
-    units.write_text(good.replace(",2837,", ",-2837,"), encoding="utf-8")
-    try:
-        result = build(project)
-    finally:
-        units.write_text(good, encoding="utf-8")
+    result = build_edited(project, project / "data" / "2023" / "wards.csv", ",2837,", ",-2837,")
     assert result.returncode != 0
     assert "cột 'households'" in result.stderr and "Traceback" not in result.stderr
     assert digest(site) == before
