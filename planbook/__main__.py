@@ -3,10 +3,11 @@ site; ``--year 2024`` builds that year and keeps the others published."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
-from planbook import site, stamp
+from planbook import guard, site, stamp
 
 
 def build_year(root: Path, data: str, year: int) -> int:
@@ -59,31 +60,60 @@ def make_workbook(folder: Path) -> int:
     return 0
 
 
+def year_number(text: str) -> int:
+    """A year as the command line gives it; a clerk message otherwise."""
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"năm phải là bốn chữ số như 2024, không phải {text!r}")
+    return int(text)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One Vietnamese line instead of argparse's usage and English."""
+        message = re.sub(r"^argument --year: ", "YEAR: ", message)
+        self.exit(2, f"Lệnh chưa đúng — {message}. Ví dụ: make book YEAR=2024\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="planbook", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="planbook", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     make = commands.add_parser("build", help="execute the notebooks and build the site")
-    make.add_argument("--year", type=int, help="only this year (default: every year)")
+    make.add_argument("--year", type=year_number, help="only this year (default: every year)")
     make.add_argument("--data", default="data", help="data folder (default: data)")
     make.add_argument("--root", type=Path, default=Path("."), help="project folder")
     for name, words in [("new-year", "start a year's data from the latest year"),
                         ("workbook", "turn a year's CSV files into the clerk's workbook")]:
         command = commands.add_parser(name, help=words)
-        command.add_argument("--year", type=int, required=True)
+        command.add_argument("--year", type=year_number, required=True)
         command.add_argument("--data", default="data", help="data folder (default: data)")
         command.add_argument("--root", type=Path, default=Path("."), help="project folder")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    if args.command == "new-year":
-        return start_year(root / args.data, args.year)
-    if args.command == "workbook":
-        return make_workbook(root / args.data / str(args.year))
-    years = site.data_years(root / args.data)
-    if args.year is None and not years:
-        print(f"Không có năm nào trong {root / args.data} (cần thư mục <năm>/plan.yaml).",
+    try:
+        with guard.signals_unwind(), guard.one_build_at_a_time(root):
+            if args.command == "new-year":
+                return start_year(root / args.data, args.year)
+            if args.command == "workbook":
+                return make_workbook(root / args.data / str(args.year))
+            return build_all(root, args.data, args.year)
+    except KeyboardInterrupt:
+        print("\nĐã dừng giữa chừng — bản đã đăng giữ nguyên; chạy lại make book để dựng tiếp.",
+              file=sys.stderr)
+        return 130
+    except OSError as err:
+        print(f"Không ghi hoặc đọc được {err.filename or ''}: {err.strerror or err} — hãy kiểm "
+              "tra quyền ghi và chỗ trống trên đĩa.", file=sys.stderr)
+        return 1
+
+
+def build_all(root: Path, data: str, year: int | None) -> int:
+    """Build the given year, or every year, and write the site's root page."""
+    years = site.data_years(root / data)
+    if year is None and not years:
+        print(f"Không có năm nào trong {root / data} (cần thư mục <năm>/plan.yaml).",
               file=sys.stderr)
         return 2
-    codes = [build_year(root, args.data, year) for year in ([args.year] if args.year else years)]
+    codes = [build_year(root, data, y) for y in ([year] if year else years)]
     index = site.write_root(root, years)
     if any(codes):
         return max(codes)

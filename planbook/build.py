@@ -4,7 +4,9 @@ everything succeeded. The site of all years is one layer above (:mod:`planbook.s
 """
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,9 +16,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from planbook import checks, execute, fmt, site, sphinx_ext, text
-from planbook.data import Plan, load_plan
+from planbook import checks, derive, execute, fmt, site, sphinx_ext, text
+from planbook.data import DataError, Plan, load_plan
 from planbook.execute import Job
+from planbook.guard import write_atomically
 
 SOURCES = Path("notebooks")
 BOOK = Path("book")
@@ -41,11 +44,6 @@ def chapter_files(root: Path) -> list[str]:
 
     walk(toc.get("chapters"))
     return files
-
-
-def unit_page(index: int, unit: str) -> str:
-    """File name of a unit's page; the number keeps the unit table's order in the glob."""
-    return f"{index:02d}-{fmt.slug(unit)}"
 
 
 def book_dir(root: Path, year: int) -> Path:
@@ -79,8 +77,8 @@ def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
         if has_what_it_needs(plan, source):
             found.append(Job(source, output, {"year": plan.year,
                                               "data_dir": relative_data(output)}))
-    for i, unit in enumerate(plan.units.unit, start=1):
-        output = book / UNIT_FOLDER / f"{unit_page(i, unit)}.ipynb"
+    for unit, page in derive.unit_pages(plan).items():
+        output = book / UNIT_FOLDER / f"{page}.ipynb"
         found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output,
                          {"year": plan.year, "data_dir": relative_data(output), "unit": unit}))
     return found
@@ -173,41 +171,80 @@ def workspace(root: Path, year: int, todo: list[Job]) -> Path:
     return folder
 
 
+def fresh_staging(staging: Path, docs: list[str]) -> None:
+    """Keep a builder's staging folder (its incremental state) only when the last build in it
+    finished and had no page this one lacks; else start it anew. An interrupted or failed
+    build, or a removed unit, leaves nothing behind that could be published."""
+    record = staging / ".docs.json"
+    try:
+        finished = set(json.loads(record.read_text()))
+    except (OSError, ValueError):
+        finished = None
+    if staging.exists() and (finished is None or not finished <= set(docs)):
+        shutil.rmtree(staging)
+    record.unlink(missing_ok=True)  # written again only when this build succeeds
+
+
 def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> list[Path]:
     """Run Jupyter Book once per builder, side by side, with warnings as errors, each into a
     staging folder of its own (so each keeps its incremental state); return the outputs."""
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     source = workspace(root, year, todo)
+    docs = sorted(job.output.relative_to(book_dir(root, year)).as_posix() for job in todo)
     runs = []
     for builder in builders:
         staging = root / "_build" / f".staging-{year}-{builder}"
+        fresh_staging(staging, docs)
         command = [jupyter_book, "build", str(source), "--path-output", str(staging),
                    "--builder", builder, "-W", "--keep-going", "-q"]
         runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
                                                         stderr=subprocess.PIPE, text=True)))
     outputs = []
-    for builder, staging, process in runs:
-        out, err = process.communicate()
-        if process.returncode != 0:
-            raise BuildError(f"Jupyter Book ({builder}) báo lỗi (Jupyter Book failed):\n"
-                             + (err.strip() or out.strip())[-4000:])
-        outputs.append(staging / "_build" / ("latex" if builder == "pdflatex" else builder))
+    try:
+        for builder, staging, process in runs:
+            out, err = process.communicate()
+            if process.returncode != 0:
+                raise BuildError(f"Jupyter Book ({builder}) báo lỗi (Jupyter Book failed):\n"
+                                 + (err.strip() or out.strip())[-4000:])
+            write_atomically(staging / ".docs.json", json.dumps(docs))
+            outputs.append(staging / "_build" / ("latex" if builder == "pdflatex" else builder))
+    finally:
+        for _, _, process in runs:  # interrupted: stop the other builder too
+            if process.poll() is None:
+                process.terminate()
+                process.wait()
     return outputs
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system
+    cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd, exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0
+
+
 def publish(built: Path, target: Path) -> None:
-    """Replace ``target`` (a folder or a file) with a copy of ``built`` by a rename, keeping
-    the old one until the new one is in place."""
+    """Replace ``target`` (a folder) with a copy of ``built``: the copy is made beside it and
+    swapped in one step, so that the target is at every moment the old build or the new."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = target.with_name(target.name + ".new")
-    old = target.with_name(target.name + ".old")
-    for stale in (fresh, old):
-        shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
-    (shutil.copytree if built.is_dir() else shutil.copy)(built, fresh)
-    if target.exists():
+    fresh, old = (target.with_name(target.name + suffix) for suffix in (".new", ".old"))
+    if old.exists() and not target.exists():  # a swap below was cut short: undo it
+        old.rename(target)
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(built, fresh)
+    if not target.exists():
+        fresh.rename(target)
+    elif not _exchange(fresh, target):
+        shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old) if old.is_dir() else old.unlink(missing_ok=True)
+        fresh.rename(target)
+        fresh = old
+    shutil.rmtree(fresh, ignore_errors=True)
 
 
 def title(plan: Plan) -> str:
@@ -232,6 +269,28 @@ def write_book_info(plan: Plan, path: Path) -> None:
     path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
 
+PRINT_FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+"""The PDF's body font (``_config.yml``): every character of the data must be in it."""
+
+
+def check_print_font(plan: Plan) -> None:
+    """Stop with a clerk message when a text holds a character the PDF's font lacks (CJK,
+    emoji…), naming the character and where it is; nothing to check without the font."""
+    if not PRINT_FONT.is_file():
+        return
+    from fontTools.ttLib import TTFont
+    cmap = TTFont(PRINT_FONT).getBestCmap()
+    problems = []
+    for where, value in plan.texts():
+        lacking = sorted({ch for ch in value if ch.isprintable() and ord(ch) not in cmap})
+        if lacking:
+            shown = ", ".join(f"«{ch}» (U+{ord(ch):04X})" for ch in lacking)
+            problems.append(f"{where}: có ký tự {shown} mà phông chữ của bản in "
+                            f"({PRINT_FONT.stem}) không có — hãy thay bằng chữ khác.")
+    if problems:
+        raise DataError(problems, f"{len(problems)} text(s) with characters the PDF font lacks.")
+
+
 def report_findings(plan: Plan) -> None:
     """Print the consistency checks' findings as warnings; they never stop the build."""
     outcomes = checks.run(plan)
@@ -249,6 +308,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
     plan.validate()  # last year's data too, when a chapter compares with it
+    check_print_font(plan)
     report_findings(plan)
     book = book_dir(root, year)
     todo = jobs(plan, root, data_dir)

@@ -5,6 +5,9 @@ Each chart function draws one figure, writes it next to the executing notebook u
 """
 from __future__ import annotations
 
+import json
+import textwrap
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -24,10 +27,20 @@ plt.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "planbook",
     "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
     "axes.spines.top": False, "axes.spines.right": False,
+    "text.parse_math": False,  # a "$" in a name is a dollar sign, not mathematics
 })
+# A character the chart font lacks is drawn as a box; the PDF's font is checked at load.
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 _vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
 _vi_number = FuncFormatter(lambda v, _: fmt.number(v))
+
+
+def _short(name: str, width: int = 30) -> str:
+    """A name as a chart label: on at most two lines of ``width``, cut with "…" beyond (the
+    caption and the alt text carry it whole)."""
+    lines = textwrap.wrap(name, width) or [""]
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
 def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
@@ -37,7 +50,8 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
     fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None})
     plt.close(fig)
     return Markup(f"```{{figure}} {FIGURE_DIR}/{name}.*\n:name: fig-{name}\n"
-                  f":alt: {' '.join(alt.split())}\n:width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
+                  f":alt: {json.dumps(' '.join(alt.split()), ensure_ascii=False)}\n"
+                  f":width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
 
 
 MAX_BARS = 40
@@ -74,7 +88,7 @@ def unit_rates(plan: Plan) -> Markup:
                 color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
         ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", linewidth=1,
                    label=whole_label)
-        ax.set_yticks(list(y), list(table.unit))
+        ax.set_yticks(list(y), [_short(unit) for unit in table.unit])
         ax.set_title(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
                      f"và chỉ tiêu năm {plan.year}", fontsize=11)
         alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} {place.units}, xếp từ thấp "
@@ -103,20 +117,20 @@ def unit_position(plan: Plan, unit: str) -> Markup:
               color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
     for v, value in zip(y, [row.rate_target_calc, totals.rate_target]):
         bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=8)
-    bars.set_yticks(y, [unit, place.All])
+    bars.set_yticks(y, [_short(unit), place.All])
     bars.get_yticklabels()[0].set_fontweight("bold")
-    bars.set_title(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}",
+    bars.set_title(_short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 90),
                    fontsize=11)
     fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
     strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
                   alpha=0.8)
     strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
-    strip.annotate(f"{unit}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
+    strip.annotate(f"{_short(unit)}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
                    (row.rate_target_calc, 0), xytext=(0, 8), textcoords="offset points",
                    ha="center", fontsize=8)
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
-    strip.set_xlim(0, max(table.rate_target_calc.max(), table.rate_prev_calc.max()) * 1.15)
+    strip.set_xlim(0, max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15)
     strip.xaxis.set_major_formatter(_vi_percent)
     strip.set_xlabel(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
                      f"{place.units}")
@@ -127,7 +141,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
            "về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
     caption = (f"Tỷ lệ hộ nghèo của {unit} so với {place.all}, và vị trí trong "
                f"{len(table)} {place.units} (mỗi chấm là một đơn vị)")
-    return save(fig, f"ty-le-{fmt.slug(unit)}", caption, alt)
+    return save(fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt)
 
 
 def budget_by_project(plan: Plan) -> Markup:
@@ -143,7 +157,7 @@ def budget_by_project(plan: Plan) -> Markup:
         ax.text(total, i, " " + fmt.number(total), va="center", fontsize=9)
     ax.xaxis.set_major_formatter(_vi_number)
     ax.set_xlabel("Triệu đồng")
-    ax.set_xlim(0, table.total_calc.max() * 1.15)
+    ax.set_xlim(0, max(table.total_calc.max(), 1) * 1.15)
     sources = plan.text.funding.sources
     funds = fmt.lower_first(sources[0].name) + " " if len(sources) == 1 else ""
     ax.set_title(f"Kinh phí {funds}theo dự án năm {plan.year}", fontsize=11)
@@ -161,7 +175,7 @@ def lead_shares(plan: Plan) -> Markup:
     """Share of the money led by each agency."""
     shares = derive.lead_shares(plan).iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shares) + 1.4))
-    ax.barh(list(shares.index), shares.share, color=COLOURS["target"])
+    ax.barh([_short(agency) for agency in shares.index], shares.share, color=COLOURS["target"])
     for i, (share, total) in enumerate(zip(shares.share, shares.total)):
         ax.text(share, i, f" {fmt.percent(share, 1)} ({fmt.number(total)})", va="center",
                 fontsize=9)
@@ -196,7 +210,7 @@ def unit_results(plan: Plan) -> Markup:
         ax.barh([i - 0.2 for i in y], [r.result for r in results], height=0.4,
                 color=[COLOURS["target"] if r.met else COLOURS["highlight"] for r in results],
                 label=f"Kết quả cuối năm {prev} (đỏ: chưa đạt)")
-        ax.set_yticks(list(y), [r.label for r in results])
+        ax.set_yticks(list(y), [_short(r.label) for r in results])
         ax.set_xlabel("Số hộ nghèo")
         ax.xaxis.set_major_formatter(_vi_number)
         fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)

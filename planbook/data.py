@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import cached_property
 from io import StringIO
 from pathlib import Path
@@ -316,15 +317,16 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
                         f"{path} is empty.")
     try:
         frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
-                            skipinitialspace=True)
+                            skipinitialspace=True, skip_blank_lines=False)
     except pd.errors.ParserError as err:
         raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
                         f"{path} is not valid CSV.") from None
     frame.columns = [c.strip() for c in frame.columns]
     check_header(list(frame.columns), columns, path)
     frame = frame[list(columns)]
-    frame.insert(0, "row", range(2, len(frame) + 2))
-    return parse_table(frame, columns, key, path)
+    frame.insert(0, "row", range(2, len(frame) + 2))  # blank lines count, as in a spreadsheet
+    frame = frame[(frame[list(columns)].apply(lambda col: col.str.strip()) != "").any(axis=1)]
+    return parse_table(frame.reset_index(drop=True), columns, key, path)
 
 
 def check_header(found: list[str], columns: dict[str, tuple[str, str]],
@@ -340,15 +342,27 @@ def check_header(found: list[str], columns: dict[str, tuple[str, str]],
             f"{source}: missing column(s) {', '.join(missing)}.")
 
 
+LIMITS = {"int": 99_999_999, "money": 999_999_999, "amount": 999_999_999}
+"""The largest count and amount (million VND) a plan can hold, far above any locality's;
+rates are checked against 0–100 by the schema."""
+
+
 def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: str,
                 source: Path | str) -> pd.DataFrame:
-    """Parse a table read as text (with its spreadsheet row numbers in ``row``): each typed
-    column becomes numbers; blank figures are listed as left to fill, malformed ones refused."""
+    """Parse a table read as text (with its spreadsheet row numbers in ``row``): text in NFC,
+    each typed column made numbers; blank figures are listed as left to fill, malformed or
+    implausible ones refused."""
     frame = frame.copy()
     for name in columns:
-        frame[name] = frame[name].astype(str).str.strip()
+        frame[name] = frame[name].astype(str).map(
+            lambda v: unicodedata.normalize("NFC", v.strip()))
     problems, blanks = [], {}
     for name, (label, kind) in columns.items():
+        for row, cell, who in zip(frame["row"], frame[name], frame[key]):
+            bad = control_characters(cell)
+            if bad:
+                problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): có ký tự "
+                                f"điều khiển {bad} không in được — hãy xóa ký tự đó.")
         if kind not in _PARSERS:
             continue
         parse, expected = _PARSERS[kind]
@@ -360,11 +374,17 @@ def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: s
                     blanks.setdefault((row, who), []).append(f"{name} ({label})")
                 continue
             try:
-                values.append(parse(cell))
+                value = parse(cell)
             except ValueError:
-                values.append(None)
+                value = None
                 problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): "
                                 f"giá trị {cell!r} — cần {expected}.")
+            if value is not None and abs(value) > LIMITS.get(kind, float("inf")):
+                limit = f"{LIMITS[kind]:,}".replace(",", ".")
+                problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): giá trị "
+                                f"{cell!r} — quá lớn, cần không quá {limit}.")
+                value = None
+            values.append(value)
         frame[name] = pd.array(values, dtype="Float64" if kind == "rate" else "Int64")
     if blanks:
         problems = [f"{_where(source, row, who)}: chưa điền {', '.join(names)}."
@@ -423,7 +443,7 @@ def _unit_schema(locality: Locality) -> pa.DataFrameSchema:
             "rate_prev": pa.Column("Float64", **_RATE),
             "poor_target": pa.Column("Int64", **_COUNT),
             "rate_target": pa.Column("Float64", **_RATE),
-            "reduction": pa.Column("Int64", **_COUNT),
+            "reduction": pa.Column("Int64", nullable=False),  # negative: the target is higher
         },
         checks=[
             _check("poor_prev", lambda d: d["poor_prev"] <= d["households"],
@@ -489,6 +509,25 @@ class Plan:
                              f"nhưng đang dựng sách cho năm {self.year}."],
                             f"{path} says year {text.year}, the build asked for {self.year}.")
         return text
+
+    def texts(self):
+        """Every text of the year, with where it is: (where, text)."""
+        def walk(node, where):
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    yield from walk(value, f"{where}.{key}" if where else key)
+            elif isinstance(node, list):
+                for i, value in enumerate(node, start=1):
+                    yield from walk(value, f"{where}.{i}")
+            elif isinstance(node, str):
+                yield f"plan.yaml, mục {where}", node
+        yield from walk(self.text.model_dump(), "")
+        for csv_name, table in (("wards.csv", self.units), ("budget.csv", self.budget),
+                                ("agencies.csv", self.agencies)):
+            for column in table.columns:
+                for row, value in zip(table.row, table[column]):
+                    if isinstance(value, str):
+                        yield f"{self.location(csv_name, row)}, cột {column!r}", value
 
     def location(self, csv_name: str, row: int) -> str:
         """Where a row of a table is, as the clerk finds it: ``wards.csv dòng 13``, or the
@@ -666,9 +705,40 @@ _YAML_ERRORS = {
 }
 
 
+class _TextLoader(yaml.SafeLoader):
+    """YAML as the clerk wrote it: a date stays text until the schema reads it, so that an
+    impossible date (30 February) gets a message, not a crash."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def _clean(node, path: Path, where: str = ""):
+    """Every text of ``plan.yaml`` in NFC, refused if it holds a control character."""
+    if isinstance(node, dict):
+        return {k: _clean(v, path, f"{where}.{k}".strip(".")) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_clean(v, path, f"{where}.{i + 1}") for i, v in enumerate(node)]
+    if isinstance(node, str):
+        bad = control_characters(node)
+        if bad:
+            raise DataError([f"Tệp {path}, mục {where}: có ký tự điều khiển {bad} không in được "
+                             "— hãy xóa ký tự đó."], f"{path}: control character in {where}.")
+        return unicodedata.normalize("NFC", node)
+    return node
+
+
+def control_characters(text: str) -> str:
+    """The control characters of ``text`` (tabs and line ends excepted), as U+XXXX."""
+    return ", ".join(sorted({f"U+{ord(ch):04X}" for ch in text
+                             if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"}))
+
+
 def load_text(path: Path) -> PlanText:
     try:
-        raw = yaml.safe_load(_read_text(path))
+        raw = _clean(yaml.load(_read_text(path), Loader=_TextLoader), path)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", dòng {mark.line + 1}" if mark else ""

@@ -9,8 +9,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from planbook import fmt
 from planbook.data import Plan, normalise_name
 
+
+
+def unit_pages(plan: Plan) -> dict[str, str]:
+    """Each unit's page name, also the stem of its chart's and its table's labels: its number
+    in the table (zero-padded, so that the pages sort in the table's order) and its name in
+    ASCII, shortened. The number keeps two names that differ only by marks or case apart."""
+    width = max(2, len(str(len(plan.units))))
+    return {unit: f"{i:0{width}d}-{fmt.slug(unit)[:40].strip('-') or 'don-vi'}"
+            for i, unit in enumerate(plan.units.unit, start=1)}
 
 
 def rate(poor: int, households: int) -> float:
@@ -91,7 +101,7 @@ def lead_shares(plan: Plan) -> pd.DataFrame:
     """Money led by each agency, largest first, with its share of the total in percent."""
     table = leaves(plan).groupby("lead_agency", sort=False)[plan.money_columns].sum()
     table["count"] = leaves(plan).groupby("lead_agency", sort=False).size()
-    table["share"] = 100 * table.total / table.total.sum()
+    table["share"] = 100 * table.total / (table.total.sum() or 1)
     return table.sort_values("total", ascending=False, kind="stable")
 
 

@@ -16,6 +16,7 @@ import ast
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -29,6 +30,7 @@ from jupyter_client.manager import KernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
+from planbook.guard import write_atomically
 from planbook.stamp import code_hash, sha256
 
 MANIFEST = ".executed.json"
@@ -76,7 +78,10 @@ class Cache:
         self.root = root
         self.book = book
         self.path = book / MANIFEST
-        self.entries = json.loads(self.path.read_text()) if self.path.is_file() else {}
+        try:
+            self.entries = json.loads(self.path.read_text())
+        except (OSError, ValueError):  # none yet, or cut short by an interruption: run all
+            self.entries = {}
         self.lock = threading.Lock()
 
     def _name(self, job: Job) -> str:
@@ -106,8 +111,7 @@ class Cache:
         self.entries = {k: v for k, v in self.entries.items() if k in keep}
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.entries, indent=1, sort_keys=True))
+        write_atomically(self.path, json.dumps(self.entries, indent=1, sort_keys=True))
 
 
 class ReusedKernelEngine(NBClientEngine):
@@ -198,12 +202,25 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
     return report
 
 
+KERNELS = "planbook-kernels-"
+"""The prefix of the temporary folder of a build's kernels, followed by the build's pid."""
+
+
+def remove_orphans() -> None:
+    """Remove the kernel folders of builds that were killed outright (no cleanup ran)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*"):
+        pid = folder.name.removeprefix(KERNELS).split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _run_parallel(todo, keys, cache, finish, workers, report, log, root):
     local = threading.local()
     kernels: list[Kernel] = []
     done = threading.Lock()
 
-    with tempfile.TemporaryDirectory(prefix="planbook-kernels-") as folder:
+    remove_orphans()
+    with tempfile.TemporaryDirectory(prefix=f"{KERNELS}{os.getpid()}-") as folder:
         def work(job: Job) -> None:
             if not hasattr(local, "kernel"):
                 local.kernel = Kernel(folder)

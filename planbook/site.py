@@ -9,13 +9,13 @@ another.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from planbook import derive, fmt
+from planbook.guard import write_atomically
 
 SITE = Path("_build") / "html"
 YEAR_INFO = "year.json"
@@ -55,13 +55,9 @@ def published(root: Path) -> list[dict]:
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace a file whole (write beside it, then rename), so a reader never sees half; leave
-    it alone when it already says ``text``."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    fresh = path.with_name(path.name + ".new")
-    fresh.write_text(text, encoding="utf-8")
-    os.replace(fresh, path)
+    """Replace a file whole, unless it already says ``text``."""
+    if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+        write_atomically(path, text)
 
 
 def write_root(root: Path, keep: list[int]) -> Path:
@@ -71,6 +67,9 @@ def write_root(root: Path, keep: list[int]) -> Path:
     for folder in site.glob("[0-9][0-9][0-9][0-9]"):
         if folder.is_dir() and int(folder.name) not in keep:
             shutil.rmtree(folder)
+    for leftover in [*site.glob("*.new"), *site.glob("*.old")]:  # of an interrupted publish
+        if (site / leftover.stem).exists():
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     years = published(root)
     switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
     _write(site / "years.js", "window.PLANBOOK_YEARS = "

@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from planbook.guard import write_atomically
+
 PACKAGE = Path(__file__).resolve().parent
 BOOK_INPUTS = ("_config.yml", "_toc.yml", "_static", "_templates", "locales", "notebooks")
 PUBLISHED = Path("_build") / ".published.json"
@@ -41,19 +43,30 @@ def build_stamp(root: Path, data_dir: str, year: int) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
-def _records(root: Path) -> dict[str, str]:
-    record = root / PUBLISHED
-    return json.loads(record.read_text()) if record.is_file() else {}
+def site_digest(folder: Path) -> str:
+    """One hash of every published file of a year and its name: a page deleted or changed by
+    hand shows."""
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    return _hash_files(files, folder)
+
+
+def _records(root: Path) -> dict:
+    try:
+        return json.loads((root / PUBLISHED).read_text())
+    except (OSError, ValueError):  # none yet, or from an older layout: build again
+        return {}
 
 
 def is_published(root: Path, year: int, stamp: str) -> bool:
     """Whether the published book of ``year`` was built from exactly these inputs and is
-    still there (its pages, its executed notebooks)."""
-    outputs = [root / "_build" / "html" / str(year) / "year.json",
-               root / "book" / str(year) / ".executed.json"]
-    return _records(root).get(str(year)) == stamp and all(p.exists() for p in outputs)
+    still there as it was published (every page, the PDF), with its executed notebooks."""
+    record = _records(root).get(str(year))
+    return (isinstance(record, dict) and record.get("stamp") == stamp
+            and (root / "book" / str(year) / ".executed.json").is_file()
+            and record.get("site") == site_digest(root / "_build" / "html" / str(year)))
 
 
 def record_published(root: Path, year: int, stamp: str) -> None:
-    records = _records(root) | {str(year): stamp}
-    (root / PUBLISHED).write_text(json.dumps(records, sort_keys=True))
+    records = _records(root) | {str(year): {
+        "stamp": stamp, "site": site_digest(root / "_build" / "html" / str(year))}}
+    write_atomically(root / PUBLISHED, json.dumps(records, sort_keys=True))

@@ -187,7 +187,7 @@ def unit_projects(plan: Plan, items, unit: str) -> Markup:
     rows = [[item.tt, item.title + parent(item.tt), item.lead] for item in items]
     return list_table(["TT", "Dự án, tiểu dự án", "Cơ quan chủ trì"], rows,
                       "Các dự án, tiểu dự án của kế hoạch (nội dung chi tiết ở chương Nội dung "
-                      "thực hiện)", f"du-an-{fmt.slug(unit)}", widths=[8, 62, 30])
+                      "thực hiện)", f"du-an-{derive.unit_pages(plan)[unit]}", widths=[8, 62, 30])
 
 
 def _signed(value: int) -> str:

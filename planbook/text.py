@@ -77,6 +77,8 @@ def requirements(plan: Plan) -> Markup:
 def targets(plan: Plan) -> Markup:
     table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
     return render("targets.md", plan, reducing=table[table.reduction_calc > 0],
+                  keeping=int((table.reduction_calc == 0).sum()),
+                  rising=int((table.reduction_calc < 0).sum()),
                   highest=table.iloc[-1], lowest=table.iloc[0])
 
 

@@ -2,7 +2,7 @@
 import copy
 import shutil
 
-from planbook import build
+from planbook import build, derive
 
 from conftest import ROOT
 
@@ -34,4 +34,4 @@ def test_a_removed_unit_loses_its_page(plan, tmp_path):
     remaining = {p.name for p in (tmp_path / "book" / "2023" / "units").glob("*.ipynb")}
     assert remaining <= {j.output.name for j in after}
     assert not any(plan.units.unit[0] == j.parameters.get("unit") for j in after)
-    assert f"{build.unit_page(1, plan.units.unit[0])}.ipynb" not in remaining
+    assert f"{derive.unit_pages(plan)[plan.units.unit[0]]}.ipynb" not in remaining

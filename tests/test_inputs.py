@@ -7,11 +7,12 @@ a traceback and leave the last published site as it was.
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from planbook.data import load_plan
+from planbook.data import DataError, load_plan
 
 from conftest import DATA
 
@@ -58,3 +59,24 @@ def test_spreadsheet_export_is_read_like_the_clean_files(tmp_path):
     assert exported.units[cols].equals(clean.units[cols])
     assert exported.budget_total.total == clean.budget_total.total
     assert exported.budget_total.new_funds == clean.budget_total.new_funds
+
+
+def test_decomposed_unicode_is_read_as_composed(tmp_path):
+    """Text written in NFD (as macOS writes it) is the same text: agencies and the total row
+    are recognised, names come out composed, and an NFD twin of a name is a duplicate."""
+    year = tmp_path / "data" / "2023"
+    shutil.copytree(DATA / "2023", year)
+    for name in ("wards.csv", "budget.csv"):
+        path = year / name
+        path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    decomposed = load_plan(tmp_path / "data", 2023)
+    decomposed.validate()
+    clean = load_plan(DATA, 2023)
+    assert list(decomposed.units.unit) == list(clean.units.unit)
+    assert list(decomposed.budget.lead_agency) == list(clean.budget.lead_agency)
+    units = year / "wards.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        unicodedata.normalize("NFD", "2,Lê Lợi,"), "2,Trần Phú,"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"dòng 3 \(Trần Phú\), cột 'unit'.*bị trùng"):
+        load_plan(tmp_path / "data", 2023).validate()

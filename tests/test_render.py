@@ -45,10 +45,10 @@ def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     unit = plan.units.unit.iloc[0]
     directive = charts.unit_position(plan, unit)
-    name = "ty-le-" + fmt.slug(unit)
+    name = "ty-le-" + derive.unit_pages(plan)[unit]
     assert (tmp_path / "figures" / f"{name}.svg").stat().st_size > 1000
     assert (tmp_path / "figures" / f"{name}.pdf").stat().st_size > 1000
-    assert re.search(r"^:alt: Biểu đồ .+", directive, re.M)
+    assert re.search(r"^:alt: \"Biểu đồ .+\"$", directive, re.M)  # quoted: a # stays text
     first = (tmp_path / "figures" / f"{name}.svg").read_bytes()
     charts.unit_position(plan, unit)
     assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == first, "charts are reproducible"
