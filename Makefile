@@ -2,6 +2,7 @@
 # (YEAR=2024: that year only); `make test` runs every test.
 YEAR ?=
 DATA ?= data
+SCHEDULER ?= $(PLANBOOK_SCHEDULER)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -22,7 +23,8 @@ $(INSTALLED): requirements.txt pyproject.toml
 	touch $@
 
 book: $(INSTALLED) system
-	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR))
+	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
+	    $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 # Start data/$(YEAR)/ from the latest year: figures blank, text and units carried over.
 new-year: $(INSTALLED)

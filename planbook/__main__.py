@@ -3,6 +3,7 @@ site; ``--year 2024`` builds that year and keeps the others published."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from planbook import guard, site, stamp
 
 
-def build_year(root: Path, data: str, year: int) -> int:
+def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
     """Build and publish one year unless its published book came from the same inputs;
     0 when it is published, 2 for bad data, 1 for a failed build (the published year stays)."""
     current = stamp.build_stamp(root, data, year)
@@ -22,7 +23,7 @@ def build_year(root: Path, data: str, year: int) -> int:
     from planbook.build import BuildError, build  # heavy imports only when there is work
     from planbook.data import DataError
     try:
-        build(year, root, data)
+        build(year, root, data, scheduler=scheduler)
     except DataError as err:
         print(f"Lỗi dữ liệu năm {year} — sách năm này chưa được dựng, bản đã đăng giữ "
               f"nguyên:\n{err}", file=sys.stderr)
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--year", type=year_number, help="only this year (default: every year)")
     make.add_argument("--data", default="data", help="data folder (default: data)")
     make.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    make.add_argument("--scheduler", default=os.environ.get("PLANBOOK_SCHEDULER") or None,
+                      help="a Dask scheduler's address (default: $PLANBOOK_SCHEDULER; none: "
+                           "local threads)")
     for name, words in [("new-year", "start a year's data from the latest year"),
                         ("workbook", "turn a year's CSV files into the clerk's workbook")]:
         command = commands.add_parser(name, help=words)
@@ -95,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                 return start_year(root / args.data, args.year)
             if args.command == "workbook":
                 return make_workbook(root / args.data / str(args.year))
-            return build_all(root, args.data, args.year)
+            return build_all(root, args.data, args.year, args.scheduler)
     except KeyboardInterrupt:
         print("\nĐã dừng giữa chừng — bản đã đăng giữ nguyên; chạy lại make book để dựng tiếp.",
               file=sys.stderr)
@@ -106,14 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def build_all(root: Path, data: str, year: int | None) -> int:
+def build_all(root: Path, data: str, year: int | None, scheduler: str | None = None) -> int:
     """Build the given year, or every year, and write the site's root page."""
     years = site.data_years(root / data)
     if year is None and not years:
         print(f"Không có năm nào trong {root / data} (cần thư mục <năm>/plan.yaml).",
               file=sys.stderr)
         return 2
-    codes = [build_year(root, data, y) for y in ([year] if year else years)]
+    codes = [build_year(root, data, y, scheduler) for y in ([year] if year else years)]
     index = site.write_root(root, years)
     if any(codes):
         return max(codes)

@@ -302,7 +302,7 @@ def report_findings(plan: Plan) -> None:
 
 
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
-          workers: int | None = None) -> Path:
+          workers: int | None = None, scheduler: str | None = None) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
     and PDF and publish them together only if every step succeeded; return the year's site."""
     root = root.resolve()
@@ -314,7 +314,8 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     todo = jobs(plan, root, data_dir)
     remove_stale(book, todo)
     try:
-        report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers)
+        report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
+                             scheduler=scheduler)
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)

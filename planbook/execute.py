@@ -183,10 +183,13 @@ class Report:
 
 
 def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], None],
-        workers: int | None = None, log: Callable[[str], None] = print) -> Report:
-    """Execute the jobs whose inputs changed, ``workers`` at a time (default: one per core);
-    stop at the first failure and raise :class:`ExecutionError`."""
+        workers: int | None = None, log: Callable[[str], None] = print,
+        scheduler: str | None = None) -> Report:
+    """Execute the jobs whose inputs changed, ``workers`` at a time (default: one per core),
+    or on the Dask cluster at ``scheduler`` (:mod:`planbook.cluster`); stop at the first
+    failure and raise :class:`ExecutionError`."""
     started = time.perf_counter()
+    remove_orphans()
     cache = Cache(root, book)
     cache.forget_except(jobs)
     code = code_hash(root)
@@ -194,7 +197,10 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
     todo = [job for job in jobs if not cache.is_fresh(job, keys[job.output])]
     report = Report(skipped=[job.output for job in jobs if job not in todo])
     log(f"{len(todo)} notebook cần chạy, {len(report.skipped)} không đổi (bỏ qua).")
-    if todo:
+    if todo and scheduler:
+        from planbook import cluster  # dask only when a cluster is asked for
+        cluster.run(todo, keys, cache, finish, scheduler, report, log, root)
+    elif todo:
         _run_parallel(todo, keys, cache, finish, workers or os.cpu_count() or 1, report, log,
                       root)
     cache.save()
@@ -219,7 +225,6 @@ def _run_parallel(todo, keys, cache, finish, workers, report, log, root):
     kernels: list[Kernel] = []
     done = threading.Lock()
 
-    remove_orphans()
     with tempfile.TemporaryDirectory(prefix=f"{KERNELS}{os.getpid()}-") as folder:
         def work(job: Job) -> None:
             if not hasattr(local, "kernel"):

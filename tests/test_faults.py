@@ -42,8 +42,9 @@ def published_units(project):
                   .glob("*.html"))
 
 
-def kernel_folders():
-    return set(Path(tempfile.gettempdir()).glob(f"{KERNELS}*"))
+def kernel_folders(pid):
+    """The temporary kernel folders of the build with process id ``pid``."""
+    return list(Path(tempfile.gettempdir()).glob(f"{KERNELS}{pid}-*"))
 
 
 @pytest.fixture
@@ -57,14 +58,15 @@ def project(tmp_path):
     ("pdf", "Đã chạy", signal.SIGKILL, 12.0),         # kill -9 later, while LaTeX runs
 ])
 def test_an_interrupted_build_is_finished_by_the_next(project, step, line, signum, delay):
-    before = kernel_folders()
-    err = interrupt_when(start(project), line, signum, delay)
+    process = start(project)
+    err = interrupt_when(process, line, signum, delay)
     if signum != signal.SIGKILL:
         assert "Traceback" not in err and err.strip().count("\n") == 0, err
         assert "Đã dừng giữa chừng" in err
-        assert kernel_folders() <= before, "the kernels' temporary folders are removed"
+        assert not kernel_folders(process.pid), "the kernels' temporary folders are removed"
     result = build(project)
     assert result.returncode == 0, result.stderr
+    assert not kernel_folders(process.pid), "a killed build's are removed by the next"
     assert len(published_units(project)) == 7
     assert (project / "_build" / "html" / "2026" /
             "ke-hoach-giam-ngheo-xa-tan-an-hoa-2026.pdf").is_file()

@@ -1,0 +1,96 @@
+"""Notebook runs on a Dask cluster, for books too large for one machine.
+
+Given a scheduler's address (``make book SCHEDULER=tcp://host:8786`` or the environment
+variable ``PLANBOOK_SCHEDULER``), :func:`planbook.execute.run` sends each notebook that must
+run to the cluster instead of local threads. A task carries the source notebook, its
+parameters and the bytes of the year's data files (this year's and last year's); on the
+worker it is laid out in a scratch folder with the same relative paths and run by papermill in
+that worker thread's warm kernel; it returns the executed notebook, the data files it read and
+the charts it wrote. Workers need the pinned environment, not the project folder. The cache,
+the progress lines, the failure messages and the publishing stay with the caller, as locally.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from planbook.execute import KERNELS, ExecutionError, Job, Kernel
+
+_LOCAL = threading.local()
+
+
+def _scratch() -> tuple[Kernel, Path]:
+    """This worker thread's warm kernel and scratch project folder, made on first use."""
+    if not hasattr(_LOCAL, "kernel"):
+        folder = Path(tempfile.mkdtemp(prefix=f"{KERNELS}{os.getpid()}-"))
+        _LOCAL.kernel, _LOCAL.root = Kernel(str(folder)), folder / "project"
+        atexit.register(_LOCAL.kernel.stop)
+        atexit.register(shutil.rmtree, folder, True)
+    return _LOCAL.kernel, _LOCAL.root
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.glob("*") if p.is_file()} \
+        if folder.is_dir() else {}
+
+
+def task(source: bytes, source_path: str, output_path: str, parameters: dict,
+         data: dict[str, bytes]) -> tuple[bytes, list[str], dict[str, bytes], float]:
+    """On a worker: run one notebook; paths are relative to the project folder."""
+    started = time.perf_counter()
+    kernel, root = _scratch()
+    for relative, content in {**data, source_path: source}.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(content)
+    output = root / output_path
+    figures = output.parent / "figures"
+    before = {p: p.read_bytes() for p in figures.glob("*")} if figures.is_dir() else {}
+    read = kernel.run(Job(root / source_path, output, parameters), lambda path, params: None)
+    drawn = {p.relative_to(root).as_posix(): p.read_bytes() for p in figures.glob("*")
+             if before.get(p) != p.read_bytes()} if figures.is_dir() else {}
+    deps = [Path(p).relative_to(root).as_posix() for p in read if Path(p).is_relative_to(root)]
+    return output.read_bytes(), deps, drawn, time.perf_counter() - started
+
+
+def _data(job: Job, root: Path) -> dict[str, bytes]:
+    """The year's data files and last year's, keyed by their path in the project."""
+    data = (job.output.parent / job.parameters["data_dir"]).resolve()
+    year = int(job.parameters["year"])
+    return {(data / str(y) / name).relative_to(root).as_posix(): content
+            for y in (year, year - 1) for name, content in _files(data / str(y)).items()}
+
+
+def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
+        root: Path) -> None:
+    """Run ``todo`` on the cluster at ``scheduler``, recording each result as it comes."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout="60s") as client:
+        futures = {client.submit(task, job.source.read_bytes(),
+                                 job.source.relative_to(root).as_posix(),
+                                 job.output.relative_to(root).as_posix(), job.parameters,
+                                 _data(job, root), pure=False): job for job in todo}
+        try:
+            for future in as_completed(futures):
+                job = futures[future]
+                cache.forget(job)
+                notebook, deps, drawn, seconds = future.result()
+                for relative, content in {**drawn, job.output.relative_to(root).as_posix():
+                                          notebook}.items():
+                    (root / relative).parent.mkdir(parents=True, exist_ok=True)
+                    (root / relative).write_bytes(content)
+                finish(job.output, job.parameters)
+                cache.record(job, keys[job.output], [root / d for d in deps])
+                report.executed.append(job.output)
+                log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
+                    f"({seconds:.1f} s, cụm Dask)")
+        except ExecutionError:
+            cache.save()  # keep what did succeed
+            raise
+        finally:
+            client.cancel(list(futures))
