@@ -145,10 +145,13 @@ def reducing_units(plan: Plan) -> Markup:
 
 
 def units_computed(plan: Plan) -> Markup:
-    """Every unit with rates and reduction recomputed from its counts, its rank and the locality."""
+    """Every unit, linked to its page, with rates and reduction recomputed from its counts,
+    its rank, and the whole locality."""
     table = derive.units(plan)
     totals = derive.totals(plan)
-    rows = [[r.tt, r.unit, _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev_calc),
+    pages = derive.unit_pages(plan)
+    rows = [[r.tt, Markup(f"[{fmt.md_escape(r.unit)}](units/{pages[r.unit]}.ipynb)"),
+             _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev_calc),
              _int(r.poor_target), fmt.percent(r.rate_target_calc), _int(r.reduction_calc),
              _int(r.rank)] for r in table.itertuples()]
     rows.append(["", plan.place.All, _int(totals.households), _int(totals.poor_prev),
