@@ -322,6 +322,8 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
     html, latex = assemble(root, year, todo, ["html", "pdflatex"])
+    for stale in html.glob("*.pdf"):  # a PDF named after an earlier name of the locality
+        stale.unlink()
     shutil.copy(latex / "book.pdf", html / pdf_name(plan))
     site.describe_year(plan, title(plan), pdf_name(plan), html)
     publish(html, site.year_dir(root, year))

@@ -98,6 +98,12 @@ def test_a_removed_unit_leaves_nothing_behind_and_deleted_outputs_come_back(proj
     result = build(project)
     assert result.returncode == 0 and "không có đầu vào nào thay đổi" not in result.stdout
     assert digest(site) == before
+    text = project / "data" / "2026" / "plan.yaml"
+    text.write_text(text.read_text(encoding="utf-8").replace("name: Tân An Hòa", "name: Tân An"),
+                    encoding="utf-8")
+    assert build(project).returncode == 0
+    assert [p.name for p in site.glob("*.pdf")] == ["ke-hoach-giam-ngheo-xa-tan-an-2026.pdf"], \
+        "a renamed locality's PDF replaces the old one"
 
 
 def test_messages_for_a_wrong_year_and_an_unwritable_build_folder(project):
