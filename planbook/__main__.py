@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from planbook import guard, site, stamp
+from planbook.data import data_years
 
 
 def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_all(root: Path, data: str, year: int | None, scheduler: str | None = None) -> int:
     """Build the given year, or every year, and write the site's root page."""
-    years = site.data_years(root / data)
+    years = data_years(root / data)
     if year is None and not years:
         print(f"Không có năm nào trong {root / data} (cần thư mục <năm>/plan.yaml).",
               file=sys.stderr)

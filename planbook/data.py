@@ -755,6 +755,12 @@ def load_text(path: Path) -> PlanText:
         raise DataError(problems, f"{path}: {err.error_count()} invalid field(s).") from None
 
 
+def data_years(data: Path) -> list[int]:
+    """The years that have a plan under ``data`` (folders named by a year with a plan.yaml)."""
+    return sorted(int(p.name) for p in data.glob("[0-9][0-9][0-9][0-9]")
+                  if (p / "plan.yaml").is_file())
+
+
 def load_plan(data_dir: str | Path, year: int) -> Plan:
     """The plan of ``<data_dir>/<year>/``; its files are checked as they are first used
     (:meth:`Plan.validate` checks them all). Raises :class:`DataError` on any problem."""

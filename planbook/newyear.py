@@ -8,16 +8,15 @@ from pathlib import Path
 
 import yaml
 
-from planbook.data import AGENCY_COLUMNS, TOTAL_LABEL, DataError, budget_columns, load_plan
-from planbook.site import data_years
+from planbook.data import (AGENCY_COLUMNS, TOTAL_LABEL, UNIT_COLUMNS, DataError, budget_columns,
+                           data_years, load_plan)
 
 HEADER = """\
 # Kế hoạch năm {year}, tạo từ năm {latest} bằng `make new-year`: hãy sửa lời văn, số và ngày của
 # văn bản, căn cứ pháp lý, người ký cho năm {year}; điền số liệu vào wards.csv và budget.csv
 # (các cột ref_… chỉ để tham khảo số của năm {latest}, phần mềm không đọc chúng).
 """
-UNIT_FIGURES = ["households", "poor_prev", "rate_prev", "poor_target", "rate_target",
-                "reduction"]
+UNIT_FIGURES = [name for name, (_, kind) in UNIT_COLUMNS.items() if kind in ("int", "rate")]
 
 
 def _move_years(node, latest: int, year: int):

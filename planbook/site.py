@@ -29,12 +29,6 @@ def year_dir(root: Path, year: int) -> Path:
     return root / SITE / str(year)
 
 
-def data_years(data: Path) -> list[int]:
-    """The years that have a plan under ``data`` (folders named by a year with a plan.yaml)."""
-    return sorted(int(p.name) for p in data.glob("[0-9][0-9][0-9][0-9]")
-                  if (p / "plan.yaml").is_file())
-
-
 def describe_year(plan, title: str, pdf: str, html: Path) -> None:
     """Write ``year.json`` into a year's built site: its title, key figures, PDF and pages."""
     totals = derive.totals(plan)
