@@ -55,15 +55,20 @@ NEEDS = {"previous_year": lambda plan: plan.previous is not None}
 """What a chapter may need (``planbook: {requires: […]}`` in its notebook's metadata)."""
 
 
-def has_what_it_needs(plan: Plan, source: Path) -> bool:
-    """Whether the plan has what the chapter ``source`` requires, e.g. last year's plan."""
-    meta = nbformat.read(source, as_version=4).metadata.get("planbook", {})
-    return all(NEEDS[need](plan) for need in meta.get("requires", []))
+def chapter_meta(source: Path) -> dict:
+    """A chapter notebook's ``planbook`` metadata: ``section`` (the plan's own section it
+    prints, numbered I., II., … as the plan numbers them), ``annex: true`` (what the book adds,
+    numbered Phụ lục 1, 2, …) and ``requires``."""
+    return nbformat.read(source, as_version=4).metadata.get("planbook", {})
 
 
 def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
-    """Every notebook run of the book: one per chapter in ``_toc.yml``, one per unit."""
+    """Every notebook run of the book: one per chapter in ``_toc.yml`` that the plan has (a
+    section of the plan with its text, a chapter with what it requires), one per unit. A
+    numbered chapter gets its number as the parameter ``number``."""
     book = book_dir(root, plan.year)
+    numerals = derive.sections(plan)
+    annexes = 0
 
     def relative_data(output: Path) -> str:
         depth = len(output.relative_to(root).parts) - 1
@@ -74,9 +79,17 @@ def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
         name = Path(entry).relative_to(BOOK)
         output = book / f"{name}.ipynb"
         source = root / SOURCES / f"{name}.ipynb"
-        if has_what_it_needs(plan, source):
-            found.append(Job(source, output, {"year": plan.year,
-                                              "data_dir": relative_data(output)}))
+        meta = chapter_meta(source)
+        if "section" in meta and meta["section"] not in numerals or \
+                not all(NEEDS[need](plan) for need in meta.get("requires", [])):
+            continue
+        parameters = {"year": plan.year, "data_dir": relative_data(output)}
+        if "section" in meta:
+            parameters["number"] = numerals[meta["section"]]
+        elif meta.get("annex"):
+            annexes += 1
+            parameters["number"] = str(annexes)
+        found.append(Job(source, output, parameters))
     for unit, page in derive.unit_pages(plan).items():
         output = book / UNIT_FOLDER / f"{page}.ipynb"
         found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output,
@@ -101,9 +114,10 @@ def has_text(plan: Plan, dotted: str) -> bool:
 
 def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
     """Hide papermill's injected parameters cell; drop a cell tagged ``if-text:<field>`` (the
-    heading of a section) when the plan has no such text; expose the parameters and the
-    locality's words to Markdown cells as MyST substitutions (``{{ unit }}`` in a title),
-    escaped as text."""
+    heading of a section) when the plan has no such text; number the headings tagged
+    ``numbered`` that are left (1., 2., … as the plan numbers its subsections); expose the
+    parameters and the locality's words to Markdown cells as MyST substitutions
+    (``{{ unit }}``, ``{{ number }}`` in a title), escaped as text."""
     nb = nbformat.read(path, as_version=4)
     kept = []
     for cell in nb.cells:
@@ -113,6 +127,10 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
         if all(has_text(plan, tag.removeprefix("if-text:")) for tag in tags
                if tag.startswith("if-text:")):
             kept.append(cell)
+    numbered = [cell for cell in kept if "numbered" in cell.metadata.tags]
+    for number, cell in enumerate(numbered, start=1):  # "## Mục đích" → "## 1. Mục đích"
+        marks, _, heading = cell.source.partition(" ")
+        cell.source = f"{marks} {number}. {heading}"
     nb.cells = kept
     words = {**place_words(plan), "previous_year": plan.previous_year, **parameters}
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
@@ -173,14 +191,16 @@ def workspace(root: Path, year: int, todo: list[Job]) -> Path:
 
 def fresh_staging(staging: Path, docs: list[str]) -> None:
     """Keep a builder's staging folder (its incremental state) only when the last build in it
-    finished and had no page this one lacks; else start it anew. An interrupted or failed
-    build, or a removed unit, leaves nothing behind that could be published."""
+    finished with the same pages; else start it anew. An interrupted or failed build, or a
+    removed unit, leaves nothing behind that could be published; a new chapter does not meet
+    the labels of a chapter it took them from (Sphinx's incremental state keeps a changed
+    page's old labels while it reads the new one)."""
     record = staging / ".docs.json"
     try:
         finished = set(json.loads(record.read_text()))
     except (OSError, ValueError):
         finished = None
-    if staging.exists() and (finished is None or not finished <= set(docs)):
+    if staging.exists() and finished != set(docs):
         shutil.rmtree(staging)
     record.unlink(missing_ok=True)  # written again only when this build succeeds
 

@@ -23,18 +23,24 @@ RATE_DIGITS = 2
 
 @dataclass(frozen=True)
 class Finding:
-    """One disagreement: where, what is printed, what the plan's own numbers give."""
+    """One disagreement: where, what is printed, what the plan's own numbers give, and what
+    figure of the book it is ``about`` (``unit:<name>``, ``units-total``, ``budget:<tt>``,
+    ``budget-total``, ``text:<tt>``, ``text-total``, ``text-target``; none for a finding
+    that is not about a figure), so that the page showing that figure can say so next to it
+    (:func:`planbook.text.doubts`)."""
     where: str
     printed: str
     computed: str
     note: str = ""
+    about: str = ""
 
 
 @dataclass(frozen=True)
 class Check:
     """A named comparison; ``find`` returns its findings for a plan. ``title`` and
-    ``explanation`` may name the plan's units (``{units}``), its whole (``{all}``) and the
-    number of money columns of Biểu số 02 (``{columns}``);
+    ``explanation`` may name the plan's units (``{units}``), its whole (``{all}``), the
+    number of money columns of Biểu số 02 (``{columns}``) and the numeral of a section of the
+    plan (``{projects}``: III);
     ``applies`` says whether the plan has what the check compares."""
     name: str
     title: str
@@ -78,6 +84,14 @@ def _budget_where(plan: Plan, row) -> str:
     return f"Biểu số 02, mục {row.tt} ({plan.location('budget.csv', row.row)})"
 
 
+def _budget_rows(plan: Plan) -> list[tuple[object, str, str]]:
+    """Each row of Biểu số 02 and the Tổng cộng row, with where it is and what it is about."""
+    total = plan.budget_total
+    return [*[(r, _budget_where(plan, r), f"budget:{r.tt}") for r in plan.budget.itertuples()],
+            (total, f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})",
+             "budget-total")]
+
+
 def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
     table = derive.units(plan)
     out = []
@@ -87,14 +101,15 @@ def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
             out.append(Finding(_unit_where(plan, row), _rate_text(getattr(row, printed)),
                                _rate_text(computed),
                                f"{fmt.number(getattr(row, poor))} hộ nghèo / "
-                               f"{fmt.number(row.households)} hộ dân cư"))
+                               f"{fmt.number(row.households)} hộ dân cư", f"unit:{row.unit}"))
     return out
 
 
 def unit_reductions(plan: Plan) -> list[Finding]:
     table = derive.units(plan)
     return [Finding(_unit_where(plan, r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
-                    f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ")
+                    f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ",
+                    f"unit:{r.unit}")
             for r in table.itertuples() if r.reduction != r.reduction_calc]
 
 
@@ -109,41 +124,38 @@ def unit_totals(plan: Plan) -> list[Finding]:
                                      "số hộ giảm")]:
         if total[column] != computed:
             out.append(Finding(where, fmt.number(total[column]), fmt.number(computed),
-                               f"{label}: cộng {fmt.number(totals.units)} {plan.place.units}"))
+                               f"{label}: cộng {fmt.number(totals.units)} {plan.place.units}",
+                               "units-total"))
     for column, computed, label in [("rate_prev", totals.rate_prev, "tỷ lệ năm trước"),
                                     ("rate_target", totals.rate_target, "tỷ lệ chỉ tiêu")]:
         if round(computed, RATE_DIGITS) != round(total[column], RATE_DIGITS):
             out.append(Finding(where, _rate_text(total[column]), _rate_text(computed),
-                               f"{label} {plan.place.all}"))
+                               f"{label} {plan.place.all}", "units-total"))
     return out
 
 
 def budget_rows(plan: Plan) -> list[Finding]:
     """Carry-over + this year's funds = total, on every row and on the grand total."""
-    rows = list(plan.budget.itertuples())
-    total = plan.budget_total
     out = []
-    for row, where in [*[(r, _budget_where(plan, r)) for r in rows],
-                       (total, f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})")]:
+    for row, where, about in _budget_rows(plan):
         parts = _amount(row.carry_over) + _amount(row.new_funds)
         if row.total != parts:
             out.append(Finding(where, _money(row.total), _money(parts),
                                f"vốn chuyển sang {_money(row.carry_over)} + vốn năm "
-                               f"{plan.year} {_money(row.new_funds)}"))
+                               f"{plan.year} {_money(row.new_funds)}", about))
     return out
 
 
 def budget_sources(plan: Plan) -> list[Finding]:
     """The sources' columns add up to the total, on every row and on the grand total."""
-    total = plan.budget_total
     sources = plan.text.funding.sources
     out = []
-    for row, where in [*[(r, _budget_where(plan, r)) for r in plan.budget.itertuples()],
-                       (total, f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})")]:
+    for row, where, about in _budget_rows(plan):
         parts = sum(_amount(getattr(row, s.column)) for s in sources)
         if _amount(row.total) != parts:
             out.append(Finding(where, _money(row.total), _money(parts), " + ".join(
-                f"{fmt.lower_first(s.name)} {_money(getattr(row, s.column))}" for s in sources)))
+                f"{fmt.lower_first(s.name)} {_money(getattr(row, s.column))}" for s in sources),
+                about))
     return out
 
 
@@ -168,7 +180,7 @@ def project_subtotals(plan: Plan) -> list[Finding]:
             if printed != row[f"{column}_calc"]:
                 out.append(Finding(_budget_where(plan, printed_row), _money(printed),
                                    _money(row[f"{column}_calc"]),
-                                   f"{label}: cộng các tiểu dự án {row.tt}.x"))
+                                   f"{label}: cộng các tiểu dự án {row.tt}.x", f"budget:{row.tt}"))
     return out
 
 
@@ -176,13 +188,15 @@ def grand_total(plan: Plan) -> list[Finding]:
     """The printed grand total against the sum of the projects."""
     total, computed = plan.budget_total, derive.grand_total(plan)
     where = f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})"
-    return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án")
+    return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án",
+                    "budget-total")
             for c, label in _money_labels(plan) if _amount(total[c]) != computed[c]]
 
 
 def text_budget(plan: Plan) -> list[Finding]:
     """Figures the text of section III and IV states against Biểu số 02."""
     budget = plan.budget.set_index("tt")
+    section = derive.sections(plan)
     out = []
     for item in plan.text.projects:
         if item.text_figures is None:
@@ -195,8 +209,9 @@ def text_budget(plan: Plan) -> list[Finding]:
         for column, value in item.text_figures.model_dump().items():
             printed = _amount(row[column])
             if value is not None and value != printed:
-                out.append(Finding(f"Lời văn mục III, {item.title}", _money(value),
-                                   _money(printed), f"{column} theo Biểu số 02 mục {item.tt}"))
+                out.append(Finding(f"Lời văn mục {section['projects']}, {item.title}",
+                                   _money(value), _money(printed),
+                                   f"{column} theo Biểu số 02 mục {item.tt}", f"text:{item.tt}"))
     computed = derive.grand_total(plan)
     for source in plan.text.funding.sources:
         if source.text_figures is None:
@@ -205,9 +220,10 @@ def text_budget(plan: Plan) -> list[Finding]:
             if source.column:  # one of several sources: only its total has a column
                 column = source.column if column == "total" else None
             if value is not None and column and value != computed[column]:
-                out.append(Finding(f"Lời văn mục IV, tổng vốn {fmt.lower_first(source.name)}",
-                                   _money(value), _money(computed[column]),
-                                   "cộng các dự án của Biểu số 02"))
+                out.append(Finding(f"Lời văn mục {section['budget']}, tổng vốn "
+                                   f"{fmt.lower_first(source.name)}", _money(value),
+                                   _money(computed[column]), "cộng các dự án của Biểu số 02",
+                                   "text-total"))
     return out
 
 
@@ -217,29 +233,31 @@ def text_target(plan: Plan) -> list[Finding]:
     if stated is None:
         return []
     totals = derive.totals(plan)
+    where = f"{derive.sections(plan)['targets']}.1"
     out = []
     if round(totals.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
-        out.append(Finding("Lời văn mục II.1, tỷ lệ hộ nghèo năm kế hoạch", _rate_text(stated),
-                           _rate_text(totals.rate_target),
+        out.append(Finding(f"Lời văn mục {where}, tỷ lệ hộ nghèo năm kế hoạch",
+                           _rate_text(stated), _rate_text(totals.rate_target),
                            f"{fmt.number(totals.poor_target)} / {fmt.number(totals.households)} hộ "
-                           "theo Biểu số 01"))
+                           "theo Biểu số 01", "text-target"))
     if round(plan.units_total.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
-        out.append(Finding("Lời văn mục II.1 và dòng Tổng cộng của Biểu số 01",
+        out.append(Finding(f"Lời văn mục {where} và dòng Tổng cộng của Biểu số 01",
                            _rate_text(stated), _rate_text(plan.units_total.rate_target),
-                           "tỷ lệ in ở dòng Tổng cộng"))
+                           "tỷ lệ in ở dòng Tổng cộng", "text-target"))
     return out
 
 
 def text_leads(plan: Plan) -> list[Finding]:
     """The lead agency named in the text against Biểu số 02, and a lead listed as its own
     partner."""
+    section = derive.sections(plan)["projects"]
     out = []
     for row in derive.leaves(plan).itertuples():
         item = plan.project_text(row.tt)
         if item and item.lead:
             named = plan.alias_to_agency.get(normalise_name(item.lead), item.lead)
             if named != row.lead_agency:
-                out.append(Finding(f"Mục {row.tt}: lời văn mục III và Biểu số 02",
+                out.append(Finding(f"Mục {row.tt}: lời văn mục {section} và Biểu số 02",
                                    f"Lời văn: {item.lead}", f"Biểu số 02: {row.lead}",
                                    "cơ quan chủ trì"))
         if row.lead_agency in derive.partner_agencies(plan, row.partners):
@@ -298,10 +316,10 @@ CHECKS = [
           "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả {columns} cột kinh phí.",
           grand_total),
     Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
-          "Các số kinh phí ở mục III (từng dự án, tiểu dự án) và mục IV (tổng vốn) so với "
-          "Biểu số 02.", text_budget),
+          "Các số kinh phí ở mục {projects} (từng dự án, tiểu dự án) và mục {budget} (tổng vốn) "
+          "so với Biểu số 02.", text_budget),
     Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
-          "Tỷ lệ nêu ở mục II.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
+          "Tỷ lệ nêu ở mục {targets}.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
           text_target),
     Check("units-vanished", "Các {units} của năm trước đều có trong năm nay",
           "Mỗi {units} trong Biểu số 01 năm trước có trong Biểu số 01 năm nay, cùng tên hoặc "
@@ -311,7 +329,7 @@ CHECKS = [
           "Vốn năm trước chuyển sang của từng dự án so với kinh phí năm trước của dự án đó.",
           carry_over_above_funds, applies=_has_previous),
     Check("text-leads", "Cơ quan chủ trì thống nhất giữa lời văn và Biểu số 02",
-          "Cơ quan chủ trì nêu ở mục III so với cột Cơ quan chủ trì của Biểu số 02; cơ quan "
+          "Cơ quan chủ trì nêu ở mục {projects} so với cột Cơ quan chủ trì của Biểu số 02; cơ quan "
           "chủ trì không đồng thời được ghi là cơ quan phối hợp.", text_leads),
 ]
 
@@ -319,7 +337,8 @@ CHECKS = [
 def run(plan: Plan) -> list[Outcome]:
     """Every check, in order, with its findings."""
     words = {"units": plan.place.units, "all": plan.place.all,
-             "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns)))}
+             "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns))),
+             **derive.sections(plan)}
     return [Outcome(check, check.title.format(**words), check.explanation.format(**words),
                     check.find(plan)) for check in CHECKS if check.applies(plan)]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from planbook.fmt import capitalise
 
@@ -176,6 +176,11 @@ class Signature(_Model):
     name: str
 
 
+COUNTS = {"projects": "số dự án thành phần", "subprojects": "số tiểu dự án"}
+"""Counts of Biểu số 02 that a text of ``plan.yaml`` may name: "Triển khai thực hiện
+{projects} dự án thành phần…" is printed with the count as the plan prints it ("05")."""
+
+
 class PlanText(_Model):
     """Everything in ``plan.yaml``."""
     year: int
@@ -197,6 +202,7 @@ class PlanText(_Model):
     requirements: list[str] = []
     targets: Targets = Targets()
     content_intro: str = ""
+    content_outro: str = ""
     projects: list[ProjectText] = []
     funding: Funding
     tasks: list[str] = []
@@ -204,6 +210,16 @@ class PlanText(_Model):
     closing: str = ""
     recipients: list[str] = []
     signature: Signature
+
+    @field_validator("content_intro")
+    @classmethod
+    def _known_counts(cls, value: str) -> str:
+        """The intro to section III may name a count of Biểu số 02 (``{projects}``)."""
+        unknown = set(re.findall(r"\{([^{}]*)\}", value)) - set(COUNTS)
+        if unknown:
+            raise ValueError(f"không có số liệu tên {{{', '.join(sorted(unknown))}}}; dùng được: "
+                             + ", ".join(f"{{{name}}} ({what})" for name, what in COUNTS.items()))
+        return value
 
 
 # ---------------------------------------------------------------------------- tables

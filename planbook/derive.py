@@ -12,6 +12,19 @@ import pandas as pd
 from planbook import fmt
 from planbook.data import Plan, normalise_name
 
+SECTIONS = {"purpose": ("purpose", "requirements"), "targets": (), "projects": (), "budget": (),
+            "tasks": ("tasks",), "organisation": ("organisation", "closing", "recipients")}
+"""The plan's own sections in the order the national form numbers them (I., II., …), each with
+the texts of ``plan.yaml`` of which it needs one (none: always there)."""
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+def sections(plan: Plan) -> dict[str, str]:
+    """The numeral of each section the plan has: ``{"purpose": "I", "targets": "II", …}``."""
+    present = [name for name, texts in SECTIONS.items()
+               if not texts or any(getattr(plan.text, field) for field in texts)]
+    return dict(zip(present, ROMAN))
 
 
 def unit_pages(plan: Plan) -> dict[str, str]:

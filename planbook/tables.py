@@ -182,17 +182,6 @@ def findings(outcome) -> Markup:
                       f"kiem-tra-{outcome.check.name}", widths=[34, 18, 18, 30])
 
 
-def unit_projects(plan: Plan, items, unit: str) -> Markup:
-    """The projects with content (section III), each with its project and lead agency."""
-    def parent(tt: str) -> str:
-        item = plan.project_text(tt.split(".")[0])
-        return f" ({item.title.split(':')[0]})" if item and "." in tt else ""
-    rows = [[item.tt, item.title + parent(item.tt), item.lead] for item in items]
-    return list_table(["TT", "Dự án, tiểu dự án", "Cơ quan chủ trì"], rows,
-                      "Các dự án, tiểu dự án của kế hoạch (nội dung chi tiết ở chương Nội dung "
-                      "thực hiện)", f"du-an-{derive.unit_pages(plan)[unit]}", widths=[8, 62, 30])
-
-
 def _signed(value: int) -> str:
     """A difference with its sign: ``+2``, ``−1``, ``0``."""
     return ("+" if value > 0 else "−" if value < 0 else "") + fmt.number(abs(value))

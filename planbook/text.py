@@ -6,6 +6,7 @@ is shown as text; numbers reach templates through the Vietnamese filters ``num``
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from IPython.display import Markdown, display
@@ -32,6 +33,7 @@ ENV.filters.update(
     md=Markup,
     tex=fmt.tex_escape,
     lower_first=fmt.lower_first,
+    padded=lambda n: f"{n:02d}",  # a count as the plan prints it: "05 dự án thành phần"
 )
 
 
@@ -50,7 +52,19 @@ def render(template: str, plan: Plan, **values) -> Markup:
     its funding sources, the locality's totals and ``values``."""
     return Markup(ENV.get_template(template).render(
         plan=plan, text=plan.text, place=plan.place, sources=plan.text.funding.sources,
-        year=plan.year, prev=plan.previous_year, totals=derive.totals(plan), **values))
+        year=plan.year, prev=plan.previous_year, totals=derive.totals(plan),
+        doubts=lambda *about: doubts(plan, *about), **values))
+
+
+def doubts(plan: Plan, *about: str) -> Markup:
+    """A note next to a figure that the plan prints differently: each finding of the checks
+    about it (``unit:Đa Mai``; ``unit:*`` for every unit), linking to the findings chapter;
+    nothing when the plan agrees with itself."""
+    def matches(finding) -> bool:
+        return any(finding.about == key or key.endswith("*") and
+                   finding.about.startswith(key[:-1]) for key in about)
+    items = [(o, f) for o in consistency.run(plan) for f in o.findings if matches(f)]
+    return Markup(ENV.get_template("doubts.md").render(items=items))
 
 
 def show(markdown: str) -> None:
@@ -75,20 +89,37 @@ def requirements(plan: Plan) -> Markup:
 
 
 def targets(plan: Plan) -> Markup:
+    """Section II as the plan words it, the rate from Biểu số 01."""
+    return render("targets.md", plan)
+
+
+def units_overview(plan: Plan) -> Markup:
+    """The targets of Biểu số 01 across the units: how many reduce, the highest and lowest."""
     table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
-    return render("targets.md", plan, reducing=table[table.reduction_calc > 0],
+    return render("units_overview.md", plan, reducing=table[table.reduction_calc > 0],
                   keeping=int((table.reduction_calc == 0).sum()),
                   rising=int((table.reduction_calc < 0).sum()),
                   highest=table.iloc[-1], lowest=table.iloc[0])
 
 
 def projects(plan: Plan) -> Markup:
+    """Section III as the plan words it: each project with its content, funds and agencies."""
     table = derive.budget(plan)
     children = table[~table.is_project].groupby("project").size().to_dict()
-    return render("projects.md", plan, rows=list(table.itertuples()), children=children)
+    counts = {"projects": f"{int(table.is_project.sum()):02d}",
+              "subprojects": f"{int((~table.is_project).sum()):02d}"}
+    intro = re.sub(r"\{(\w+)\}", lambda m: counts[m.group(1)], plan.text.content_intro)
+    return render("projects.md", plan, rows=list(table.itertuples()), children=children,
+                  intro=intro)
+
+
+def funding(plan: Plan) -> Markup:
+    """Section IV as the plan words it: the total with its parts, then the other sources."""
+    return render("funding.md", plan, money=derive.grand_total(plan))
 
 
 def budget(plan: Plan) -> Markup:
+    """How the funds divide: shares of the sources and years, the largest project."""
     projects = derive.project_sums(plan)
     return render("budget.md", plan, money=derive.grand_total(plan),
                   largest=projects.loc[projects.total_calc.idxmax()])
@@ -96,10 +127,6 @@ def budget(plan: Plan) -> Markup:
 
 def lead_shares(plan: Plan) -> Markup:
     return render("leads.md", plan, shares=derive.lead_shares(plan))
-
-
-def other_sources(plan: Plan) -> Markup:
-    return render("sources.md", plan)
 
 
 def tasks(plan: Plan) -> Markup:
@@ -126,14 +153,13 @@ def unit(plan: Plan, unit: str) -> Markup:
         "unit_result.md", plan, result=last_year, unit=unit)
 
 
-def unit_offers(plan: Plan, unit: str) -> Markup:
-    """What the plan's projects offer a unit, from the plan's text (section III): how many the
-    units take part in, and a short table of them."""
+def unit_offers(plan: Plan) -> Markup:
+    """What the plan's projects offer the units, from the plan's text (section III): how many
+    the units take part in (the same for every unit, so said once)."""
     items = [p for p in plan.text.projects if p.content]
     partnered = sum(plan.place.units_agency in derive.partner_agencies(plan, p.partners)
                     for p in items)
-    return render("unit_offers.md", plan, items=items, partnered=partnered,
-                  table=tables.unit_projects(plan, items, unit))
+    return render("unit_offers.md", plan, items=items, partnered=partnered)
 
 
 def results(plan: Plan) -> Markup:

@@ -68,7 +68,7 @@ def test_any_name_and_figures_come_out_as_themselves(year, name, households, poo
     try:
         markdown = "\n\n".join(str(part) for part in [
             text.unit(plan, unit), tables.units_printed(plan), charts.unit_position(plan, unit),
-            tables.unit_projects(plan, [p for p in plan.text.projects if p.content], unit)])
+            tables.units_computed(plan)])
     finally:
         os.chdir(here)
     page = rendered(markdown)

@@ -1,0 +1,80 @@
+"""The book follows the plan as issued: its sections with the plan's own numbering (I., II., …;
+1., 2.), then its two tables, then what the book adds as numbered annexes; a figure the plan
+prints differently carries a note where it is shown."""
+import re
+
+from bs4 import BeautifulSoup
+
+from planbook import checks, derive, text
+from planbook.data import load_plan
+
+from conftest import DATA
+
+SECTIONS = ["I. MỤC ĐÍCH, YÊU CẦU", "II. MỤC TIÊU", "III. NỘI DUNG THỰC HIỆN",
+            "IV. KINH PHÍ THỰC HIỆN", "V. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU",
+            "VI. TỔ CHỨC THỰC HIỆN"]
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def words(node):
+    return " ".join(node.get_text(" ").split())
+
+
+def chapters(site):
+    """The chapter titles in the order of the sidebar."""
+    nav = soup(site / "book" / "purpose.html").select_one("nav.bd-docs-nav")
+    return [words(a) for a in nav.select("a.reference")]
+
+
+def test_the_plan_comes_first_in_its_own_numbering_then_its_tables_then_the_annexes(site):
+    titles = chapters(site)
+    assert titles[:6] == SECTIONS
+    assert titles[6] == "Các biểu kèm theo kế hoạch"
+    annexes = titles[7:]
+    assert annexes and all(re.match(rf"Phụ lục {i}\. ", t) for i, t in enumerate(annexes, 1))
+    page = soup(site / "book" / "purpose.html")
+    assert [words(h).rstrip("#").strip() for h in page.select("section h2")] == \
+        ["1. Mục đích", "2. Yêu cầu"]
+
+
+def test_every_section_the_findings_name_is_a_heading_of_the_book(site, plan):
+    page = words(soup(site / "book" / "checks.html"))
+    named = set(re.findall(r"mục ([IVX]+)\b", page))
+    assert named  # the 2023 plan's findings and explanations name sections III and IV
+    numerals = {title.split(".")[0] for title in SECTIONS}
+    assert named <= numerals
+
+
+def test_a_section_the_plan_lacks_is_left_out_and_the_next_take_its_number(plan):
+    assert derive.sections(plan) == {"purpose": "I", "targets": "II", "projects": "III",
+                                     "budget": "IV", "tasks": "V", "organisation": "VI"}
+    plan = load_plan(DATA, 2023)
+    plan.__dict__["text"] = plan.text.model_copy(update={"tasks": [], "purpose": "",
+                                                         "requirements": []})
+    assert derive.sections(plan) == {"targets": "I", "projects": "II", "budget": "III",
+                                     "organisation": "IV"}
+    explanations = " ".join(o.explanation for o in checks.run(plan))
+    assert "mục II (từng dự án" in explanations and "mục III (tổng vốn)" in explanations
+
+
+def test_a_figure_printed_differently_has_a_note_where_it_is_shown(site, plan):
+    findings = {f.about for o in checks.run(plan) for f in o.findings if f.about}
+    assert findings, "the 2023 plan has figures that disagree (Đa Mai, Song Mai)"
+    pages = derive.unit_pages(plan)
+    for unit, name in pages.items():
+        page = soup(site / "book" / "units" / f"{name}.html")
+        note = page.select_one(".planbook-doubt")
+        if f"unit:{unit}" in findings:
+            assert note is not None, unit
+            assert "kế hoạch in" in words(note) and note.select_one("a[href*='checks']")
+        else:
+            assert note is None, unit
+    for chapter in ["appendix", "units"]:
+        assert soup(site / "book" / f"{chapter}.html").select_one(".planbook-doubt")
+
+
+def test_no_note_when_the_plan_agrees_with_itself(plan):
+    assert str(text.doubts(plan, "no-such-figure")).strip() == ""
