@@ -2,13 +2,15 @@
 1., 2.), then its two tables, then what the book adds as numbered annexes; a figure the plan
 prints differently carries a note where it is shown."""
 import re
+import subprocess
 
 from bs4 import BeautifulSoup
 
 from planbook import checks, derive, text
+from planbook.build import pdf_path
 from planbook.data import load_plan
 
-from conftest import DATA
+from conftest import DATA, ROOT
 
 SECTIONS = ["I. MỤC ĐÍCH, YÊU CẦU", "II. MỤC TIÊU", "III. NỘI DUNG THỰC HIỆN",
             "IV. KINH PHÍ THỰC HIỆN", "V. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU",
@@ -78,3 +80,31 @@ def test_a_figure_printed_differently_has_a_note_where_it_is_shown(site, plan):
 
 def test_no_note_when_the_plan_agrees_with_itself(plan):
     assert str(text.doubts(plan, "no-such-figure")).strip() == ""
+
+
+def pdf_pages(plan):
+    """The text of each page of the 2023 PDF, words joined by single spaces."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_path(ROOT, plan)), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+def first_page_with(pages, phrase, start=0):
+    return next(i for i in range(start, len(pages)) if phrase in pages[i])
+
+
+def test_the_pdf_has_the_plan_sections_in_order_then_the_annexes(plan):
+    pages = pdf_pages(plan)
+    body = first_page_with(pages, "MỤC LỤC") + 1  # after the table of contents
+    at = body
+    for title in [*SECTIONS, "Biểu số 01", "Biểu số 02", "Phụ lục 1."]:
+        at = first_page_with(pages, title, at)  # raises StopIteration when out of order
+
+
+def test_each_unit_fits_on_one_page_of_the_pdf(plan):
+    pages = pdf_pages(plan)
+    start = first_page_with(pages, "Phụ lục 1.", first_page_with(pages, "MỤC LỤC") + 1)
+    for unit in plan.units.unit:
+        heading = first_page_with(pages, f"{unit} có ", start)  # its first sentence
+        assert f"Tỷ lệ hộ nghèo của {unit} so với" in pages[heading], \
+            f"{unit}'s page runs over to the next page"
