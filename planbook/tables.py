@@ -140,7 +140,7 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
              *[rf"{t(line)}\par" for line in title],
              r"\mdseries\itshape " + t(attached).replace(BLANK, r"\hspace{2.5em}")
              + r"\par\vspace{-2pt}\rule{3cm}{0.4pt}\par",
-             r"\endgroup\vspace{4pt}",
+             r"\endgroup\vspace{10pt}",
              rf"\begingroup{size}\linespread{{1}}\selectfont\setlength{{\LTpre}}{{0pt}}"
              r"\setlength{\LTpost}{0pt}\setlength{\extrarowheight}{2pt}",
              rf"\begin{{longtable}}{{|{columns}|}}",
