@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -21,10 +22,22 @@ from planbook import compare, derive, fmt  # noqa: E402
 from planbook.data import Plan  # noqa: E402
 
 FIGURE_DIR = Path("figures")
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+"""The body's font (Debian fonts-liberation2), so that a chart's words read like the text."""
+WIDTH = 4.6
+"""A chart's width in inches. The site shows a chart at the content's width (on a 390 px phone
+about 350 px, so a 10 pt word is 10 px or more) and the PDF at the text's width (6.5 in, so a
+10 pt word prints at 14 pt)."""
+TEXT = 10
+"""The smallest type in a chart, in points (ticks, legends, labels on bars)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
+for _style in ("Regular", "Bold", "Italic", "BoldItalic"):
+    if (FONT_DIR / f"LiberationSerif-{_style}.ttf").is_file():
+        font_manager.fontManager.addfont(str(FONT_DIR / f"LiberationSerif-{_style}.ttf"))
 plt.rcParams.update({
-    "font.family": "DejaVu Sans", "font.size": 10, "svg.hashsalt": "planbook",
+    "font.family": "Liberation Serif", "font.size": TEXT, "axes.titlesize": TEXT + 1,
+    "legend.fontsize": TEXT, "svg.hashsalt": "planbook",
     "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
     "axes.spines.top": False, "axes.spines.right": False,
     "text.parse_math": False,  # a "$" in a name is a dollar sign, not mathematics
@@ -36,7 +49,12 @@ _vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
 _vi_number = FuncFormatter(lambda v, _: fmt.number(v))
 
 
-def _short(name: str, width: int = 30) -> str:
+def _wrap(text: str, width: int = 52) -> str:
+    """A title or an axis label on as many lines of ``width`` characters as it needs."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _short(name: str, width: int = 24) -> str:
     """A name as a chart label: on at most two lines of ``width``, cut with "…" beyond (the
     caption and the alt text carry it whole)."""
     lines = textwrap.wrap(name, width) or [""]
@@ -69,18 +87,18 @@ def unit_rates(plan: Plan) -> Markup:
                f"năm {plan.year} (tính từ Biểu số 01)")
     top = table.iloc[-1]
     if len(table) > MAX_BARS:
-        fig, ax = plt.subplots(figsize=(7.5, 4))
+        fig, ax = plt.subplots(figsize=(WIDTH, 4))
         ax.hist(table.rate_target_calc, bins=20, color=COLOURS["target"])
         ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", label=whole_label)
         ax.yaxis.set_major_formatter(_vi_number)
         ax.set_ylabel(f"Số {place.units}")
-        ax.set_title(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của {len(table)} "
-                     f"{place.units}", fontsize=11)
+        ax.set_title(_wrap(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của {len(table)} "
+                           f"{place.units}"), fontsize=TEXT + 1)
         alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {len(table)} {place.units}; "
                f"cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; đường đứt "
                f"nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     else:
-        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(table) + 1.6))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(table) + 1.6))
         y = range(len(table))
         ax.barh([i + 0.2 for i in y], table.rate_prev_calc, height=0.4, color=COLOURS["prev"],
                 label=f"Cuối năm {plan.previous_year}")
@@ -89,14 +107,14 @@ def unit_rates(plan: Plan) -> Markup:
         ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", linewidth=1,
                    label=whole_label)
         ax.set_yticks(list(y), [_short(unit) for unit in table.unit])
-        ax.set_title(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
-                     f"và chỉ tiêu năm {plan.year}", fontsize=11)
+        ax.set_title(_wrap(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
+                           f"và chỉ tiêu năm {plan.year}"), fontsize=TEXT + 1)
         alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} {place.units}, xếp từ thấp "
                f"đến cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     ax.xaxis.set_major_formatter(_vi_percent)
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="lower right", fontsize=TEXT, frameon=False)
     return save(fig, "ty-le-ho-ngheo", caption, alt)
 
 
@@ -108,7 +126,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     row = table[table.unit == unit].iloc[0]
     totals = derive.totals(plan)
     place = plan.place
-    fig, (bars, strip) = plt.subplots(2, 1, figsize=(7.5, 3.4), height_ratios=[2, 1],
+    fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, 3.4), height_ratios=[2, 1],
                                       sharex=True)
     y = [1, 0]
     bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, totals.rate_prev], height=0.4,
@@ -116,24 +134,24 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     bars.barh([v - 0.2 for v in y], [row.rate_target_calc, totals.rate_target], height=0.4,
               color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
     for v, value in zip(y, [row.rate_target_calc, totals.rate_target]):
-        bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=8)
+        bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=TEXT)
     bars.set_yticks(y, [_short(unit), place.All])
     bars.get_yticklabels()[0].set_fontweight("bold")
-    bars.set_title(_short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 90),
-                   fontsize=11)
-    fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    bars.set_title(_short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 52),
+                   fontsize=TEXT + 1)
+    fig.legend(loc="outside lower center", ncol=2, fontsize=TEXT, frameon=False)
     strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
                   alpha=0.8)
     strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
     strip.annotate(f"{_short(unit)}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
                    (row.rate_target_calc, 0), xytext=(0, 8), textcoords="offset points",
-                   ha="center", fontsize=8)
+                   ha="center", fontsize=TEXT)
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
     strip.set_xlim(0, max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15)
     strip.xaxis.set_major_formatter(_vi_percent)
-    strip.set_xlabel(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
-                     f"{place.units}")
+    strip.set_xlabel(_wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
+                           f"{place.units}", 60))
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
            f"{fmt.percent(row.rate_target_calc)}; {place.all} {fmt.percent(totals.rate_prev)} "
@@ -147,21 +165,21 @@ def unit_position(plan: Plan, unit: str) -> Markup:
 def budget_by_project(plan: Plan) -> Markup:
     """Carry-over and this year's funds, stacked, per project."""
     table = derive.project_sums(plan).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * len(table) + 1.5))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(table) + 1.5))
     labels = [name.split(":")[0] for name in table.name]
     ax.barh(labels, table.carry_over_calc, color=COLOURS["carry"],
             label=f"Vốn năm {plan.previous_year} chuyển sang")
     ax.barh(labels, table.new_funds_calc, left=table.carry_over_calc, color=COLOURS["new"],
             label=f"Vốn năm {plan.year}")
     for i, total in enumerate(table.total_calc):
-        ax.text(total, i, " " + fmt.number(total), va="center", fontsize=9)
+        ax.text(total, i, " " + fmt.number(total), va="center", fontsize=TEXT)
     ax.xaxis.set_major_formatter(_vi_number)
     ax.set_xlabel("Triệu đồng")
     ax.set_xlim(0, max(table.total_calc.max(), 1) * 1.15)
     sources = plan.text.funding.sources
     funds = fmt.lower_first(sources[0].name) + " " if len(sources) == 1 else ""
-    ax.set_title(f"Kinh phí {funds}theo dự án năm {plan.year}", fontsize=11)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_title(_wrap(f"Kinh phí {funds}theo dự án năm {plan.year}"), fontsize=TEXT + 1)
+    ax.legend(loc="lower right", fontsize=TEXT, frameon=False)
     parts = "; ".join(f"{label}: {fmt.number(c)} chuyển sang và {fmt.number(n)} năm {plan.year}"
                       for label, c, n in zip(labels[::-1], table.carry_over_calc[::-1],
                                              table.new_funds_calc[::-1]))
@@ -174,15 +192,15 @@ def budget_by_project(plan: Plan) -> Markup:
 def lead_shares(plan: Plan) -> Markup:
     """Share of the money led by each agency."""
     shares = derive.lead_shares(plan).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shares) + 1.4))
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(shares) + 1.4))
     ax.barh([_short(agency) for agency in shares.index], shares.share, color=COLOURS["target"])
     for i, (share, total) in enumerate(zip(shares.share, shares.total)):
         ax.text(share, i, f" {fmt.percent(share, 1)} ({fmt.number(total)})", va="center",
-                fontsize=9)
+                fontsize=TEXT)
     ax.xaxis.set_major_formatter(_vi_percent)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Tỷ trọng trong tổng kinh phí (%)")
-    ax.set_title(f"Kinh phí theo cơ quan chủ trì năm {plan.year}", fontsize=11)
+    ax.set_title(f"Kinh phí theo cơ quan chủ trì năm {plan.year}", fontsize=TEXT + 1)
     alt = "Biểu đồ thanh tỷ trọng kinh phí theo cơ quan chủ trì: " + "; ".join(
         f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index[::-1], shares.share[::-1])) + "."
     return save(fig, "kinh-phi-co-quan",
@@ -196,14 +214,14 @@ def unit_results(plan: Plan) -> Markup:
     prev, place = plan.previous_year, plan.place
     met = sum(r.met for r in results)
     if len(results) > MAX_BARS:
-        fig, ax = plt.subplots(figsize=(7.5, 4))
+        fig, ax = plt.subplots(figsize=(WIDTH, 4))
         ax.hist([r.gap for r in results], bins=20, color=COLOURS["target"])
         ax.axvline(0, color=COLOURS["whole"], linestyle="--", linewidth=1)
-        ax.set_xlabel("Kết quả trừ chỉ tiêu (hộ nghèo; âm là đạt chỉ tiêu)")
+        ax.set_xlabel(_wrap("Kết quả trừ chỉ tiêu (hộ nghèo; âm là đạt chỉ tiêu)", 60))
         ax.set_ylabel(f"Số {place.units}")
         ax.yaxis.set_major_formatter(_vi_number)
     else:
-        fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(results) + 1.6))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(results) + 1.6))
         y = range(len(results))[::-1]
         ax.barh([i + 0.2 for i in y], [r.target for r in results], height=0.4,
                 color=COLOURS["prev"], label=f"Chỉ tiêu cuối năm {prev}")
@@ -213,8 +231,9 @@ def unit_results(plan: Plan) -> Markup:
         ax.set_yticks(list(y), [_short(r.label) for r in results])
         ax.set_xlabel("Số hộ nghèo")
         ax.xaxis.set_major_formatter(_vi_number)
-        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    ax.set_title(f"Chỉ tiêu và kết quả giảm nghèo năm {prev} theo {place.units}", fontsize=11)
+        fig.legend(loc="outside lower center", ncol=2, fontsize=TEXT, frameon=False)
+    ax.set_title(_wrap(f"Chỉ tiêu và kết quả giảm nghèo năm {prev} theo {place.units}"),
+                 fontsize=TEXT + 1)
     missed = [r.label for r in results if not r.met]
     alt = (f"Biểu đồ so sánh chỉ tiêu hộ nghèo cuối năm {prev} với kết quả của "
            f"{len(results)} {place.units}: {met} đạt chỉ tiêu"

@@ -5,10 +5,11 @@ subtotal or total, which sets it in bold.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from planbook import compare, derive, fmt
 from planbook.data import Plan, budget_columns
@@ -56,22 +57,129 @@ def _int(value) -> str:
     return fmt.number(int(value))
 
 
+BLANK = "\x00"
+"""Where the signed plan leaves a number or a day blank (a space to write it in)."""
+
+
+def attached_line(plan: Plan) -> str:
+    """The line under a Biểu's title: "(Kèm theo Kế hoạch số …/KH-UBND ngày …/4/2023 của UBND
+    …)", from ``plan.yaml``; a number or day left blank in the signed plan is :data:`BLANK`."""
+    text, blank = plan.text, BLANK
+    d = text.date
+    return (f"(Kèm theo {text.document_type} số {text.number or blank}/{text.symbol} ngày "
+            f"{d.day or blank}/{d.month or blank}/{d.year} của {text.issuer_short})")
+
+
+Header = Sequence["str | tuple[str, Sequence[str]]"]
+"""A form's header: a column's label, or a group's label over its columns' labels."""
+
+
+def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
+               rows: list[list[str]], bold: set[int], right: set[int]) -> str:
+    """A printed form as an HTML table: its title and "(Kèm theo …)" line as the caption, a
+    two-level header (a group spans its columns, a lone column both header rows)."""
+    e = escape
+    rowspan = ' rowspan="2"' if any(not isinstance(h, str) for h in header) else ""
+    top, sub = [], []
+    for h in header:
+        if isinstance(h, str):
+            top.append(f"<th{rowspan}>{e(h)}</th>")
+        else:
+            top.append(f'<th colspan="{len(h[1])}">{e(h[0])}</th>')
+            sub += [f"<th>{e(label)}</th>" for label in h[1]]
+    body = []
+    for i, row in enumerate(rows):
+        cells = "".join(f"<td>{f'<strong>{e(v)}</strong>' if i in bold and v else e(v)}</td>"
+                        for v in row)
+        body.append(f"<tr>{cells}</tr>")
+    classes = " ".join(["table", "planbook-table", "planbook-form"]
+                       + [f"align-right-{j + 1}" for j in sorted(right)])
+    caption = "".join(f'<strong class="form-title">{e(line)}</strong><br/>' for line in title)
+    return (f'<div class="pst-scrollable-table-container">'
+            f'<table class="{classes}" id="{name}">'
+            f'<caption>{caption}<em class="form-attached">'
+            f'{str(e(attached)).replace(BLANK, "&#8194;" * 4)}</em></caption>'
+            f'<thead><tr>{"".join(top)}</tr>' + (f'<tr>{"".join(sub)}</tr>' if sub else "")
+            + f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[list[str]],
+                bold: set[int], right: set[int], widths: Sequence[float], size: str) -> str:
+    """A printed form as a LaTeX ``longtable``: title in capitals and bold, the "(Kèm theo …)"
+    line in italics, a short rule; the two-level header repeated on each page; numbers flush
+    right; ``widths`` are shares of the line."""
+    t = fmt.tex_escape
+    share = [w / sum(widths) for w in widths]
+    columns = "|".join((r">{\raggedleft\arraybackslash}" if j in right else
+                        r">{\raggedright\arraybackslash}") + rf"\Y{{{w:.3f}}}"
+                       for j, w in enumerate(share))
+    two = any(not isinstance(h, str) for h in header)
+    top, sub, cline, j = [], [], [], 0
+    for h in header:  # a lone column's label stands in the second row (no rule above it)
+        if isinstance(h, str):
+            top.append("" if two else rf"\centering\bfseries {t(h)}")
+            sub.append(rf"\centering\bfseries {t(h)}")
+            j += 1
+        else:
+            n = len(h[1])
+            top.append(rf"\multicolumn{{{n}}}{{>{{\centering\arraybackslash}}"
+                       rf"\Y{{{sum(share[j:j + n]):.3f}}}|}}{{\bfseries {t(h[0])}}}")
+            cline.append(rf"\cline{{{j + 1}-{j + n}}}")
+            sub += [rf"\centering\bfseries {t(label)}" for label in h[1]]
+            j += n
+    head = [r"\hline", " & ".join(top) + r" \tabularnewline"]
+    if two:
+        head += ["".join(cline), " & ".join(sub) + r" \tabularnewline"]
+    head.append(r"\hline")
+    head = "\n".join(head)
+    body = []
+    for i, row in enumerate(rows):
+        cells = [rf"\textbf{{{t(v)}}}" if i in bold and v else str(t(v)) for v in row]
+        body.append(" & ".join(cells) + r" \tabularnewline \hline")
+    lines = [r"\begingroup\par\centering\bfseries",
+             *[rf"{t(line)}\par" for line in title],
+             r"\mdseries\itshape " + t(attached).replace(BLANK, r"\hspace{2.5em}")
+             + r"\par\vspace{-2pt}\rule{3cm}{0.4pt}\par",
+             r"\endgroup\vspace{10pt}",
+             rf"\begingroup{size}\linespread{{1}}\selectfont\setlength{{\LTpre}}{{0pt}}"
+             r"\setlength{\LTpost}{0pt}\setlength{\extrarowheight}{2pt}",
+             rf"\begin{{longtable}}{{|{columns}|}}",
+             head, r"\endfirsthead", head, r"\endhead",
+             *body, r"\end{longtable}\endgroup", ""]
+    return "\n".join(lines)
+
+
+def _form(name: str, title: Sequence[str], attached: str, header: Header,
+          rows: list[list[str]], bold: Iterable[int], right: Iterable[int],
+          widths: Sequence[float], size: str) -> Markup:
+    """A form of the plan (Biểu) as printed, for both outputs: a raw HTML table for the site
+    and a raw LaTeX table for the PDF (MyST tables cannot span header cells). ``name`` is the
+    link target (``#name`` in the site, ``{ref}`` in both)."""
+    bold, right = set(bold), set(right)
+    html = _html_form(name, title, attached, header, rows, bold, right)
+    latex = _latex_form(title, attached, header, rows, bold, right, widths, size)
+    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", html + latex)])
+    return Markup(f"({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
+                  f"{fence}{{raw}} latex\n{latex}\n{fence}\n")
+
+
 def units_printed(plan: Plan) -> Markup:
-    """Biểu số 01 exactly as printed, total row included."""
+    """Biểu số 01 exactly as printed: title, "(Kèm theo …)" line, two-level header, the total."""
     rows = [[r.tt, r.unit, _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev),
              _int(r.poor_target), fmt.percent(r.rate_target), _int(r.reduction)]
             for r in [*plan.units.itertuples(), plan.units_total]]
     prev, year = plan.previous_year, plan.year
-    header = ["TT", plan.place.Units, "Tổng số hộ dân cư", f"Số hộ nghèo năm {prev}",
-              f"Tỷ lệ (%) năm {prev}", f"Chỉ tiêu số hộ nghèo năm {year}",
-              f"Chỉ tiêu tỷ lệ (%) năm {year}", "Số hộ giảm"]
-    return list_table(header, rows, f"Biểu số 01: Chỉ tiêu kế hoạch giảm nghèo năm {year}",
-                      "bieu-01", bold_rows=[len(rows) - 1], widths=[5, 23, 12, 12, 11, 13, 12, 12],
-                      align_right=range(2, 8))
+    header = ["TT", plan.place.Units, "Tổng số hộ dân cư",
+              (f"Kết quả thực hiện năm {prev}", ["Số hộ", "Tỷ lệ (%)"]),
+              (f"Chỉ tiêu năm {year}", ["Số hộ", "Tỷ lệ (%)"]), "Số hộ giảm"]
+    return _form("bieu-01", [f"BIỂU SỐ 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}"],
+                 attached_line(plan), header, rows, bold=[len(rows) - 1],
+                 right=range(2, 8), widths=[6, 26, 14, 11, 11, 11, 11, 10], size=r"\fontsize{12bp}{14bp}")
 
 
 def budget_printed(plan: Plan) -> Markup:
-    """Biểu số 02 exactly as printed: every column, project rows and the grand total in bold."""
+    """Biểu số 02 exactly as printed: every column ("Trong đó" over the parts of the funds),
+    project rows and the grand total in bold."""
     table = plan.budget
     total = plan.budget_total
     money = plan.money_columns
@@ -79,15 +187,19 @@ def budget_printed(plan: Plan) -> Markup:
             for _, r in table.iterrows()]
     rows.append(["", total["name"], *(_money(total[c]) for c in money), "", "", ""])
     bold = [i for i, p in enumerate(table.is_project) if p] + [len(rows) - 1]
-    columns = budget_columns(plan.text.funding)
-    header = [label for label, _ in columns.values()]
-    header[3] = f"Vốn năm {plan.previous_year} chuyển sang"
-    header[4] = f"Vốn năm {plan.year}"
-    return list_table(header, rows, "Biểu số 02: Phân công thực hiện các dự án, tiểu dự án "
-                      f"thuộc Chương trình MTQG giảm nghèo bền vững năm {plan.year}",
-                      "bieu-02", bold_rows=bold,
-                      widths=[5, 17, *[9] * len(money), 12, 21, 18],
-                      align_right=range(2, 2 + len(money)))
+    labels = {c: label for c, (label, _) in budget_columns(plan.text.funding).items()}
+    labels["carry_over"] = f"Vốn năm {plan.previous_year} chuyển sang"
+    labels["new_funds"] = f"Vốn năm {plan.year}"
+    parts = [labels[c] for c in money[1:]]
+    header = ["TT", "Tên dự án, tiểu dự án", labels[money[0]], ("Trong đó", parts),
+              "Cơ quan chủ trì", "Nội dung thực hiện dự án, tiểu dự án",
+              "Cơ quan phối hợp thực hiện dự án, tiểu dự án"]
+    title = ["BIỂU SỐ 02: PHÂN CÔNG THỰC HIỆN", "Các dự án, tiểu dự án thuộc Chương trình MTQG "
+             f"giảm nghèo bền vững năm {plan.year}"]
+    return _form("bieu-02", title, attached_line(plan), header, rows, bold=bold,
+                 right=range(2, 2 + len(money)),
+                 widths=[4, 17, *[7.5] * len(money), 11, 28, 19],
+                 size=r"\fontsize{10.5bp}{12bp}")
 
 
 def budget_summary(plan: Plan) -> Markup:

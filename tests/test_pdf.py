@@ -1,8 +1,10 @@
 """The print PDF: A4, fonts embedded, Vietnamese text intact, every fact of the plan present."""
+import html
 import re
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import dataclass
 
 import pytest
 import yaml
@@ -76,3 +78,121 @@ def test_units_and_totals_are_in_the_pdf(plan, pdf_text):
 def test_no_code_parameters_or_escapes(pdf_text):
     for leak in ("load_plan", "show(", "import ", "injected-parameters", "\\u1", "\\*", "\\-"):
         assert leak not in pdf_text
+
+
+# ----------------------------------------------------------------- the pages as printed
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Page:
+    number: int
+    width: float   # as the page is read: a landscape page (turned by /Rotate) is wider
+    height: float
+    rotated: bool
+    lines: list[Line]
+
+    def text_lines(self) -> list[str]:
+        """The page's lines of text from top to bottom: words at one height are one line
+        (the cells of a table row, a chart's tick labels)."""
+        rows: dict[int, list[Line]] = {}
+        for line in self.lines:
+            rows.setdefault(round(line.y1 / 3), []).append(line)
+        return [" ".join(part.text for part in sorted(row, key=lambda l: l.x0))
+                for _, row in sorted(rows.items())]
+
+
+@pytest.fixture(scope="module")
+def pages(pdf) -> list[Page]:
+    """Every page with its lines and their boxes, in the page's reading orientation
+    (pdftotext turns a rotated page; its width and height are given unturned)."""
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True,
+                          text=True, check=True).stdout
+    rotation = {int(n): int(r) % 180 != 0
+                for n, r in re.findall(r"Page\s+(\d+) rot:\s+(\d+)", info)}
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout
+    result = []
+    for number, (width, height, body) in enumerate(re.findall(
+            r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', layout, re.S), start=1):
+        lines = []
+        for box, words in re.findall(r"<line ([^>]*)>(.*?)</line>", body, re.S):
+            coords = dict(re.findall(r'(\w+)="([\d.]+)"', box))
+            text = " ".join(html.unescape(w) for w in re.findall(r"<word[^>]*>(.*?)</word>",
+                                                                 words))
+            lines.append(Line(text, *(float(coords[k]) for k in ("xMin", "yMin", "xMax",
+                                                                 "yMax"))))
+        w, h = float(width), float(height)
+        turned = rotation.get(number, False)
+        result.append(Page(number, h if turned else w, w if turned else h, turned, lines))
+    return result
+
+
+def test_page_number_at_the_top_centre_of_every_page_from_2_as_the_page_is_read(pages):
+    assert len(pages) > 10
+    assert any(p.rotated for p in pages), "Biểu số 02 is printed on landscape pages"
+    for page in pages[1:]:
+        top = min(page.lines, key=lambda line: line.y0)
+        assert top.text == str(page.number), (page.number, top.text)
+        assert top.y1 < 0.08 * page.height, (page.number, top)
+        assert abs(top.centre - page.width / 2) < 0.05 * page.width, (page.number, top)
+
+
+def test_no_page_is_nearly_empty_but_the_last(pages):
+    sparse = {p.number: p.text_lines()[1:] for p in pages[:-1] if len(p.text_lines()) - 1 < 5}
+    assert not sparse, sparse
+
+
+def _attached(plan) -> str:
+    """The "(Kèm theo …)" line of the signed plan's forms, from plan.yaml; a number or day
+    left blank stays blank (pdftotext shows it as spaces)."""
+    text = plan.text
+    d = text.date
+    return (f"(Kèm theo {text.document_type} số {text.number}/{text.symbol} ngày "
+            f"{d.day or ''}/{d.month or ''}/{d.year} của {text.issuer_short})")
+
+
+@pytest.mark.parametrize("title", ["BIỂU SỐ 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM 2023",
+                                   "Các dự án, tiểu dự án thuộc Chương trình MTQG giảm nghèo "
+                                   "bền vững năm 2023"])
+def test_each_form_has_the_attached_to_line_under_its_title(pages, plan, title):
+    expected = " ".join(_attached(plan).split())
+    for page in pages:
+        lines = [" ".join(line.split()) for line in page.text_lines()]
+        if title in lines:
+            assert lines[lines.index(title) + 1] == expected
+            break
+    else:
+        pytest.fail(f"no page has the title {title!r}")
+
+
+def test_bieu_02_is_on_at_most_two_landscape_pages(pages, plan):
+    landscape = [p for p in pages if p.rotated]
+    numbers = [p.number for p in landscape]
+    assert 1 <= len(landscape) <= 2 and numbers == list(range(numbers[0], numbers[-1] + 1))
+    assert "BIỂU SỐ 02: PHÂN CÔNG THỰC HIỆN" in landscape[0].text_lines()
+    last = " ".join(landscape[-1].text_lines())
+    assert f"{plan.budget_total['name']} {fmt.number(plan.budget_total.total)}" in last
+
+
+def test_charts_are_set_in_the_body_font_and_legible_in_print(pdf, pages):
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert "DejaVu" not in fonts
+    assert re.search(r"LiberationSerif\S*\s+Type 3", fonts), "the charts' text is in the PDF"
+    # A chart's axis starts at "0,0%" or "0": its words' height against the body's 13 pt.
+    heights = [round(line.y1 - line.y0, 1) for page in pages for line in page.lines]
+    body = max(set(heights), key=heights.count)
+    ticks = [line for page in pages for line in page.lines if line.text == "0,0%"]
+    assert ticks, "a chart with a percent axis"
+    assert all(13 * (line.y1 - line.y0) / body >= 8 for line in ticks)

@@ -3,6 +3,7 @@ import copy
 import re
 
 from markdown_it import MarkdownIt
+from markupsafe import escape
 
 from planbook import charts, derive, fmt, tables, text
 
@@ -27,12 +28,19 @@ def test_list_table_has_header_caption_and_escaped_cells():
 
 
 def test_printed_unit_table_reproduces_every_row(plan):
-    rows = rows_of(tables.units_printed(plan))
-    assert len(rows) == 1 + len(plan.units) + 1
+    form = tables.units_printed(plan)
+    html = re.search(r"```\{raw\} html\n(.*?)\n```", form, re.S).group(1)
+    rows = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html)
+            if "<td>" in row]
+    assert len(rows) == len(plan.units) + 1
     first = plan.units.iloc[0]
-    assert rows[1][1] == str(fmt.md_escape(first.unit))
-    assert rows[1][2] == str(fmt.md_escape(fmt.number(first.households)))
-    assert rows[-1][1] == "**Tổng cộng**"
+    assert rows[0][1] == str(escape(first.unit))
+    assert rows[0][2] == fmt.number(first.households)
+    assert rows[-1][1] == "<strong>Tổng cộng</strong>"
+    assert 'colspan="2"' in html and 'id="bieu-01"' in html  # two-level header; link target
+    latex = re.search(r"```\{raw\} latex\n(.*?)\n```", form, re.S).group(1)
+    assert r"\begin{longtable}" in latex and "(Kèm theo " in latex
+    assert form.startswith("(bieu-01)=")
 
 
 def test_budget_summary_totals_are_computed(plan):
