@@ -68,8 +68,10 @@ def doubts(plan: Plan, *about: str) -> Markup:
 
 
 def show(markdown: str) -> None:
-    """Display Markdown as a notebook output (rendered as MyST by the book)."""
-    display(Markdown(str(markdown)))
+    """Display Markdown as a notebook output (rendered as MyST by the book); nothing when it
+    is empty (an empty output would print as the object's name)."""
+    if str(markdown).strip():
+        display(Markdown(str(markdown)))
 
 
 def overview(plan: Plan) -> Markup:

@@ -64,9 +64,11 @@ def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
 
 def test_narrative_numbers_come_from_the_tables(plan):
     totals = derive.totals(plan)
-    rendered = MarkdownIt().render(text.targets(plan))
+    assert fmt.percent(totals.rate_target) in MarkdownIt().render(text.targets(plan))
+    rendered = MarkdownIt().render(text.units_overview(plan))
     assert fmt.percent(totals.rate_target) in rendered
     assert fmt.number(totals.households) in rendered
+    assert "05 dự án thành phần" in text.projects(plan)  # the count as the plan prints it
 
 
 def test_markup_in_data_is_rendered_as_text(plan):

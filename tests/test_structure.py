@@ -90,20 +90,21 @@ def pdf_pages(plan):
 
 
 def first_page_with(pages, phrase, start=0):
-    return next(i for i in range(start, len(pages)) if phrase in pages[i])
+    found = [i for i in range(start, len(pages)) if phrase in pages[i]]
+    assert found, f"{phrase!r} is on no page from page {start + 1} on"
+    return found[0]
 
 
 def test_the_pdf_has_the_plan_sections_in_order_then_the_annexes(plan):
     pages = pdf_pages(plan)
-    body = first_page_with(pages, "MỤC LỤC") + 1  # after the table of contents
-    at = body
-    for title in [*SECTIONS, "Biểu số 01", "Biểu số 02", "Phụ lục 1."]:
-        at = first_page_with(pages, title, at)  # raises StopIteration when out of order
+    at = first_page_with(pages, "Mục lục") + 1  # after the table of contents
+    for title in [*SECTIONS, "BIỂU SỐ 01", "BIỂU SỐ 02", "Phụ lục 1."]:
+        at = first_page_with(pages, title, at)  # each after the one before
 
 
 def test_each_unit_fits_on_one_page_of_the_pdf(plan):
     pages = pdf_pages(plan)
-    start = first_page_with(pages, "Phụ lục 1.", first_page_with(pages, "MỤC LỤC") + 1)
+    start = first_page_with(pages, "Phụ lục 1.", first_page_with(pages, "Mục lục") + 1)
     for unit in plan.units.unit:
         heading = first_page_with(pages, f"{unit} có ", start)  # its first sentence
         assert f"Tỷ lệ hộ nghèo của {unit} so với" in pages[heading], \
