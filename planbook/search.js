@@ -1,0 +1,131 @@
+/*
+ * The plan book's search ranking (see planbook/search.py). Sphinx copies this file into
+ * _static/language_data.js (html_search_scorer), which the search page loads after
+ * searchtools.js and before searchindex.js: `Search` is defined, its index not yet loaded.
+ * `planbookFold` and `Stemmer` come before this file in language_data.js, `splitQuery` after
+ * it (both are only called once a query runs).
+ *
+ * One result per page, best first:
+ *   5  the page's title is the query (its number aside)
+ *   4  the page's title holds the query's words in a row
+ *   3  one of its sections is titled with them (the result links to the section)
+ *   2  its title holds every word of the query
+ *   1  its text holds the query's syllables side by side (each pair indexed), or the one word
+ *   0  its text holds every word somewhere (Sphinx's matching, partial words included)
+ * then, at equal rank, the book's reading order (PLANBOOK_SEARCH_ORDER, written into the search
+ * page), so unit 2 comes before unit 10.
+ */
+if (typeof Search !== "undefined") {
+  (() => {
+    // From files (file://) the browser refuses to fetch the pages, so no summary under results
+    if (window.location.protocol === "file:") DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;
+
+    const words = (text) => splitQuery(text).map(planbookFold);
+
+    const asText = (html) =>
+      new DOMParser().parseFromString(html, "text/html").body.textContent;
+
+    const escapeHTML = (text) =>
+      text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+    // `part` (a list of words) stands in `whole` in a row
+    const inARow = (whole, part) => {
+      if (!part.length) return false;
+      for (let i = 0; i + part.length <= whole.length; i++)
+        if (part.every((word, j) => whole[i + j] === word)) return true;
+      return false;
+    };
+
+    const files = (entry) =>
+      entry === undefined ? [] : typeof entry === "number" ? [entry] : entry;
+
+    const hasTerm = (index, file, term) =>
+      files(index.terms[term]).includes(file) || files(index.titleterms[term]).includes(file);
+
+    // a title without its leading number ("8.16. Dĩnh Trì" → ["dinh", "tri"])
+    const unnumbered = (titleWords) => {
+      let start = 0;
+      while (start < titleWords.length - 1 && /^\d+$/.test(titleWords[start])) start++;
+      return titleWords.slice(start);
+    };
+
+    let readingRank = null; // document number → place in the book
+    const rankOf = (index) => {
+      if (readingRank) return readingRank;
+      const order = typeof PLANBOOK_SEARCH_ORDER === "undefined" ? [] : PLANBOOK_SEARCH_ORDER;
+      const place = new Map(order.map((docname, i) => [docname, i]));
+      const collator = new Intl.Collator("vi", { numeric: true, sensitivity: "base" });
+      const documents = index.docnames.map((docname, file) => file);
+      documents.sort((a, b) => {
+        const pa = place.has(index.docnames[a]) ? place.get(index.docnames[a]) : Infinity;
+        const pb = place.has(index.docnames[b]) ? place.get(index.docnames[b]) : Infinity;
+        if (pa !== pb) return pa < pb ? -1 : 1;
+        return collator.compare(asText(index.titles[a]), asText(index.titles[b]))
+          || collator.compare(index.docnames[a], index.docnames[b]);
+      });
+      readingRank = new Map(documents.map((file, i) => [file, i]));
+      return readingRank;
+    };
+
+    Search._performSearch = (query, searchTerms, excludedTerms, highlightTerms, objectTerms) => {
+      _removeChildren(document.getElementById("search-progress"));
+      const index = Search._index;
+      const fileOf = new Map(index.docnames.map((docname, file) => [docname, file]));
+      const queryWords = words(query);
+      const pairs = queryWords.slice(1).map((word, i) => `${queryWords[i]} ${word}`);
+
+      // Sphinx's matching: every word of the query (numbers aside) in the page
+      const found = new Set(
+        Search.performTermsSearch(searchTerms, excludedTerms).map(([docname]) => fileOf.get(docname))
+      );
+      // titles with the query's words in a row, numbers included (Sphinx's words skip numbers)
+      const sections = new Map(); // file → [section title, anchor]
+      for (const [title, places] of Object.entries(index.alltitles)) {
+        if (!inARow(words(title), queryWords)) continue;
+        for (const [file, id] of places) {
+          found.add(file);
+          if (id !== null && !sections.has(file)) sections.set(file, [title, id]);
+        }
+      }
+
+      const ranked = [...found].map((file) => {
+        const titleWords = words(asText(index.titles[file]));
+        let rank = 0;
+        let anchor = "";
+        let title = index.titles[file];
+        if (queryWords.length && unnumbered(titleWords).join(" ") === queryWords.join(" ")) rank = 5;
+        else if (inARow(titleWords, queryWords)) rank = 4;
+        else if (sections.has(file)) {
+          const [section, id] = sections.get(file);
+          rank = 3;
+          anchor = `#${id}`;
+          title = `${title} › ${escapeHTML(section)}`;
+        } else if (queryWords.length && queryWords.every((word) => titleWords.includes(word))) rank = 2;
+        else if (queryWords.length && [...queryWords, ...pairs].every((term) => hasTerm(index, file, term)))
+          rank = 1;
+        return [index.docnames[file], title, anchor, null, rank, index.filenames[file]];
+      });
+      const place = rankOf(index);
+      ranked.sort((a, b) => b[4] - a[4] || place.get(fileOf.get(a[0])) - place.get(fileOf.get(b[0])));
+      return ranked.reverse(); // searchtools.js shows the last one first
+    };
+
+    // The summary under each result (when the pages can be fetched, i.e. from a server): find
+    // the folded words in the folded text, which keeps the text's length letter for letter.
+    Search.makeSearchSummary = (htmlText, keywords, anchor) => {
+      const text = Search.htmlToText(htmlText, anchor);
+      if (text === "") return null;
+      const folded = Array.from(text, (c) => {
+        const f = planbookFold(c);
+        return f.length === c.length ? f : c;
+      }).join("");
+      const starts = [...keywords].map((k) => folded.indexOf(k)).filter((i) => i > -1);
+      const start = Math.max((starts.length ? Math.min(...starts) : 0) - 120, 0);
+      const summary = document.createElement("p");
+      summary.classList.add("context");
+      summary.textContent = (start === 0 ? "" : "...") + text.substr(start, 240).trim() +
+        (start + 240 < text.length ? "..." : "");
+      return summary;
+    };
+  })();
+}
