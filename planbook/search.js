@@ -11,7 +11,8 @@
  *   3  one of its sections is titled with them (the result links to the section)
  *   2  its title holds every word of the query
  *   1  its text holds the query's syllables side by side (each pair indexed), or the one word
- *   0  its text holds every word somewhere (Sphinx's matching, partial words included)
+ *   0  its text holds every word somewhere (Sphinx's matching, partial words included; and
+ *      the query's numbers, which Sphinx skips)
  * then, at equal rank, the book's reading order (PLANBOOK_SEARCH_ORDER, written into the search
  * page), so unit 2 comes before unit 10.
  */
@@ -74,10 +75,14 @@ if (typeof Search !== "undefined") {
       const queryWords = words(query);
       const pairs = queryWords.slice(1).map((word, i) => `${queryWords[i]} ${word}`);
 
-      // Sphinx's matching: every word of the query (numbers aside) in the page
-      const found = new Set(
-        Search.performTermsSearch(searchTerms, excludedTerms).map(([docname]) => fileOf.get(docname))
-      );
+      // Sphinx's matching: every word of the query in the page; Sphinx skips numbers, the
+      // index has them: a page must have the query's numbers too
+      const numbers = queryWords.filter((word) => /^\d+$/.test(word));
+      const withNumbers = (file) => numbers.every((number) => hasTerm(index, file, number));
+      const matched = searchTerms.size
+        ? Search.performTermsSearch(searchTerms, excludedTerms).map(([name]) => fileOf.get(name))
+        : numbers.length ? index.docnames.map((docname, file) => file) : [];
+      const found = new Set(matched.filter(withNumbers));
       // titles with the query's words in a row, numbers included (Sphinx's words skip numbers)
       const sections = new Map(); // file → [section title, anchor]
       for (const [title, places] of Object.entries(index.alltitles)) {
@@ -110,21 +115,37 @@ if (typeof Search !== "undefined") {
       return ranked.reverse(); // searchtools.js shows the last one first
     };
 
-    // The summary under each result (when the pages can be fetched, i.e. from a server): find
-    // the folded words in the folded text, which keeps the text's length letter for letter.
+    // The summary under each result (when the pages can be fetched, i.e. from a server): the
+    // text around the first word of the query, the query's words marked whatever their marks.
+    // The text is folded letter for letter, so that places in it are places in the text.
+    const foldInPlace = (text) => Array.from(text, (c) => {
+      const f = planbookFold(c);
+      return f.length === c.length ? f : c;
+    }).join("");
+    const escapeRegExp = (text) => text.replace(/[.*+\-?^${}()|[\]\\]/g, "\\$&");
+
     Search.makeSearchSummary = (htmlText, keywords, anchor) => {
-      const text = Search.htmlToText(htmlText, anchor);
-      if (text === "") return null;
-      const folded = Array.from(text, (c) => {
-        const f = planbookFold(c);
-        return f.length === c.length ? f : c;
-      }).join("");
-      const starts = [...keywords].map((k) => folded.indexOf(k)).filter((i) => i > -1);
-      const start = Math.max((starts.length ? Math.min(...starts) : 0) - 120, 0);
+      const whole = Search.htmlToText(htmlText, anchor);
+      if (whole === "") return null;
+      const alone = (word) => `(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`;
+      const words = [...keywords].filter((word) => word);
+      const pattern = new RegExp(words.length ? words.map(alone).join("|") : "(?!)", "gu");
+      const first = foldInPlace(whole).search(pattern);
+      const start = Math.max(first - 120, 0);
+      const text = whole.substr(start, 240);
       const summary = document.createElement("p");
       summary.classList.add("context");
-      summary.textContent = (start === 0 ? "" : "...") + text.substr(start, 240).trim() +
-        (start + 240 < text.length ? "..." : "");
+      if (start > 0) summary.append("...");
+      let done = 0;
+      for (const match of foldInPlace(text).matchAll(pattern)) {
+        summary.append(text.slice(done, match.index));
+        const mark = summary.appendChild(document.createElement("span"));
+        mark.classList.add("highlighted");
+        mark.textContent = text.substr(match.index, match[0].length);
+        done = match.index + match[0].length;
+      }
+      summary.append(text.slice(done));
+      if (start + 240 < whole.length) summary.append("...");
       return summary;
     };
   })();

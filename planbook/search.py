@@ -22,11 +22,12 @@ has a place for each:
   Sphinx's title pass compares the query with titles letter for letter (marks included) and
   its order is score, then title alphabetically (8.1, 8.10 … 8.2). The file keeps Sphinx's
   matching of words (``Search.performTermsSearch``) and its display, and replaces
-  ``Search._performSearch``: one result per page, the page whose title is the query first,
-  then titles holding it, then sections titled with it (linked to the section), then pages
-  with the syllables side by side, then the rest; equal results in the book's reading order
-  (given to the search page as ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the
-  site, so it lives beside this module, not in ``static/``.
+  ``Search._performSearch`` (which also finds figures: Sphinx drops the query's numbers):
+  one result per page, the page whose title is the query first, then titles holding it, then
+  sections titled with it (linked to the section), then pages with the syllables side by
+  side, then the rest; equal results in the book's reading order (given to the search page as
+  ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the site, so it lives beside this
+  module, not in ``static/``.
 - The messages of ``searchtools.js`` ("Search Results", "Search finished, found …") come from
   ``_static/translations.js``, which Sphinx copies from its own Vietnamese catalog, where they
   are blank (so they show in English). :func:`translate_scripts` fills it from the catalogs

@@ -1,6 +1,7 @@
 """Vietnamese search (planbook/search.py, planbook/search.js): the folding of marks, tones and
 case in Python (the index) and in the browser (the query), the index of the built 2023 site,
 and the search page run in headless Chromium from the files."""
+import csv
 import json
 import re
 import shutil
@@ -183,3 +184,14 @@ def test_nothing_found_says_so_in_vietnamese(site):
     assert heading == "Kết quả tìm kiếm"
     assert message.startswith("Không tìm thấy trang nào")
     assert results == []
+
+
+@needs_chromium
+def test_a_figure_finds_the_pages_that_print_it(site):
+    rows = list(csv.DictReader(open(DATA / "2023" / "budget.csv", encoding="utf-8-sig")))
+    figure = next(row["new_funds"] for row in rows if row["tt"] == "2.1")  # a sub-project's
+    _, message, results = search(site, figure)
+    printing = {p.relative_to(site).as_posix() for p in sorted(site.glob("book/**/*.html"))
+                if re.search(rf"(?<![\d.,]){figure}(?![\d.,]\d)", folded_text(p))}
+    assert printing and message.startswith(f"Tìm thấy {len(results)} trang")
+    assert {href.split("#")[0] for href, _ in results} == printing
