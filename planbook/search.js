@@ -11,8 +11,7 @@
  *   3  one of its sections is titled with them (the result links to the section)
  *   2  its title holds every word of the query
  *   1  its text holds the query's syllables side by side (each pair indexed), or the one word
- *   0  its text holds every word somewhere (Sphinx's matching, partial words included; and
- *      the query's numbers, which Sphinx skips)
+ *   0  its text holds every word somewhere (a word it lacks: a longer word holding it)
  * then, at equal rank, the book's reading order (PLANBOOK_SEARCH_ORDER, written into the search
  * page), so unit 2 comes before unit 10.
  */
@@ -75,14 +74,24 @@ if (typeof Search !== "undefined") {
       const queryWords = words(query);
       const pairs = queryWords.slice(1).map((word, i) => `${queryWords[i]} ${word}`);
 
-      // Sphinx's matching: every word of the query in the page; Sphinx skips numbers, the
-      // index has them: a page must have the query's numbers too
-      const numbers = queryWords.filter((word) => /^\d+$/.test(word));
-      const withNumbers = (file) => numbers.every((number) => hasTerm(index, file, number));
-      const matched = searchTerms.size
-        ? Search.performTermsSearch(searchTerms, excludedTerms).map(([name]) => fileOf.get(name))
-        : numbers.length ? index.docnames.map((docname, file) => file) : [];
-      const found = new Set(matched.filter(withNumbers));
+      // Every word of the query in the page (Sphinx lets words of one or two letters go
+      // unmatched, and "xa", "ho" are words). A word the index lacks matches the longer
+      // words holding it, as in Sphinx; a number must be there as it is (Sphinx skips
+      // numbers; the index has them).
+      const pagesWith = (word) => {
+        const pages = new Set([...files(index.terms[word]), ...files(index.titleterms[word])]);
+        if (word.length > 2 && !/^\d+$/.test(word))
+          for (const mapping of [index.terms, index.titleterms])
+            if (!mapping.hasOwnProperty(word))
+              for (const [term, entry] of Object.entries(mapping))
+                if (term.includes(word)) files(entry).forEach((file) => pages.add(file));
+        return pages;
+      };
+      const found = new Set();
+      if (queryWords.length) {
+        const each = queryWords.map(pagesWith);
+        for (const file of each[0]) if (each.every((pages) => pages.has(file))) found.add(file);
+      }
       // titles with the query's words in a row, numbers included (Sphinx's words skip numbers)
       const sections = new Map(); // file → [section title, anchor]
       for (const [title, places] of Object.entries(index.alltitles)) {

@@ -18,16 +18,16 @@ has a place for each:
   syllables ("dinh duong"), since a Vietnamese word is mostly two syllables: the ranking uses
   them to put pages where the query's syllables stand together first.
 - The ranking (``planbook/search.js``, given to Sphinx as ``html_search_scorer``, which Sphinx
-  copies into ``language_data.js``, loaded by the search page after ``searchtools.js``):
-  Sphinx's title pass compares the query with titles letter for letter (marks included) and
-  its order is score, then title alphabetically (8.1, 8.10 … 8.2). The file keeps Sphinx's
-  matching of words (``Search.performTermsSearch``) and its display, and replaces
-  ``Search._performSearch`` (which also finds figures: Sphinx drops the query's numbers):
-  one result per page, the page whose title is the query first, then titles holding it, then
-  sections titled with it (linked to the section), then pages with the syllables side by
-  side, then the rest; equal results in the book's reading order (given to the search page as
-  ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the site, so it lives beside this
-  module, not in ``static/``.
+  copies into ``language_data.js``, loaded by the search page after ``searchtools.js``).
+  Sphinx's own search compares the query with titles letter for letter (marks included),
+  lets a word of one or two letters go unmatched, drops numbers, and orders by score, then
+  title alphabetically (8.1, 8.10 … 8.2). The file keeps Sphinx's search page, index and
+  display, and replaces ``Search._performSearch``: every word of the query must be in the
+  page (numbers too); one result per page; the page whose title is the query first, then
+  titles holding it, then sections titled with it (linked to the section), then pages with
+  the syllables side by side, then the rest; equal results in the book's reading order (given
+  to the search page as ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the site, so
+  it lives beside this module, not in ``static/``.
 - The messages of ``searchtools.js`` ("Search Results", "Search finished, found …") come from
   ``_static/translations.js``, which Sphinx copies from its own Vietnamese catalog, where they
   are blank (so they show in English). :func:`translate_scripts` fills it from the catalogs

@@ -178,6 +178,9 @@ def test_a_units_name_without_marks_finds_its_page_first(site, plan):
         href, title = results[0]
         assert href == f"book/units/{unit_pages(plan)[name]}.html", (query, results[:3])
         assert title.endswith(name)
+        for href, _ in results:  # every word, even one of two letters ("da")
+            text = folded_text(site / href.split("#")[0])
+            assert all(re.search(rf"\b{word}\b", text) for word in fold(name).split()), href
 
 
 @needs_chromium
