@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from planbook import search
+
 BOOK_INFO = Path("book") / "book.json"
 STATIC = Path(__file__).parent / "static"
 
@@ -27,4 +29,5 @@ def configure(app, config) -> None:
 def setup(app):
     app.connect("config-inited", configure)
     app.add_js_file("year-switcher.js", defer="defer")
+    search.setup(app)  # Vietnamese search: planbook/search.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}

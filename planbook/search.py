@@ -1,0 +1,197 @@
+"""Vietnamese search for the site: a Sphinx search language ``vi`` and its ranking.
+
+Sphinx 7.4 has no Vietnamese search language and falls back to English stemming, so "dinh
+duong" finds nothing where the text says "dinh dưỡng". A reader types Vietnamese with or
+without its marks, so the index and the query are both *folded*: Unicode NFD, every combining
+mark dropped, đ/Đ read as d, lower case (:func:`fold`). Then "dinh duong", "Dinh Dương" and
+"dinh dưỡng" are the same two syllables.
+
+Why Sphinx's own machinery and not an index of our own: Sphinx already writes a search index
+of every page and section title and a search page that works from ``file://`` (the index is a
+script, ``searchindex.js``; nothing is fetched). Only three things are Vietnamese, and Sphinx
+has a place for each:
+
+- :class:`SearchVietnamese` (registered with ``app.add_search_language``): its Python
+  :meth:`~SearchVietnamese.stem` folds each word as the index is written, and the JavaScript it
+  puts into ``language_data.js`` folds the query the same way in the browser (``Stemmer``,
+  ``splitQuery``). Its :meth:`~SearchVietnamese.split` also indexes each pair of neighbouring
+  syllables ("dinh duong"), since a Vietnamese word is mostly two syllables: the ranking uses
+  them to put pages where the query's syllables stand together first.
+- The ranking (``planbook/search.js``, given to Sphinx as ``html_search_scorer``, which Sphinx
+  copies into ``language_data.js``, loaded by the search page after ``searchtools.js``).
+  Sphinx's own search compares the query with titles letter for letter (marks included),
+  lets a word of one or two letters go unmatched, drops numbers, and orders by score, then
+  title alphabetically (8.1, 8.10 … 8.2). The file keeps Sphinx's search page, index and
+  display, and replaces ``Search._performSearch``: every word of the query must be in the
+  page (numbers too); one result per page; the page whose title is the query first, then
+  titles holding it, then sections titled with it (linked to the section), then pages with
+  the syllables side by side, then the rest; equal results in the book's reading order (given
+  to the search page as ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the site, so
+  it lives beside this module, not in ``static/``.
+- The messages of ``searchtools.js`` ("Search Results", "Search finished, found …") come from
+  ``_static/translations.js``, which Sphinx copies from its own Vietnamese catalog, where they
+  are blank (so they show in English). :func:`translate_scripts` fills it from the catalogs
+  Sphinx uses for the pages, the project's ``locales/`` first.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from sphinx.locale import get_translation
+from sphinx.search import SearchLanguage, js_index
+
+RANKING = Path(__file__).with_name("search.js")
+
+#: The folding, in JavaScript: the same steps as :func:`fold` (``\p{M}`` is Unicode's
+#: category M, as :func:`fold` tests it). ``Stemmer`` is what searchtools.js calls on each
+#: word of the query.
+JS_FOLD = r"""
+var planbookFold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "")
+  .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+var Stemmer = function() {
+  this.stemWord = (word) => planbookFold(word);
+};
+"""
+
+#: The query's words, as :meth:`SearchVietnamese.split` cuts the text: letters (with their
+#: marks, whether typed composed or not), digits and ``_``.
+JS_SPLIT = r"""
+function splitQuery(query) {
+  return query.normalize("NFC").split(/[^\p{L}\p{M}\p{N}_]+/u).filter((word) => word);
+}
+"""
+
+_WORD = re.compile(r"\w+")
+_PHRASE = re.compile(r"\w+(?:[^\S\n]+\w+)*")  # words separated by spaces only
+
+
+def fold(text: str) -> str:
+    """``text`` without case, tones or other marks: "Dĩnh Trì" → "dinh tri", "ĐƯỜNG" →
+    "duong". Every character of category M (combining marks) is dropped after NFD."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return bare.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def syllables(text: str) -> list[str]:
+    """The words of ``text`` as the index cuts them (a Vietnamese word's syllables apart)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
+def pairs(text: str) -> list[str]:
+    """Each two neighbouring syllables of ``text`` not parted by punctuation or a line break,
+    joined by one space: "hỗ trợ dinh dưỡng." → "hỗ trợ", "trợ dinh", "dinh dưỡng"."""
+    found = []
+    for phrase in _PHRASE.findall(unicodedata.normalize("NFC", text)):
+        words = phrase.split()
+        found += [f"{a} {b}" for a, b in zip(words, words[1:])]
+    return found
+
+
+class SearchVietnamese(SearchLanguage):
+    """Vietnamese: words are syllables, folded (:func:`fold`); no stop words (folded, "có",
+    "cô", "cổ" and "cơ" are one word, so dropping one would drop the others)."""
+
+    lang = "vi"
+    language_name = "Vietnamese"
+    stopwords: set[str] = set()
+    js_stemmer_code = JS_FOLD
+    js_splitter_code = JS_SPLIT
+
+    def split(self, input: str) -> list[str]:
+        return syllables(input) + pairs(input)
+
+    def stem(self, word: str) -> str:
+        return fold(word)
+
+    def word_filter(self, word: str) -> bool:
+        return bool(word)
+
+
+def ranking_version() -> str:
+    """A digest of this module and the ranking script: stored in ``html_search_options``, so a
+    change to either rebuilds every page's index entry (Sphinx keeps the entries of pages it
+    does not rewrite)."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), RANKING):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def configure(app, config) -> None:
+    """Search in Vietnamese with the ranking of ``search.js``, whatever the language's name
+    the project gives."""
+    config.html_search_language = "vi"
+    config.html_search_scorer = str(RANKING)
+    config.html_search_options = {**config.html_search_options, "planbook": ranking_version()}
+
+
+def reading_order(env) -> list[str]:
+    """Every page's name in the book's reading order (the table of contents from the root
+    page, depth first), then any page the contents do not reach."""
+    order: list[str] = []
+
+    def visit(docname: str) -> None:
+        if docname in order:
+            return
+        order.append(docname)
+        for child in env.toctree_includes.get(docname, ()):
+            visit(child)
+
+    visit(env.config.root_doc)
+    return order + sorted(set(env.found_docs) - set(order))
+
+
+def add_reading_order(app, pagename, templatename, context, doctree) -> None:
+    """Give the search page the reading order (a script in the page: no request is made)."""
+    if pagename == "search":
+        order = json.dumps(reading_order(app.env), ensure_ascii=False)
+        app.add_js_file(None, body=f"var PLANBOOK_SEARCH_ORDER = {order};")
+
+
+def translate_scripts(app, exception) -> None:
+    """Fill the blanks of ``_static/translations.js`` (the messages of Sphinx's scripts) with
+    the translations the pages use: the project's catalog, then Sphinx's."""
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "_static" / "translations.js"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("(") + 1, text.rindex(")")
+    catalog = json.loads(text[start:end])
+    translate = get_translation("sphinx")
+    for message in catalog["messages"]:
+        translated = str(translate(message))
+        if translated != message:
+            catalog["messages"][message] = translated
+    path.write_text(text[:start] + json.dumps(catalog, indent=4, sort_keys=True) + text[end:],
+                    encoding="utf-8")
+
+
+def drop_dead_words(app, exception) -> None:
+    """Remove from ``searchindex.js`` the words no page has any more. Sphinx, rebuilding a page,
+    takes the page off its old words but keeps the words: after a change of the folding (or
+    from an index of another language) the index would keep the old forms, with no page."""
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "searchindex.js"
+    if not path.is_file():
+        return
+    data = js_index.loads(path.read_text(encoding="utf-8"))
+    for key in ("terms", "titleterms"):
+        data[key] = {word: docs for word, docs in data[key].items() if docs != []}
+    path.write_text(js_index.dumps(data), encoding="utf-8")
+
+
+def setup(app) -> None:
+    """Called from :func:`planbook.sphinx_ext.setup`."""
+    app.add_search_language(SearchVietnamese)
+    app.connect("config-inited", configure)
+    app.connect("html-page-context", add_reading_order)
+    app.connect("build-finished", translate_scripts)
+    app.connect("build-finished", drop_dead_words)
