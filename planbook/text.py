@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from planbook import checks as consistency
-from planbook import compare, derive, fmt, tables
+from planbook import compare, derive, downloads, fmt, tables
 from planbook.data import Plan
 
 ENV = Environment(
@@ -54,8 +54,9 @@ def render(template: str, plan: Plan, **values) -> Markup:
 
 
 def show(markdown: str) -> None:
-    """Display Markdown as a notebook output (rendered as MyST by the book)."""
-    display(Markdown(str(markdown)))
+    """Display Markdown as a notebook output (rendered as MyST by the book), with the rows of
+    the tables it holds in the output's metadata (:func:`planbook.downloads.metadata`)."""
+    display(Markdown(str(markdown)), metadata=downloads.metadata(str(markdown)))
 
 
 def overview(plan: Plan) -> Markup:
