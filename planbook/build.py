@@ -195,8 +195,6 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> lis
     for builder in builders:
         staging = root / "_build" / f".staging-{year}-{builder}"
         fresh_staging(staging, docs)
-        # Sphinx copies the files pages link on every run: none left from an earlier one
-        shutil.rmtree(staging / "_build" / builder / "_downloads", ignore_errors=True)
         command = [jupyter_book, "build", str(source), "--path-output", str(staging),
                    "--builder", builder, "-W", "--keep-going", "-q"]
         runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
@@ -321,8 +319,9 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
-    downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
+    files = downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
     html, latex = assemble(root, year, todo, ["html", "pdflatex"])
+    downloads.prune(html, files)
     for stale in html.glob("*.pdf"):  # a PDF named after an earlier name of the locality
         stale.unlink()
     shutil.copy(latex / "book.pdf", html / pdf_name(plan))

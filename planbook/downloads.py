@@ -7,8 +7,9 @@ rows of the tables it displays into the output's metadata (:func:`metadata`). Be
 Book runs, the build writes the files the links name into ``tai-ve/`` of the year's sources
 (:func:`write_files`), exactly those of this build. The links are MyST links to files, with
 paths from the sources' root, so the same line works on every page; Sphinx copies the files
-pages link into the site's ``_downloads/`` (which the build empties before each run, so a
-removed table or unit leaves nothing behind). The links show on the web, not in the PDF.
+pages link into the site's ``_downloads/``, and :func:`prune` removes there what an earlier
+build copied, so a removed table or unit leaves nothing behind. The links show on the web,
+not in the PDF.
 
 Figures reach the files as numbers a spreadsheet computes with: a cell shown the Vietnamese
 way (``1.691``, ``0,42%``, ``−1``) in a number column becomes ``1691``, ``0.42``, ``-1``; a
@@ -86,7 +87,9 @@ def attach(markup: str, name: str, caption: str, header: Sequence[str],
     line linking its CSV and Excel files. ``name`` is the table's label, unique in the book;
     ``numeric`` are the indexes of the columns whose cells, shown the Vietnamese way, become
     numbers; ``bold_rows`` (totals) are bold in Excel too. A table made other than by
-    ``list_table`` (raw HTML, LaTeX) calls this with its rows."""
+    ``list_table`` (raw HTML, LaTeX) calls this with its rows and one label per column (a
+    two-level header joined: ``Năm 2022 - Số hộ nghèo``); its output must go through
+    :func:`planbook.text.show`."""
     key = fmt.slug(name) or "bang"
     numeric = set(numeric)
     cells, formats, percent = [], {}, set()
@@ -164,12 +167,18 @@ def csv_bytes(table: dict) -> bytes:
 
 
 def _fixed_times(data: bytes) -> bytes:
-    """A ZIP's bytes again with every member dated :data:`FIXED_TIME`."""
+    """An XLSX's bytes again with every member dated :data:`FIXED_TIME`, and its document
+    properties too (openpyxl stamps the time of saving)."""
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_TIME
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as old, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
-            new.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), old.read(info),
+            content = old.read(info)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                                 rb"\g<1>" + stamp.encode(), content)
+            new.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), content,
                          zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
@@ -184,8 +193,6 @@ def _sheet_title(caption: str) -> str:
 def xlsx_bytes(table: dict) -> bytes:
     """The table as an Excel workbook: the header row (bold, frozen), the rows, numbers with
     the formats of the clerk's workbook (``#,##0``, ``0.00``), totals in bold."""
-    import datetime as dt
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -194,7 +201,6 @@ def xlsx_bytes(table: dict) -> bytes:
     sheet.title = _sheet_title(table["caption"])
     book.properties.title = table["caption"]
     book.properties.creator = "planbook"
-    book.properties.created = book.properties.modified = dt.datetime(*FIXED_TIME)
     sheet.append(table["header"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -250,3 +256,15 @@ def write_files(plan, source: Path, notebooks: Iterable[Path]) -> list[Path]:
         if not path.is_file() or path.read_bytes() != content:
             path.write_bytes(content)
     return [folder / name for name in files]
+
+
+def prune(html: Path, files: Iterable[Path]) -> None:
+    """Remove from the built site's ``_downloads/`` (kept between builds with Sphinx's other
+    state) every file that is not one of this build's ``files``."""
+    keep = {path.name for path in files}
+    folder = html / "_downloads"
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+        if path.is_file() and path.name not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
