@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from planbook import checks, derive, execute, fmt, site, sphinx_ext, text
+from planbook import checks, derive, downloads, execute, fmt, site, sphinx_ext, text
 from planbook.data import DataError, Plan, load_plan
 from planbook.execute import Job
 from planbook.guard import write_atomically
@@ -273,9 +273,7 @@ def title(plan: Plan) -> str:
             f"năm {plan.year}")
 
 
-def pdf_name(plan: Plan) -> str:
-    """The PDF's file name: the locality and the year."""
-    return f"ke-hoach-giam-ngheo-{fmt.slug(plan.place.full_name)}-{plan.year}.pdf"
+pdf_name = downloads.pdf_name
 
 
 def pdf_path(root: Path, plan: Plan) -> Path:
@@ -341,7 +339,9 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
+    files = downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
     html, latex = assemble(root, year, todo, ["html", "pdflatex"])
+    downloads.prune(html, files)
     for stale in html.glob("*.pdf"):  # a PDF named after an earlier name of the locality
         stale.unlink()
     shutil.copy(latex / "book.pdf", html / pdf_name(plan))

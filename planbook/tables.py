@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from markupsafe import Markup, escape
 
-from planbook import compare, derive, fmt
+from planbook import compare, derive, downloads, fmt
 from planbook.data import Plan, budget_columns
 
 
@@ -28,7 +28,7 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
 
     In print it is a ``longtable`` (breaks across pages, header row repeated) whose columns
     have the given relative widths, text ragged-right and numbers (``align_right``) flush
-    right."""
+    right. Its rows go with it for download (:mod:`planbook.downloads`)."""
     rows = [list(header), *map(list, rows)]
     bold_rows, align_right = set(bold_rows), set(align_right)
     widths = list(widths or [1] * len(header))
@@ -46,7 +46,8 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
         for j, value in enumerate(row):
             lines.append(("* - " if j == 0 else "  - ") + (_cell(value, bold) or " "))
     lines.append("```")
-    return Markup("\n".join(lines) + "\n")
+    return downloads.attach("\n".join(lines) + "\n", name, caption, header, rows[1:],
+                            numeric=align_right, bold_rows=bold_rows)
 
 
 def _money(value) -> str:

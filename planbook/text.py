@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from planbook import checks as consistency
-from planbook import compare, derive, fmt, tables
+from planbook import compare, derive, downloads, fmt, tables
 from planbook.data import Plan
 
 ENV = Environment(
@@ -68,10 +68,11 @@ def doubts(plan: Plan, *about: str) -> Markup:
 
 
 def show(markdown: str) -> None:
-    """Display Markdown as a notebook output (rendered as MyST by the book); nothing when it
-    is empty (an empty output would print as the object's name)."""
+    """Display Markdown as a notebook output (rendered as MyST by the book), with the rows of
+    the tables it holds in the output's metadata (:func:`planbook.downloads.metadata`);
+    nothing when it is empty (an empty output would print as the object's name)."""
     if str(markdown).strip():
-        display(Markdown(str(markdown)))
+        display(Markdown(str(markdown)), metadata=downloads.metadata(str(markdown)))
 
 
 def overview(plan: Plan) -> Markup:

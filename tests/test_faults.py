@@ -104,6 +104,8 @@ def test_a_removed_unit_leaves_nothing_behind_and_deleted_outputs_come_back(proj
     assert build(project).returncode == 0
     assert [p.name for p in site.glob("*.pdf")] == ["ke-hoach-giam-ngheo-xa-tan-an-2026.pdf"], \
         "a renamed locality's PDF replaces the old one"
+    assert [p.name for p in site.rglob("*.zip")] == [
+        "du-lieu-ke-hoach-giam-ngheo-xa-tan-an-2026.zip"], "and so does its data files' ZIP"
 
 
 def test_messages_for_a_wrong_year_and_an_unwritable_build_folder(project):
