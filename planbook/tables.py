@@ -155,13 +155,17 @@ def _form(name: str, title: Sequence[str], attached: str, header: Header,
           widths: Sequence[float], size: str) -> Markup:
     """A form of the plan (Biểu) as printed, for both outputs: a raw HTML table for the site
     and a raw LaTeX table for the PDF (MyST tables cannot span header cells). ``name`` is the
-    link target (``#name`` in the site, ``{ref}`` in both)."""
+    link target (``#name`` in the site, ``{ref}`` in both) and the name of its CSV and Excel
+    files, linked under it on the site (one label per column: a two-level header joined)."""
     bold, right = set(bold), set(right)
     html = _html_form(name, title, attached, header, rows, bold, right)
     latex = _latex_form(title, attached, header, rows, bold, right, widths, size)
     fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", html + latex)])
-    return Markup(f"({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
-                  f"{fence}{{raw}} latex\n{latex}\n{fence}\n")
+    labels = [label for cell in header for label in
+              ([cell] if isinstance(cell, str) else [f"{cell[0]} - {part}" for part in cell[1]])]
+    return downloads.attach(f"({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
+                            f"{fence}{{raw}} latex\n{latex}\n{fence}\n", name, " ".join(title),
+                            labels, rows, numeric=right, bold_rows=bold)
 
 
 def units_printed(plan: Plan) -> Markup:
