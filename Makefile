@@ -29,7 +29,14 @@ $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
-book: $(INSTALLED) $(AXE) system
+# The site's Vietnamese catalogues, compiled before the build: Sphinx would compile them itself,
+# but the HTML and PDF builders run side by side and one could read a half-written file.
+MO := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
+%.mo: %.po $(INSTALLED)
+	$(PY) -c "import sys; from babel.messages import pofile, mofile; \
+	    mofile.write_mo(open(sys.argv[2], 'wb'), pofile.read_po(open(sys.argv[1], 'rb')))" $< $@
+
+book: $(INSTALLED) $(AXE) $(MO) system
 	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
 	    $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
