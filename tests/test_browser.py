@@ -169,6 +169,13 @@ def test_year_switcher(visit, path):
     assert local_target(links[0]) == SITE.parent / "index.html"
 
 
+def test_the_year_page_forwards_to_a_page(site):
+    """The year's index.html, left out above, only forwards: to a page that exists."""
+    target = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"',
+                       (site / "index.html").read_text(encoding="utf-8"))
+    assert target and (site / target.group(1)).is_file()
+
+
 def test_the_checks_find_faults(phone):
     """The same checks on a page made to fail them: axe-core runs and reports, the width is
     measured."""
