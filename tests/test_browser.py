@@ -169,6 +169,25 @@ def test_year_switcher(visit, path):
     assert local_target(links[0]) == SITE.parent / "index.html"
 
 
+def test_the_year_switcher_of_two_years(phone, two_years):
+    """On a site of two years (2023 and the made-up 2024, built by conftest), the switcher of
+    every page of each year links the other year, to a file that exists; the chapter only a
+    second year has (last year's results) passes axe-core too."""
+    site = two_years / "_build" / "html"
+    broken, unlinked = [], []
+    for year, other in (("2023", "2024"), ("2024", "2023")):
+        for path in sorted((site / year / "book").rglob("*.html")):
+            tab = open_page(phone, path)
+            tab.wait_for_selector("nav.planbook-years li", timeout=5000)
+            links = dict(tab.eval_on_selector_all(
+                "nav.planbook-years a", "(els) => els.map((a) => [a.innerText, a.href])"))
+            if f"Năm {other}" not in links:
+                unlinked.append(path)
+            broken += [url for url in links.values() if not local_target(url).is_file()]
+    assert not unlinked and not broken
+    assert not axe_run(open_page(phone, site / "2024" / "book" / "results.html"))
+
+
 def test_the_year_page_forwards_to_a_page(site):
     """The year's index.html, left out above, only forwards: to a page that exists."""
     target = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"',
