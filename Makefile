@@ -7,8 +7,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# axe-core for the accessibility test (tests/test_browser.py), pinned in package-lock.json.
+AXE := node_modules/axe-core/axe.min.js
 # The PDF's toolchain (Debian): xelatex, latexmk, the fonts, poppler for the PDF tests;
-# chromium for the browser tests (the year switcher).
+# chromium for the browser tests (tests/test_browser.py, Playwright drives it; no browser download).
 SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberation2 poppler-utils \
 	chromium
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
@@ -22,7 +24,19 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-book: $(INSTALLED) system
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Thiếu npm (missing npm) cho kiểm thử trình duyệt: cài Node.js và npm" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+# The site's Vietnamese catalogues, compiled before the build: Sphinx would compile them itself,
+# but the HTML and PDF builders run side by side and one could read a half-written file.
+MO := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
+%.mo: %.po $(INSTALLED)
+	$(PY) -c "import sys; from babel.messages import pofile, mofile; \
+	    mofile.write_mo(open(sys.argv[2], 'wb'), pofile.read_po(open(sys.argv[1], 'rb')))" $< $@
+
+book: $(INSTALLED) $(AXE) $(MO) system
 	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
 	    $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 

@@ -133,3 +133,47 @@ def test_pages_show_a_book_not_a_notebook(site, check):
         elif check == "images":
             for img in body.find_all("img"):
                 assert img.get("alt"), (path, img)
+
+
+# The theme's English interface words (and the odd forms of the bundled Vietnamese catalogue),
+# as words: the plan's own Vietnamese text never has them.
+ENGLISH_UI = re.compile(
+    r"\b(?:Skip to|Back to top|Search|Color mode|Colou?r|Light|Dark|System Settings|Toggle|"
+    r"[Ss]idebar|Link to this|[Pp]revious|[Nn]ext|On this page|Contents|Main|Page|Site "
+    r"navigation|Navigation|Version warning|Ctrl|Home|Breadcrumb|Announcement|Download|"
+    r"Fullscreen|Print|Edit|Theme|Close|Copy|Index|Indices|Error|Please|Expand|Collapse|"
+    r"Show Source|Hide)\b|Tìm Kiếm|[Xx]em [Ll]ại|[Xx]em [Tt]iếp")
+UI_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-bs-title")
+
+
+def ui_texts(soup):
+    """The words a reader sees or hears on a page: its text (not scripts or styles) and the
+    attributes that name or explain its controls."""
+    for tag in soup.find_all(["script", "style", "noscript"]):
+        tag.decompose()
+    yield words(soup)
+    yield soup.title.get_text() if soup.title else ""
+    for tag in soup.find_all(True):
+        for name in UI_ATTRIBUTES:
+            if tag.get(name):
+                yield f"{name}={tag[name]!r}"
+
+
+def test_interface_is_vietnamese(site):
+    pages = [p for p in all_pages(site) if "_static" not in p.parts] + [site.parent / "index.html"]
+    assert len(pages) > 10
+    english = {}
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        found = sorted({m.group(0) for text in ui_texts(soup) for m in ENGLISH_UI.finditer(text)})
+        if found:
+            english[str(path.relative_to(site.parent))] = found
+    assert not english
+
+
+def test_interface_check_finds_english():
+    soup = BeautifulSoup('<p>Tìm kiếm</p><button title="Toggle primary sidebar"></button>'
+                         '<input placeholder="Search..."><a aria-label="Xem lại">x</a>',
+                         "html.parser")
+    found = {m.group(0) for text in ui_texts(soup) for m in ENGLISH_UI.finditer(text)}
+    assert found == {"Toggle", "sidebar", "Search", "Xem lại"}
