@@ -10,9 +10,10 @@ INSTALLED := $(VENV)/.installed
 # axe-core for the accessibility test (tests/test_browser.py), pinned in package-lock.json.
 AXE := node_modules/axe-core/axe.min.js
 # The PDF's toolchain (Debian): xelatex, latexmk, the fonts, poppler for the PDF tests;
-# chromium for the browser tests (tests/test_browser.py, Playwright drives it; no browser download).
+# chromium for the browser tests (tests/test_browser.py, Playwright drives it; no browser download)
+# and npm to install axe-core for them.
 SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberation2 poppler-utils \
-	chromium
+	chromium npm
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
 .PHONY: book test bench clean system new-year workbook
@@ -29,14 +30,7 @@ $(AXE): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
-# The site's Vietnamese catalogues, compiled before the build: Sphinx would compile them itself,
-# but the HTML and PDF builders run side by side and one could read a half-written file.
-MO := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/*.po))
-%.mo: %.po $(INSTALLED)
-	$(PY) -c "import sys; from babel.messages import pofile, mofile; \
-	    mofile.write_mo(open(sys.argv[2], 'wb'), pofile.read_po(open(sys.argv[1], 'rb')))" $< $@
-
-book: $(INSTALLED) $(AXE) $(MO) system
+book: system $(INSTALLED) $(AXE)
 	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
 	    $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
@@ -54,6 +48,7 @@ workbook: $(INSTALLED)
 system:
 	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	    && command -v pdftotext >/dev/null && command -v chromium >/dev/null \
+	    && command -v npm >/dev/null \
 	    && test -f $(LIBERATION); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Cài gói hệ thống (bản PDF, kiểm thử trình duyệt): $(SYSTEM_PACKAGES)"; \

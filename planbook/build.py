@@ -5,6 +5,7 @@ everything succeeded. The site of all years is one layer above (:mod:`planbook.s
 from __future__ import annotations
 
 import ctypes
+import io
 import json
 import os
 import shutil
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from babel.messages import mofile, pofile
 
-from planbook import checks, derive, downloads, execute, fmt, site, sphinx_ext, text
+from planbook import checks, derive, downloads, execute, fmt, site, sphinx_ext, stamp, text
 from planbook.data import DataError, Plan, load_plan
 from planbook.execute import Job
 from planbook.guard import write_atomically
@@ -189,20 +191,36 @@ def workspace(root: Path, year: int, todo: list[Job]) -> Path:
     return folder
 
 
-def fresh_staging(staging: Path, docs: list[str]) -> None:
+def fresh_staging(staging: Path, record: dict) -> None:
     """Keep a builder's staging folder (its incremental state) only when the last build in it
-    finished with the same pages; else start it anew. An interrupted or failed build, or a
-    removed unit, leaves nothing behind that could be published; a new chapter does not meet
-    the labels of a chapter it took them from (Sphinx's incremental state keeps a changed
-    page's old labels while it reads the new one)."""
-    record = staging / ".docs.json"
+    finished with the same pages and the same site sources (``record``); else start it anew.
+    An interrupted or failed build, or a removed unit, leaves nothing behind that could be
+    published; a new chapter does not meet the labels of a chapter it took them from (Sphinx's
+    incremental state keeps a changed page's old labels while it reads the new one); a changed
+    style, template or message reaches every page (Sphinx rewrites only changed pages)."""
+    path = staging / ".docs.json"
     try:
-        finished = set(json.loads(record.read_text()))
+        finished = json.loads(path.read_text())
     except (OSError, ValueError):
         finished = None
-    if staging.exists() and finished != set(docs):
+    if staging.exists() and finished != record:
         shutil.rmtree(staging)
-    record.unlink(missing_ok=True)  # written again only when this build succeeds
+    path.unlink(missing_ok=True)  # written again only when this build succeeds
+
+
+def compile_catalogues(root: Path) -> None:
+    """Compile the site's message catalogues (``locales/*/LC_MESSAGES/*.po``) before Jupyter
+    Book runs: Sphinx would compile them itself, but the HTML and PDF builders run side by
+    side and one could read the file the other is writing."""
+    for po in (root / "locales").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalogue = pofile.read_po(source)
+        compiled = io.BytesIO()
+        mofile.write_mo(compiled, catalogue)
+        write_atomically(mo, compiled.getvalue())
 
 
 def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> list[Path]:
@@ -210,11 +228,13 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> lis
     staging folder of its own (so each keeps its incremental state); return the outputs."""
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     source = workspace(root, year, todo)
+    compile_catalogues(root)
     docs = sorted(job.output.relative_to(book_dir(root, year)).as_posix() for job in todo)
+    record = {"docs": docs, "sources": stamp.site_sources_hash(root)}
     runs = []
     for builder in builders:
         staging = root / "_build" / f".staging-{year}-{builder}"
-        fresh_staging(staging, docs)
+        fresh_staging(staging, record)
         command = [jupyter_book, "build", str(source), "--path-output", str(staging),
                    "--builder", builder, "-W", "--keep-going", "-q"]
         runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
@@ -226,7 +246,7 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> lis
             if process.returncode != 0:
                 raise BuildError(f"Jupyter Book ({builder}) báo lỗi (Jupyter Book failed):\n"
                                  + (err.strip() or out.strip())[-4000:])
-            write_atomically(staging / ".docs.json", json.dumps(docs))
+            write_atomically(staging / ".docs.json", json.dumps(record))
             outputs.append(staging / "_build" / ("latex" if builder == "pdflatex" else builder))
     finally:
         for _, _, process in runs:  # interrupted: stop the other builder too

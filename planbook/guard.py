@@ -16,12 +16,15 @@ class Interrupted(KeyboardInterrupt):
     """The build was stopped by a signal (Ctrl-C, ``kill``); cleanup still runs."""
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Replace a file whole (write beside it, then rename), so that an interruption leaves
     the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = path.with_name(f"{path.name}.{os.getpid()}.new")
-    fresh.write_text(text, encoding="utf-8")
+    if isinstance(content, bytes):
+        fresh.write_bytes(content)
+    else:
+        fresh.write_text(content, encoding="utf-8")
     os.replace(fresh, path)
 
 

@@ -31,14 +31,26 @@ def code_hash(root: Path) -> str:
     return _hash_files(files, PACKAGE.parent) + _hash_files(pins, root)
 
 
+def _files(tops) -> list[Path]:
+    return [p for top in tops if top.exists()
+            for p in ([top] if top.is_file() else top.rglob("*"))
+            if p.is_file() and ".ipynb_checkpoints" not in p.parts and p.suffix != ".mo"]
+
+
+def site_sources_hash(root: Path) -> str:
+    """What every page of the site is made with besides its own notebook: the book's
+    configuration, templates, styles and messages, and the package (its Sphinx extension,
+    scripts and search)."""
+    return _hash_files(_files([root / name for name in BOOK_INPUTS if name != "notebooks"]),
+                       root) + code_hash(root)
+
+
 def build_stamp(root: Path, data_dir: str, year: int) -> str:
     """One hash of every input of the book of ``year``: its data, the previous year's (which
     its chapter on last year's results reads), the book's sources and the code."""
     data = root / data_dir
     inputs = [data / str(year), data / str(year - 1)] + [root / name for name in BOOK_INPUTS]
-    files = [p for top in inputs if top.exists()
-             for p in ([top] if top.is_file() else top.rglob("*"))
-             if p.is_file() and ".ipynb_checkpoints" not in p.parts and p.suffix != ".mo"]
+    files = _files(inputs)
     spec = {"year": year, "code": code_hash(root), "inputs": _hash_files(files, root)}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 

@@ -119,7 +119,7 @@ def _links(page, soup):
     return found
 
 
-@pytest.mark.parametrize("name", ["units.html", "budget.html", "units/01-tran-phu.html"])
+@pytest.mark.parametrize("name", ["units.html", "analysis.html", "checks.html"])
 def test_each_table_has_its_files_linked_right_under_it(site, name):
     page, soup = _page(site, name)
     shown = soup.select("table.planbook-table")
@@ -177,3 +177,15 @@ def test_links_are_not_printed(site, plan):
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "Biểu số 01" in words and "Tải bảng" not in words and "Tải về" not in words
+
+
+def test_the_plan_forms_have_their_files_too(site):
+    page, soup = _page(site, "appendix.html")
+    for name in ("bieu-01", "bieu-02"):
+        table = soup.find(id=name)
+        table = table if table.name == "table" else table.find_next("table")
+        line = table.find_next(class_="planbook-downloads")
+        links = {a.get_text(strip=True): _target(page, a["href"]) for a in line.find_all("a")}
+        rows = list(csv.reader(io.StringIO(links["CSV"].read_text(encoding="utf-8-sig"))))
+        assert len(rows) - 1 == len(table.select("tbody tr")), name
+        assert openpyxl.load_workbook(links["Excel"]).active.max_row == len(rows)
