@@ -48,22 +48,22 @@ def browser(site):
         browser.close()
 
 
+def tab(browser, width: int, height: int):
+    """A page of its own window size, with axe-core loaded in every document it opens."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(path=str(AXE))
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def phone(browser):
-    context = browser.new_context(viewport={"width": PHONE, "height": 800})
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from tab(browser, PHONE, 800)
 
 
 @pytest.fixture(scope="module")
 def desktop(browser):
-    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from tab(browser, DESKTOP, 900)
 
 
 def open_page(tab, path):
