@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import papermill
@@ -183,7 +184,7 @@ class Report:
 
 
 def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], None],
-        workers: int | None = None, log: Callable[[str], None] = print,
+        workers: int | None = None, log: Callable[[str], None] = partial(print, flush=True),
         scheduler: str | None = None) -> Report:
     """Execute the jobs whose inputs changed, ``workers`` at a time (default: one per core),
     or on the Dask cluster at ``scheduler`` (:mod:`planbook.cluster`); stop at the first
