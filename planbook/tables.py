@@ -78,8 +78,10 @@ Header = Sequence["str | tuple[str, Sequence[str]]"]
 def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
                rows: list[list[str]], bold: set[int], right: set[int]) -> str:
     """A printed form as an HTML table: its title and "(Kèm theo …)" line as the caption, a
-    two-level header (a group spans its columns, a lone column both header rows)."""
-    e = escape
+    two-level header (a group spans its columns, a lone column both header rows). Cells stand
+    on lines of their own, so that the search index, which strips the tags, reads each
+    figure and name as a word of its own."""
+    e, nl = escape, "\n"
     rowspan = ' rowspan="2"' if any(not isinstance(h, str) for h in header) else ""
     top, sub = [], []
     for h in header:
@@ -90,18 +92,18 @@ def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
             sub += [f"<th>{e(label)}</th>" for label in h[1]]
     body = []
     for i, row in enumerate(rows):
-        cells = "".join(f"<td>{f'<strong>{e(v)}</strong>' if i in bold and v else e(v)}</td>"
+        cells = nl.join(f"<td>{f'<strong>{e(v)}</strong>' if i in bold and v else e(v)}</td>"
                         for v in row)
         body.append(f"<tr>{cells}</tr>")
     classes = " ".join(["table", "planbook-table", "planbook-form"]
                        + [f"align-right-{j + 1}" for j in sorted(right)])
-    caption = "".join(f'<strong class="form-title">{e(line)}</strong><br/>' for line in title)
+    caption = "\n".join(f'<strong class="form-title">{e(line)}</strong><br/>' for line in title)
     return (f'<div class="pst-scrollable-table-container">'
             f'<table class="{classes}" id="{name}">'
-            f'<caption>{caption}<em class="form-attached">'
+            f'<caption>{caption}\n<em class="form-attached">'
             f'{str(e(attached)).replace(BLANK, "&#8194;" * 4)}</em></caption>'
-            f'<thead><tr>{"".join(top)}</tr>' + (f'<tr>{"".join(sub)}</tr>' if sub else "")
-            + f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+            f'<thead><tr>{nl.join(top)}</tr>' + (f'<tr>{nl.join(sub)}</tr>' if sub else "")
+            + f'</thead><tbody>{nl.join(body)}</tbody></table></div>')
 
 
 def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[list[str]],

@@ -123,7 +123,7 @@ def test_the_search_messages_are_vietnamese(site):
         assert messages[message] and messages[message] != message, message
     assert "${resultCount}" in messages["Search finished, found ${resultCount} page(s) "
                                         "matching the search query."]
-    assert messages["Search"] == "Tìm Kiếm", "Sphinx's own translations stay"
+    assert messages["Search"] == "Tìm kiếm", "the interface's catalogue stays"
 
 
 def rendered(path: Path, query: str = "") -> BeautifulSoup:
@@ -158,13 +158,18 @@ def test_dinh_duong_finds_the_pages_with_dinh_duong_first_in_reading_order(site)
     pages = sorted(site.glob("book/**/*.html"))
     phrase = {p.relative_to(site).as_posix() for p in pages
               if re.search(r"\bdinh duong\b", folded_text(p))}
-    assert len(phrase) >= 10
+    assert len(phrase) >= 3
     links = [href for href, _ in results]
     assert set(links[:len(phrase)]) == phrase, "the pages where the words stand together first"
     assert len(links) == len(set(links)), "one result per page"
+    assert search(site, "DINH DƯỠNG")[2] == results, "marks and case do not matter"
+
+
+@needs_chromium
+def test_pages_that_match_alike_come_in_reading_order(site):
+    links = [href for href, _ in search(site, "ho dan cu")[2]]  # every unit's page says it
     units = [int(re.search(r"units/(\d+)-", h).group(1)) for h in links if "units/" in h]
     assert len(units) > 10 and units == sorted(units), "unit 2 before unit 10"
-    assert search(site, "DINH DƯỠNG")[2] == results, "marks and case do not matter"
 
 
 @needs_chromium
@@ -185,10 +190,10 @@ def test_a_units_name_without_marks_finds_its_page_first(site, plan):
 
 @needs_chromium
 def test_a_section_title_links_to_its_section(site):
-    _, _, results = search(site, "bieu so 01")
+    _, _, results = search(site, "theo co quan chu tri")
     href, title = results[0]
-    assert re.fullmatch(r"book/appendix\.html#[\w-]+", href), results[:3]
-    assert title.endswith(" › Biểu số 01")
+    assert re.fullmatch(r"book/analysis\.html#[\w-]+", href), results[:3]
+    assert title.lower().endswith("theo cơ quan chủ trì")  # the section, or its table
 
 
 @needs_chromium

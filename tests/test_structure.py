@@ -6,7 +6,7 @@ import subprocess
 
 from bs4 import BeautifulSoup
 
-from planbook import checks, derive, text
+from planbook import checks, derive, fmt, text
 from planbook.build import pdf_path
 from planbook.data import load_plan
 
@@ -109,3 +109,9 @@ def test_each_unit_fits_on_one_page_of_the_pdf(plan):
         heading = first_page_with(pages, f"{unit} có ", start)  # its first sentence
         assert f"Tỷ lệ hộ nghèo của {unit} so với" in pages[heading], \
             f"{unit}'s page runs over to the next page"
+
+
+def test_bieu_01_is_printed_whole_on_one_page(plan):
+    pages = pdf_pages(plan)
+    page = pages[first_page_with(pages, "BIỂU SỐ 01")]
+    assert f"Tổng cộng {fmt.number(int(plan.units_total.households))}" in page
