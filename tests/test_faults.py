@@ -62,7 +62,7 @@ def test_an_interrupted_build_is_finished_by_the_next(project, step, line, signu
     err = interrupt_when(process, line, signum, delay)
     if signum != signal.SIGKILL:
         assert "Traceback" not in err and err.strip().count("\n") == 0, err
-        assert "Đã dừng giữa chừng" in err
+        assert "Đã dừng giữa chừng" in err, f"exit code {process.returncode}: {err!r}"
         assert not kernel_folders(process.pid), "the kernels' temporary folders are removed"
     result = build(project)
     assert result.returncode == 0, result.stderr
