@@ -20,9 +20,16 @@ COMMUNE = EXAMPLES / "commune"
 TOOLCHAIN = Path("/usr/bin/pdftotext").exists()
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C as a clerk's terminal delivers it: tests started in the background (``nohup``,
+    ``&``) inherit SIGINT ignored, and so would the build."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(project):
     return subprocess.Popen([sys.executable, "-m", "planbook", "build", "--root", str(project)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_in_a_terminal)
 
 
 def interrupt_when(process, line_start: str, signum: int, delay: float = 0.0) -> str:
