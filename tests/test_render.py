@@ -30,8 +30,8 @@ def test_list_table_has_header_caption_and_escaped_cells():
 def test_printed_unit_table_reproduces_every_row(plan):
     form = tables.units_printed(plan)
     html = re.search(r"```\{raw\} html\n(.*?)\n```", form, re.S).group(1)
-    rows = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", html)
-            if "<td>" in row]
+    rows = [re.findall(r"<td>(.*?)</td>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "<td>" in row]
     assert len(rows) == len(plan.units) + 1
     first = plan.units.iloc[0]
     assert rows[0][1] == str(escape(first.unit))
