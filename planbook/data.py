@@ -211,6 +211,13 @@ class PlanText(_Model):
     recipients: list[str] = []
     signature: Signature
 
+    def attached_line(self, blank: str) -> str:
+        """The line under a form's title: "(Kèm theo Kế hoạch số …/KH-UBND ngày …/4/2023 của
+        UBND …)"; a number or day left blank in the signed plan is ``blank``."""
+        d = self.date
+        return (f"(Kèm theo {self.document_type} số {self.number or blank}/{self.symbol} ngày "
+                f"{d.day or blank}/{d.month or blank}/{d.year} của {self.issuer_short})")
+
     @field_validator("content_intro")
     @classmethod
     def _known_counts(cls, value: str) -> str:

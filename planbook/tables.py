@@ -62,15 +62,6 @@ BLANK = "\x00"
 """Where the signed plan leaves a number or a day blank (a space to write it in)."""
 
 
-def attached_line(plan: Plan) -> str:
-    """The line under a Biểu's title: "(Kèm theo Kế hoạch số …/KH-UBND ngày …/4/2023 của UBND
-    …)", from ``plan.yaml``; a number or day left blank in the signed plan is :data:`BLANK`."""
-    text, blank = plan.text, BLANK
-    d = text.date
-    return (f"(Kèm theo {text.document_type} số {text.number or blank}/{text.symbol} ngày "
-            f"{d.day or blank}/{d.month or blank}/{d.year} của {text.issuer_short})")
-
-
 Header = Sequence["str | tuple[str, Sequence[str]]"]
 """A form's header: a column's label, or a group's label over its columns' labels."""
 
@@ -180,7 +171,7 @@ def units_printed(plan: Plan) -> Markup:
               (f"Kết quả thực hiện năm {prev}", ["Số hộ", "Tỷ lệ (%)"]),
               (f"Chỉ tiêu năm {year}", ["Số hộ", "Tỷ lệ (%)"]), "Số hộ giảm"]
     return _form("bieu-01", [f"BIỂU SỐ 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}"],
-                 attached_line(plan), header, rows, bold=[len(rows) - 1],
+                 plan.text.attached_line(BLANK), header, rows, bold=[len(rows) - 1],
                  right=range(2, 8), widths=[6, 26, 14, 11, 11, 11, 11, 10], size=r"\fontsize{12bp}{14bp}")
 
 
@@ -203,7 +194,7 @@ def budget_printed(plan: Plan) -> Markup:
               "Cơ quan phối hợp thực hiện dự án, tiểu dự án"]
     title = ["BIỂU SỐ 02: PHÂN CÔNG THỰC HIỆN", "Các dự án, tiểu dự án thuộc Chương trình MTQG "
              f"giảm nghèo bền vững năm {plan.year}"]
-    return _form("bieu-02", title, attached_line(plan), header, rows, bold=bold,
+    return _form("bieu-02", title, plan.text.attached_line(BLANK), header, rows, bold=bold,
                  right=range(2, 2 + len(money)),
                  widths=[4, 17, *[7.5] * len(money), 11, 28, 19],
                  size=r"\fontsize{10.5bp}{12bp}")

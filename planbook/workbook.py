@@ -227,7 +227,7 @@ def _units_sheet(book, text, frame: pd.DataFrame) -> None:
     lower = {"poor_prev": "Số hộ nghèo", "rate_prev": "Tỷ lệ (%)",
              "poor_target": "Số hộ nghèo", "rate_target": "Tỷ lệ (%)"}
     sheet = book.create_sheet(SHEETS["wards.csv"])
-    _headers(sheet, f"Biểu số 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}", _attached(text),
+    _headers(sheet, f"Biểu số 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}", text.attached_line("…"),
              columns, upper, lower, {"tt": 6, "unit": 24, "ref_poor_target": 14})
     col = _letters(columns)
     first, last = KEYS_ROW + 1, KEYS_ROW + len(frame) - 1
@@ -261,7 +261,7 @@ def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
     lower |= {s.column: s.name for s in text.funding.sources if s.column}
     sheet = book.create_sheet(SHEETS["budget.csv"])
     _headers(sheet, "Biểu số 02: PHÂN CÔNG THỰC HIỆN CÁC DỰ ÁN, TIỂU DỰ ÁN THUỘC CHƯƠNG TRÌNH "
-             f"MTQG GIẢM NGHÈO BỀN VỮNG NĂM {year}", _attached(text), columns, upper, lower,
+             f"MTQG GIẢM NGHÈO BỀN VỮNG NĂM {year}", text.attached_line("…"), columns, upper, lower,
              {"tt": 6, "name": 40, "lead": 26, "content": 40, "partners": 34, "ref_total": 14})
     col = _letters(columns)
     tts = [t.rstrip(".") for t in frame.tt]
@@ -297,14 +297,6 @@ def _simple_sheet(book, csv_name: str, title: str, frame: pd.DataFrame,
     _headers(sheet, title, "", list(columns), {c: label for c, (label, _) in columns.items()},
              {}, dict.fromkeys(columns, 40))
     _body(sheet, frame, list(columns), {}, lambda i, r, name: None)
-
-
-def _attached(text) -> str:
-    """The form's "(Kèm theo …)" line, from ``plan.yaml``."""
-    d = text.date
-    date = f"ngày {d.day or '…'}/{d.month or '…'}/{d.year}"
-    return (f"(Kèm theo {text.document_type} số {text.number or '…'}/{text.symbol} {date} của "
-            f"{text.issuer_short})")
 
 
 def write_workbook(folder: Path) -> Path:
