@@ -61,15 +61,20 @@ def _short(name: str, width: int = 24) -> str:
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
-def save(fig: plt.Figure, name: str, caption: str, alt: str) -> Markup:
-    """Write ``figures/<name>.svg`` and ``.pdf`` reproducibly; return the figure directive."""
+def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = False) -> Markup:
+    """Write ``figures/<name>.svg`` and ``.pdf`` reproducibly; return the figure directive.
+    A ``site_only`` figure is drawn for the site alone (SVG, shown only in HTML): a unit page's
+    chart, which the print's compact units annex leaves out."""
     FIGURE_DIR.mkdir(exist_ok=True)
     fig.savefig(FIGURE_DIR / f"{name}.svg", metadata={"Date": None})
-    fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None})
+    if not site_only:
+        fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None})
     plt.close(fig)
-    return Markup(f"```{{figure}} {FIGURE_DIR}/{name}.*\n:name: fig-{name}\n"
-                  f":alt: {json.dumps(' '.join(alt.split()), ensure_ascii=False)}\n"
-                  f":width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
+    directive = (f"```{{figure}} {FIGURE_DIR}/{name}.{'svg' if site_only else '*'}\n"
+                 f":name: fig-{name}\n"
+                 f":alt: {json.dumps(' '.join(alt.split()), ensure_ascii=False)}\n"
+                 f":width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
+    return Markup(f"````{{only}} html\n{directive}````\n" if site_only else directive)
 
 
 MAX_BARS = 40
@@ -159,7 +164,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
            "về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
     caption = (f"Tỷ lệ hộ nghèo của {unit} so với {place.all}, và vị trí trong "
                f"{len(table)} {place.units} (mỗi chấm là một đơn vị)")
-    return save(fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt)
+    return save(fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt, site_only=True)
 
 
 def budget_by_project(plan: Plan) -> Markup:

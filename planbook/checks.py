@@ -7,7 +7,7 @@ chapter and printed as warnings by the build.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -41,12 +41,15 @@ class Check:
     ``explanation`` may name the plan's units (``{units}``), its whole (``{all}``), the
     number of money columns of Biểu số 02 (``{columns}``) and the numeral of a section of the
     plan (``{projects}``: III);
-    ``applies`` says whether the plan has what the check compares."""
+    ``applies`` says whether the plan has what the check compares; ``about`` names the kinds of
+    figure its findings can be about (``unit`` for ``unit:<name>``, ``units-total``…), so that
+    a page asking about one figure runs only the checks that can speak of it."""
     name: str
     title: str
     explanation: str
     find: Callable[[Plan], list[Finding]]
     applies: Callable[[Plan], bool] = lambda plan: True
+    about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -293,34 +296,37 @@ def _has_previous(plan: Plan) -> bool:
 CHECKS = [
     Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng {units}",
           "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
-          "2 chữ số thập phân.", lambda p: unit_rates(p, "rate_prev", "poor_prev")),
+          "2 chữ số thập phân.", lambda p: unit_rates(p, "rate_prev", "poor_prev"),
+          about=("unit",)),
     Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng {units}",
           "Tỷ lệ chỉ tiêu in trong Biểu số 01 so với chỉ tiêu số hộ nghèo chia tổng số hộ "
-          "dân cư.", lambda p: unit_rates(p, "rate_target", "poor_target")),
+          "dân cư.", lambda p: unit_rates(p, "rate_target", "poor_target"), about=("unit",)),
     Check("reduction", "Số hộ giảm của từng {units}",
           "Số hộ giảm in trong Biểu số 01 so với hiệu của số hộ nghèo năm trước và chỉ tiêu.",
-          unit_reductions),
+          unit_reductions, about=("unit",)),
     Check("unit-totals", "Dòng Tổng cộng của Biểu số 01",
           "Các số của dòng Tổng cộng so với tổng các {units} và tỷ lệ tính lại.",
-          unit_totals),
+          unit_totals, about=("units-total",)),
     Check("budget-rows", "Vốn chuyển sang cộng vốn năm kế hoạch bằng kinh phí thực hiện",
-          "Trên từng dòng của Biểu số 02 và dòng Tổng cộng.", budget_rows),
+          "Trên từng dòng của Biểu số 02 và dòng Tổng cộng.", budget_rows,
+          about=("budget", "budget-total")),
     Check("budget-sources", "Các nguồn vốn cộng lại bằng kinh phí thực hiện",
           "Trên từng dòng của Biểu số 02 và dòng Tổng cộng, tổng các cột nguồn vốn so với cột "
           "kinh phí thực hiện.", budget_sources,
-          applies=lambda plan: len(plan.text.funding.sources) > 1),
+          applies=lambda plan: len(plan.text.funding.sources) > 1,
+          about=("budget", "budget-total")),
     Check("project-subtotals", "Dự án bằng tổng các tiểu dự án",
           "Số in ở dòng dự án so với tổng các tiểu dự án của nó, ở cả {columns} cột kinh phí.",
-          project_subtotals),
+          project_subtotals, about=("budget",)),
     Check("grand-total", "Tổng cộng bằng tổng các dự án",
           "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả {columns} cột kinh phí.",
-          grand_total),
+          grand_total, about=("budget-total",)),
     Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
           "Các số kinh phí ở mục {projects} (từng dự án, tiểu dự án) và mục {budget} (tổng vốn) "
-          "so với Biểu số 02.", text_budget),
+          "so với Biểu số 02.", text_budget, about=("text", "text-total")),
     Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
           "Tỷ lệ nêu ở mục {targets}.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
-          text_target),
+          text_target, about=("text-target",)),
     Check("units-vanished", "Các {units} của năm trước đều có trong năm nay",
           "Mỗi {units} trong Biểu số 01 năm trước có trong Biểu số 01 năm nay, cùng tên hoặc "
           "qua tệp crosswalk.csv (đổi tên, sáp nhập, chia tách).", vanished_units,
@@ -334,13 +340,29 @@ CHECKS = [
 ]
 
 
-def run(plan: Plan) -> list[Outcome]:
-    """Every check, in order, with its findings."""
+def kind(about: str) -> str:
+    """The kind of figure a finding is about: ``unit`` for ``unit:Đa Mai``."""
+    return about.partition(":")[0]
+
+
+def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
+    """Every check, in order, with its findings; with ``about`` (``unit:Đa Mai``, ``unit:*``),
+    only the checks whose findings can be about those figures, so that a unit's page reads
+    only the data those checks compare."""
+    wanted = None if about is None else {kind(key) for key in about}
     words = {"units": plan.place.units, "all": plan.place.all,
              "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns))),
              **derive.sections(plan)}
-    return [Outcome(check, check.title.format(**words), check.explanation.format(**words),
-                    check.find(plan)) for check in CHECKS if check.applies(plan)]
+    outcomes = []
+    for check in CHECKS:
+        if wanted is not None and not wanted & set(check.about) or not check.applies(plan):
+            continue
+        findings = check.find(plan)
+        stray = {f.about for f in findings if f.about and kind(f.about) not in check.about}
+        assert not stray, f"check {check.name} finds about {stray}, not in its about"
+        outcomes.append(Outcome(check, check.title.format(**words),
+                                check.explanation.format(**words), findings))
+    return outcomes
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:

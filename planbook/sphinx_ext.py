@@ -1,5 +1,6 @@
 """A small Sphinx extension, loaded from ``_config.yml``: the site's title names the plan's
-locality and year, and every page carries the year switcher (``static/year-switcher.js``).
+locality and year, every page carries the year switcher (``static/year-switcher.js``) and the
+sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``).
 
 The build writes ``book/book.json`` (see :func:`planbook.build.write_book_info`) before Jupyter
 Book runs; this extension reads it when Sphinx starts.
@@ -26,8 +27,44 @@ def configure(app, config) -> None:
     config.html_static_path.append(str(STATIC))  # the package's own: the year switcher
 
 
+def chapter_list(env) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The book's chapters (docname, title), in order, and each page's chapter: the chapter
+    itself, or the chapter whose table of contents holds the page (a unit's page)."""
+    chapters = [(doc, env.titles[doc].astext()) for doc in env.toctree_includes.get(
+        env.config.root_doc, [])]
+    parent = {child: doc for doc, children in env.toctree_includes.items() for child in children}
+    chapter_of = {}
+    for doc in env.found_docs:
+        page = doc
+        while parent.get(page, env.config.root_doc) != env.config.root_doc:
+            page = parent[page]
+        chapter_of[doc] = page
+    return chapters, chapter_of
+
+
+def add_chapters(app, pagename, templatename, context, doctree) -> None:
+    """Give the page the sidebar's chapter list: [(title, link, is this page's chapter)].
+    Sphinx's own toctree would resolve every unit's entry on every page (the site's build would
+    grow with the square of the units); this list costs one line per chapter."""
+    env = app.builder.env
+    if getattr(env, "_planbook_chapters", None) is None:
+        env._planbook_chapters = chapter_list(env)
+    chapters, chapter_of = env._planbook_chapters
+    current = chapter_of.get(pagename)
+    context["planbook_chapters"] = [
+        (title, "#" if doc == pagename else app.builder.get_relative_uri(pagename, doc),
+         doc == current) for doc, title in chapters]
+
+
+def forget_chapters(app, env, docnames) -> None:
+    """A new read (another build, or pages changed) lists the chapters afresh."""
+    env._planbook_chapters = None
+
+
 def setup(app):
     app.connect("config-inited", configure)
+    app.connect("env-before-read-docs", forget_chapters)
+    app.connect("html-page-context", add_chapters)
     app.add_js_file("year-switcher.js", defer="defer")
     search.setup(app)  # Vietnamese search: planbook/search.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -63,7 +63,7 @@ def doubts(plan: Plan, *about: str) -> Markup:
     def matches(finding) -> bool:
         return any(finding.about == key or key.endswith("*") and
                    finding.about.startswith(key[:-1]) for key in about)
-    items = [(o, f) for o in consistency.run(plan) for f in o.findings if matches(f)]
+    items = [(o, f) for o in consistency.run(plan, about) for f in o.findings if matches(f)]
     return Markup(ENV.get_template("doubts.md").render(items=items))
 
 

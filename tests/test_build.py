@@ -1,8 +1,10 @@
 """The list of notebook runs follows _toc.yml and the unit table."""
 import copy
+import json
 import shutil
+from pathlib import Path
 
-from planbook import build, derive
+from planbook import build, derive, execute
 
 from conftest import ROOT
 
@@ -35,3 +37,15 @@ def test_a_removed_unit_loses_its_page(plan, tmp_path):
     assert remaining <= {j.output.name for j in after}
     assert not any(plan.units.unit[0] == j.parameters.get("unit") for j in after)
     assert f"{derive.unit_pages(plan)[plan.units.unit[0]]}.ipynb" not in remaining
+
+
+def test_a_unit_page_reads_only_the_unit_data(site):
+    """A unit's page reads plan.yaml and Biểu số 01 (wards.csv) only, so that editing the
+    budget re-runs no unit page (the record of the files each executed notebook read; a file it
+    looked for and did not find, such as last year's plan, is recorded as absent)."""
+    record = json.loads((build.book_dir(ROOT, 2023) / execute.MANIFEST).read_text())
+    units = {name: entry for name, entry in record.items() if name.startswith("units/")}
+    assert units
+    for name, entry in units.items():
+        read = {Path(dep).name for dep, digest in entry["deps"].items() if digest}  # None: absent
+        assert read == {"plan.yaml", "wards.csv"}, name

@@ -51,12 +51,24 @@ def test_budget_summary_totals_are_computed(plan):
 
 def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    directive = charts.unit_rates(plan)
+    assert (tmp_path / "figures" / "ty-le-ho-ngheo.svg").stat().st_size > 1000
+    assert (tmp_path / "figures" / "ty-le-ho-ngheo.pdf").stat().st_size > 1000
+    assert directive.startswith("```{figure} figures/ty-le-ho-ngheo.*")  # SVG site, PDF print
+    assert re.search(r"^:alt: \"Biểu đồ .+\"$", directive, re.M)  # quoted: a # stays text
+
+
+def test_unit_chart_is_for_the_site_only_and_reproducible(plan, tmp_path, monkeypatch):
+    """A unit page's chart is drawn once, as SVG, and shown in HTML only (the print's units
+    annex is compact)."""
+    monkeypatch.chdir(tmp_path)
     unit = plan.units.unit.iloc[0]
     directive = charts.unit_position(plan, unit)
     name = "ty-le-" + derive.unit_pages(plan)[unit]
     assert (tmp_path / "figures" / f"{name}.svg").stat().st_size > 1000
-    assert (tmp_path / "figures" / f"{name}.pdf").stat().st_size > 1000
-    assert re.search(r"^:alt: \"Biểu đồ .+\"$", directive, re.M)  # quoted: a # stays text
+    assert not (tmp_path / "figures" / f"{name}.pdf").exists()
+    assert directive.startswith(f"````{{only}} html\n```{{figure}} figures/{name}.svg\n")
+    assert re.search(r"^:alt: \"Biểu đồ .+\"$", directive, re.M)
     first = (tmp_path / "figures" / f"{name}.svg").read_bytes()
     charts.unit_position(plan, unit)
     assert (tmp_path / "figures" / f"{name}.svg").read_bytes() == first, "charts are reproducible"

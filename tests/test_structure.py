@@ -42,6 +42,18 @@ def test_the_plan_comes_first_in_its_own_numbering_then_its_tables_then_the_anne
         ["1. Mục đích", "2. Yêu cầu"]
 
 
+def test_a_unit_page_lists_the_chapters_only_and_marks_its_own(site, plan):
+    """The sidebar holds one line per chapter, not every unit (that made the build grow with
+    the square of the units); a unit's page marks the units annex as where it is."""
+    name = next(iter(derive.unit_pages(plan).values()))
+    nav = soup(site / "book" / "units" / f"{name}.html").select_one("nav.bd-docs-nav")
+    assert [words(a) for a in nav.select("a.reference")] == chapters(site)
+    current = nav.select("li.current")
+    assert len(current) == 1 and current[0].a["href"] == "../units.html"
+    assert soup(site / "book" / "units.html").select_one(
+        "nav.bd-docs-nav li.current a")["href"] == "#"
+
+
 def test_every_section_the_findings_name_is_a_heading_of_the_book(site, plan):
     page = words(soup(site / "book" / "checks.html"))
     named = set(re.findall(r"mục ([IVX]+)\b", page))
@@ -102,13 +114,20 @@ def test_the_pdf_has_the_plan_sections_in_order_then_the_annexes(plan):
         at = first_page_with(pages, title, at)  # each after the one before
 
 
-def test_each_unit_fits_on_one_page_of_the_pdf(plan):
+def test_each_unit_is_printed_whole_on_one_page_of_the_pdf(plan):
+    """The print's units annex is compact (units follow one another, no chart), but a unit's
+    text and its doubt note are never split between two pages."""
     pages = pdf_pages(plan)
     start = first_page_with(pages, "Phụ lục 1.", first_page_with(pages, "Mục lục") + 1)
+    findings = {f.about for o in checks.run(plan) for f in o.findings}
+    printed_on = []
     for unit in plan.units.unit:
-        heading = first_page_with(pages, f"{unit} có ", start)  # its first sentence
-        assert f"Tỷ lệ hộ nghèo của {unit} so với" in pages[heading], \
-            f"{unit}'s page runs over to the next page"
+        printed_on.append(first_page_with(pages, f"{unit} có ", start))  # its first sentence
+        page = pages[printed_on[-1]]
+        assert f"{unit} đứng thứ" in page, f"{unit}'s text runs over to the next page"
+        if f"unit:{unit}" in findings:
+            assert f"Biểu số 01, {unit} (" in page, f"{unit}'s doubt note is on another page"
+    assert len(set(printed_on)) < len(printed_on), "the units annex is compact"
 
 
 def test_bieu_01_is_printed_whole_on_one_page(plan):
