@@ -728,9 +728,10 @@ _YAML_ERRORS = {
 }
 
 
-class _TextLoader(yaml.SafeLoader):
+class _TextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML as the clerk wrote it: a date stays text until the schema reads it, so that an
-    impossible date (30 February) gets a message, not a crash."""
+    impossible date (30 February) gets a message, not a crash. LibYAML's parser where PyYAML
+    has it (every page reads plan.yaml; the pure-Python parser took most of a page's time)."""
 
 
 _TextLoader.yaml_implicit_resolvers = {
