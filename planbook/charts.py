@@ -16,6 +16,7 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from markupsafe import Markup  # noqa: E402
+from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from planbook import compare, derive, fmt  # noqa: E402
@@ -123,16 +124,39 @@ def unit_rates(plan: Plan) -> Markup:
     return save(fig, "ty-le-ho-ngheo", caption, alt)
 
 
+def _width(label: str, bold: bool = False) -> float:
+    """A label's width in inches at the charts' smallest size (its longest line)."""
+    font = font_manager.FontProperties(size=TEXT, weight="bold" if bold else "normal")
+    return max(_TEXT_PATH.get_text_width_height_descent(line, font, False)[0]
+               for line in label.split("\n")) / 72
+
+
+_TEXT_PATH = TextToPath()
+LINE = TEXT * 1.3 / 72
+"""The height of a line of chart text, in inches."""
+
+
 def unit_position(plan: Plan, unit: str) -> Markup:
     """One unit against the locality (bars, last year and target) and among all units (a strip of
     every unit's target rate with this one marked). Its cost does not grow with the number of
-    units beyond one scatter of points."""
+    units beyond one scatter of points; its margins are measured from its labels (a layout
+    engine would lay out every unit's figure anew: a third of a unit page's time)."""
     table = derive.units(plan)
     row = table[table.unit == unit].iloc[0]
     totals = derive.totals(plan)
     place = plan.place
-    fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, 3.4), height_ratios=[2, 1],
-                                      sharex=True)
+    height = 3.4
+    title = _short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 52)
+    xlabel = _wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
+                   f"{place.units}", 60)
+    labels = [_short(unit), place.All]
+    fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, height), height_ratios=[2, 1],
+                                      sharex=True, layout="none")
+    left = max(_width(labels[0], bold=True), _width(labels[1])) + 0.15
+    top = (title.count("\n") + 1) * LINE + 0.12
+    bottom = 0.3 + (xlabel.count("\n") + 1) * LINE + 0.25  # legend, axis label, ticks
+    fig.subplots_adjust(left=left / WIDTH, right=1 - 0.1 / WIDTH, top=1 - top / height,
+                        bottom=bottom / height, hspace=0.45)
     y = [1, 0]
     bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, totals.rate_prev], height=0.4,
               color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}")
@@ -140,23 +164,23 @@ def unit_position(plan: Plan, unit: str) -> Markup:
               color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
     for v, value in zip(y, [row.rate_target_calc, totals.rate_target]):
         bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=TEXT)
-    bars.set_yticks(y, [_short(unit), place.All])
+    bars.set_yticks(y, labels)
     bars.get_yticklabels()[0].set_fontweight("bold")
-    bars.set_title(_short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 52),
-                   fontsize=TEXT + 1)
-    fig.legend(loc="outside lower center", ncol=2, fontsize=TEXT, frameon=False)
+    bars.set_title(title, fontsize=TEXT + 1)
+    fig.legend(loc="lower center", ncol=2, fontsize=TEXT, frameon=False)
     strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
                   alpha=0.8)
     strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
+    right = max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15
+    at = row.rate_target_calc / right  # the label stands inside the figure wherever the dot is
     strip.annotate(f"{_short(unit)}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
                    (row.rate_target_calc, 0), xytext=(0, 8), textcoords="offset points",
-                   ha="center", fontsize=TEXT)
+                   ha="left" if at < 0.3 else "right" if at > 0.7 else "center", fontsize=TEXT)
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
-    strip.set_xlim(0, max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15)
+    strip.set_xlim(0, right)
     strip.xaxis.set_major_formatter(_vi_percent)
-    strip.set_xlabel(_wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
-                           f"{place.units}", 60))
+    strip.set_xlabel(xlabel)
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
            f"{fmt.percent(row.rate_target_calc)}; {place.all} {fmt.percent(totals.rate_prev)} "
