@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -98,9 +99,11 @@ def unit_rates(plan: Plan) -> Markup:
         ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", label=whole_label)
         ax.yaxis.set_major_formatter(_vi_number)
         ax.set_ylabel(f"Số {place.units}")
-        ax.set_title(_wrap(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của {len(table)} "
+        ax.set_title(_wrap(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của "
+                           f"{fmt.number(len(table))} "
                            f"{place.units}"), fontsize=TEXT + 1)
-        alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {len(table)} {place.units}; "
+        alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {fmt.number(len(table))} "
+               f"{place.units}; "
                f"cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; đường đứt "
                f"nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     else:
@@ -115,7 +118,8 @@ def unit_rates(plan: Plan) -> Markup:
         ax.set_yticks(list(y), [_short(unit) for unit in table.unit])
         ax.set_title(_wrap(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
                            f"và chỉ tiêu năm {plan.year}"), fontsize=TEXT + 1)
-        alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {len(table)} {place.units}, xếp từ thấp "
+        alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {fmt.number(len(table))} {place.units}, "
+               "xếp từ thấp "
                f"đến cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     ax.xaxis.set_major_formatter(_vi_percent)
@@ -147,8 +151,10 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     place = plan.place
     height = 3.4
     title = _short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 52)
-    xlabel = _wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: chỉ tiêu năm {plan.year} của từng "
-                   f"{place.units}", 60)
+    many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
+    xlabel = _wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: " + (
+        f"số {place.units} theo tỷ lệ chỉ tiêu năm {plan.year}" if many else
+        f"chỉ tiêu năm {plan.year} của từng {place.units}"), 60)
     labels = [_short(unit), place.All]
     fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, height), height_ratios=[2, 1],
                                       sharex=True, layout="none")
@@ -168,14 +174,23 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     bars.get_yticklabels()[0].set_fontweight("bold")
     bars.set_title(title, fontsize=TEXT + 1)
     fig.legend(loc="lower center", ncol=2, fontsize=TEXT, frameon=False)
-    strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
-                  alpha=0.8)
-    strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
     right = max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15
+    if many:  # bars of the number of units by rate, the tallest 1 high; the label above them
+        counts, edges = np.histogram(table.rate_target_calc, bins=30, range=(0, right))
+        strip.bar(edges[:-1], counts / counts.max(), width=np.diff(edges), align="edge",
+                  color=COLOURS["prev"])
+        strip.axvline(row.rate_target_calc, color=COLOURS["highlight"], linewidth=1.5)
+        label_y, offset = 1, 2
+    else:
+        strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
+                      alpha=0.8)
+        label_y, offset = 0, 8
+    strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
     at = row.rate_target_calc / right  # the label stands inside the figure wherever the dot is
     strip.annotate(f"{_short(unit)}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
-                   (row.rate_target_calc, 0), xytext=(0, 8), textcoords="offset points",
-                   ha="left" if at < 0.3 else "right" if at > 0.7 else "center", fontsize=TEXT)
+                   (row.rate_target_calc, label_y), xytext=(0, offset),
+                   textcoords="offset points", fontsize=TEXT,
+                   ha="left" if at < 0.3 else "right" if at > 0.7 else "center")
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
     strip.set_xlim(0, right)
@@ -184,10 +199,12 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
            f"{fmt.percent(row.rate_target_calc)}; {place.all} {fmt.percent(totals.rate_prev)} "
-           f"và {fmt.percent(totals.rate_target)}; {unit} đứng thứ {row['rank']}/{len(table)} "
+           f"và {fmt.percent(totals.rate_target)}; {unit} đứng thứ {fmt.number(row['rank'])}/"
+           f"{fmt.number(len(table))} "
            "về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
     caption = (f"Tỷ lệ hộ nghèo của {unit} so với {place.all}, và vị trí trong "
-               f"{len(table)} {place.units} (mỗi chấm là một đơn vị)")
+               f"{fmt.number(len(table))} {place.units} ("
+               + ("cột: số đơn vị theo tỷ lệ" if many else "mỗi chấm là một đơn vị") + ")")
     return save(fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt, site_only=True)
 
 

@@ -43,7 +43,8 @@ class Check:
     plan (``{projects}``: III);
     ``applies`` says whether the plan has what the check compares; ``about`` names the kinds of
     figure its findings can be about (``unit`` for ``unit:<name>``, ``units-total``…), so that
-    a page asking about one figure runs only the checks that can speak of it."""
+    a page asking about one figure runs only the checks that can speak of it. A check about
+    units only takes, after the plan, the names of the units a page asks about."""
     name: str
     title: str
     explanation: str
@@ -95,8 +96,16 @@ def _budget_rows(plan: Plan) -> list[tuple[object, str, str]]:
              "budget-total")]
 
 
-def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
+def _units(plan: Plan, only: set[str] | None) -> pd.DataFrame:
+    """The unit table, or the rows of the units ``only`` names (a unit's page asks about its
+    own: checking every unit on every page made the build grow with the square of the units)."""
     table = derive.units(plan)
+    return table if only is None else table[table.unit.isin(only)]
+
+
+def unit_rates(plan: Plan, printed: str, poor: str, only: set[str] | None = None
+               ) -> list[Finding]:
+    table = _units(plan, only)
     out = []
     for row in table.itertuples():
         computed = derive.rate(getattr(row, poor), row.households)
@@ -108,8 +117,8 @@ def unit_rates(plan: Plan, printed: str, poor: str) -> list[Finding]:
     return out
 
 
-def unit_reductions(plan: Plan) -> list[Finding]:
-    table = derive.units(plan)
+def unit_reductions(plan: Plan, only: set[str] | None = None) -> list[Finding]:
+    table = _units(plan, only)
     return [Finding(_unit_where(plan, r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
                     f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ",
                     f"unit:{r.unit}")
@@ -296,11 +305,11 @@ def _has_previous(plan: Plan) -> bool:
 CHECKS = [
     Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng {units}",
           "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
-          "2 chữ số thập phân.", lambda p: unit_rates(p, "rate_prev", "poor_prev"),
+          "2 chữ số thập phân.", lambda p, only=None: unit_rates(p, "rate_prev", "poor_prev", only),
           about=("unit",)),
     Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng {units}",
           "Tỷ lệ chỉ tiêu in trong Biểu số 01 so với chỉ tiêu số hộ nghèo chia tổng số hộ "
-          "dân cư.", lambda p: unit_rates(p, "rate_target", "poor_target"), about=("unit",)),
+          "dân cư.", lambda p, only=None: unit_rates(p, "rate_target", "poor_target", only), about=("unit",)),
     Check("reduction", "Số hộ giảm của từng {units}",
           "Số hộ giảm in trong Biểu số 01 so với hiệu của số hộ nghèo năm trước và chỉ tiêu.",
           unit_reductions, about=("unit",)),
@@ -348,8 +357,10 @@ def kind(about: str) -> str:
 def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     """Every check, in order, with its findings; with ``about`` (``unit:Đa Mai``, ``unit:*``),
     only the checks whose findings can be about those figures, so that a unit's page reads
-    only the data those checks compare."""
+    only the data those checks compare, and checks only the units it names."""
     wanted = None if about is None else {kind(key) for key in about}
+    names = {key.partition(":")[2] for key in about or [] if kind(key) == "unit"}
+    only = names if names and not any(name.endswith("*") for name in names) else None
     words = {"units": plan.place.units, "all": plan.place.all,
              "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns))),
              **derive.sections(plan)}
@@ -357,7 +368,8 @@ def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     for check in CHECKS:
         if wanted is not None and not wanted & set(check.about) or not check.applies(plan):
             continue
-        findings = check.find(plan)
+        findings = check.find(plan, only) if only and check.about == ("unit",) else \
+            check.find(plan)
         stray = {f.about for f in findings if f.about and kind(f.about) not in check.about}
         assert not stray, f"check {check.name} finds about {stray}, not in its about"
         outcomes.append(Outcome(check, check.title.format(**words),

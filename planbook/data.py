@@ -17,6 +17,7 @@ a UTF-8 byte-order mark, CRLF line ends, thousands written ``2.244`` and decimal
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from functools import cached_property
@@ -32,6 +33,8 @@ from planbook.fmt import capitalise
 
 FILES_READ: set[Path] = set()
 """Every data file read by this process, so the build can record what each notebook used."""
+_PARSED: dict[tuple, object] = {}
+"""Tables already parsed by this process, by file content (:meth:`Plan._parsed_once`)."""
 TOTAL_LABEL = "Tổng cộng"
 WORKBOOK = "ke-hoach.xlsx"
 """The clerk's workbook: when a year's folder has it, its sheets replace the CSV files."""
@@ -607,10 +610,29 @@ class Plan:
     def _unit_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.folder / "wards.csv"
         columns = unit_columns(self.place)
-        table, path = self._read(path, columns, "unit")
-        units, total = _split_total(table, path, "tt")
-        _validate(units, _unit_schema(self.place), path, "unit", columns)
-        return units, total
+
+        def parse():
+            table, where = self._read(path, columns, "unit")
+            units, total = _split_total(table, where, "tt")
+            _validate(units, _unit_schema(self.place), where, "unit", columns)
+            return units, total
+
+        units, total = self._parsed_once(path, repr(columns), parse)
+        return units.copy(), total.copy()
+
+    def _parsed_once(self, path: Path, words: str, parse):
+        """``parse()`` of the table at ``path`` (or of its sheet), done once per process for
+        the file's content and the ``words`` its parsing uses: a warm kernel runs every unit's
+        page, and each would parse and validate the whole table again (the build would grow
+        with the square of the units). The file is noted as read either way."""
+        FILES_READ.add(self.workbook.resolve())
+        source = self.workbook if self.workbook.is_file() else path
+        if not source.is_file():
+            return parse()  # which says what is missing
+        key = (source.resolve(), path.name, hashlib.sha256(read_bytes(source)).digest(), words)
+        if key not in _PARSED:
+            _PARSED[key] = parse()
+        return _PARSED[key]
 
     @property
     def units(self) -> pd.DataFrame:
