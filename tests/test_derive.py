@@ -58,3 +58,14 @@ def test_lead_shares_sum_to_hundred(plan):
     shares = derive.lead_shares(plan)
     assert abs(shares.share.sum() - 100) < 1e-9
     assert shares.total.sum() == derive.grand_total(plan)["total"]
+
+
+def test_a_unit_page_checks_its_own_unit_only(plan):
+    """checks.run asked about one unit finds what the full run finds about it, and nothing
+    about other figures."""
+    from planbook import checks
+    everything = [(o.check.name, f) for o in checks.run(plan) for f in o.findings]
+    for unit in plan.units.unit:
+        mine = [(o.check.name, f) for o in checks.run(plan, [f"unit:{unit}"]) for f in o.findings]
+        assert mine == [(name, f) for name, f in everything if f.about == f"unit:{unit}"]
+    assert any(f.about.startswith("unit:") for _, f in everything)  # 2023 has some to find

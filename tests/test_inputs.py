@@ -80,3 +80,25 @@ def test_decomposed_unicode_is_read_as_composed(tmp_path):
         unicodedata.normalize("NFD", "2,Lê Lợi,"), "2,Trần Phú,"), encoding="utf-8")
     with pytest.raises(DataError, match=r"dòng 3 \(Trần Phú\), cột 'unit'.*bị trùng"):
         load_plan(tmp_path / "data", 2023).validate()
+
+
+def test_a_table_is_parsed_once_per_process_and_read_again_when_it_changes(tmp_path,
+                                                                           monkeypatch):
+    """A warm kernel runs every unit's page: Biểu số 01 is parsed and validated once for a
+    given content, each page still records that it read the file, and an edited file is
+    parsed anew (a fresh copy each time, so a page cannot change another's table)."""
+    from planbook import data
+    shutil.copytree(DATA / "2023", tmp_path / "2023")
+    parsed = []
+    real = data._validate
+    monkeypatch.setattr(data, "_validate", lambda *a: parsed.append(1) or real(*a))
+    first = load_plan(tmp_path, 2023).units
+    first.loc[0, "unit"] = "đã sửa trong trang trước"
+    data.FILES_READ.clear()
+    again = load_plan(tmp_path, 2023).units
+    assert parsed == [1] and again.unit[0] != first.unit[0]
+    assert (tmp_path / "2023" / "wards.csv").resolve() in data.FILES_READ
+    path = tmp_path / "2023" / "wards.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Trần Phú", "Trần Phú Mới"),
+                    encoding="utf-8")
+    assert load_plan(tmp_path, 2023).units.unit[0] == "Trần Phú Mới" and parsed == [1, 1]
