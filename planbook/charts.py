@@ -100,12 +100,10 @@ def unit_rates(plan: Plan) -> Markup:
         ax.yaxis.set_major_formatter(_vi_number)
         ax.set_ylabel(f"Số {place.units}")
         ax.set_title(_wrap(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của "
-                           f"{fmt.number(len(table))} "
-                           f"{place.units}"), fontsize=TEXT + 1)
+                           f"{fmt.number(len(table))} {place.units}"), fontsize=TEXT + 1)
         alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {fmt.number(len(table))} "
-               f"{place.units}; "
-               f"cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; đường đứt "
-               f"nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
+               f"{place.units}; cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; "
+               f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     else:
         fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(table) + 1.6))
         y = range(len(table))
@@ -119,8 +117,8 @@ def unit_rates(plan: Plan) -> Markup:
         ax.set_title(_wrap(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
                            f"và chỉ tiêu năm {plan.year}"), fontsize=TEXT + 1)
         alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {fmt.number(len(table))} {place.units}, "
-               "xếp từ thấp "
-               f"đến cao; cao nhất là {top.unit} với chỉ tiêu {fmt.percent(top.rate_target_calc)}; "
+               f"xếp từ thấp đến cao; cao nhất là {top.unit} với chỉ tiêu "
+               f"{fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     ax.xaxis.set_major_formatter(_vi_percent)
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
@@ -142,9 +140,10 @@ LINE = TEXT * 1.3 / 72
 
 def unit_position(plan: Plan, unit: str) -> Markup:
     """One unit against the locality (bars, last year and target) and among all units (a strip of
-    every unit's target rate with this one marked). Its cost does not grow with the number of
-    units beyond one scatter of points; its margins are measured from its labels (a layout
-    engine would lay out every unit's figure anew: a third of a unit page's time)."""
+    every unit's target rate with this one marked; above :data:`MAX_BARS` units, the number
+    of units by rate), so that its cost stays flat as the units grow. Its margins are measured
+    from its labels (a layout engine would lay out every unit's figure anew: a fifth of a unit
+    page's time)."""
     table = derive.units(plan)
     row = table[table.unit == unit].iloc[0]
     totals = derive.totals(plan)
@@ -200,8 +199,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
            f"{fmt.percent(row.rate_target_calc)}; {place.all} {fmt.percent(totals.rate_prev)} "
            f"và {fmt.percent(totals.rate_target)}; {unit} đứng thứ {fmt.number(row['rank'])}/"
-           f"{fmt.number(len(table))} "
-           "về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
+           f"{fmt.number(len(table))} về tỷ lệ chỉ tiêu (thứ 1 là cao nhất).")
     caption = (f"Tỷ lệ hộ nghèo của {unit} so với {place.all}, và vị trí trong "
                f"{fmt.number(len(table))} {place.units} ("
                + ("cột: số đơn vị theo tỷ lệ" if many else "mỗi chấm là một đơn vị") + ")")
