@@ -35,8 +35,10 @@ def year(tmp_path_factory):
 
 
 def rendered(markdown: str) -> BeautifulSoup:
-    """MyST as the book renders it (docutils), without the print-only column widths."""
+    """MyST as the book's website renders it (docutils): without the print-only column widths,
+    with what is shown only on the site (Sphinx's ``only`` directive, which docutils lacks)."""
     markdown = re.sub(r"```\{tabularcolumns\}[^`]*```", "", markdown)
+    markdown = re.sub(r"````\{only\} html\n(.*?)````\n", r"\1", markdown, flags=re.S)
     html = publish_string(markdown, parser=Parser(), writer_name="html5", settings_overrides={
         "myst_enable_extensions": ["colon_fence"], "report_level": 5, "halt_level": 5,
         "output_encoding": "unicode"})
