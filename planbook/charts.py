@@ -126,16 +126,16 @@ def unit_rates(plan: Plan) -> Markup:
     return save(fig, "ty-le-ho-ngheo", caption, alt)
 
 
+_TEXT_PATH = TextToPath()
+LINE = TEXT * 1.3 / 72
+"""The height of a line of chart text, in inches."""
+
+
 def _width(label: str, bold: bool = False) -> float:
     """A label's width in inches at the charts' smallest size (its longest line)."""
     font = font_manager.FontProperties(size=TEXT, weight="bold" if bold else "normal")
     return max(_TEXT_PATH.get_text_width_height_descent(line, font, False)[0]
                for line in label.split("\n")) / 72
-
-
-_TEXT_PATH = TextToPath()
-LINE = TEXT * 1.3 / 72
-"""The height of a line of chart text, in inches."""
 
 
 def unit_position(plan: Plan, unit: str) -> Markup:
