@@ -309,7 +309,8 @@ CHECKS = [
           about=("unit",)),
     Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng {units}",
           "Tỷ lệ chỉ tiêu in trong Biểu số 01 so với chỉ tiêu số hộ nghèo chia tổng số hộ "
-          "dân cư.", lambda p, only=None: unit_rates(p, "rate_target", "poor_target", only), about=("unit",)),
+          "dân cư.", lambda p, only=None: unit_rates(p, "rate_target", "poor_target", only),
+          about=("unit",)),
     Check("reduction", "Số hộ giảm của từng {units}",
           "Số hộ giảm in trong Biểu số 01 so với hiệu của số hộ nghèo năm trước và chỉ tiêu.",
           unit_reductions, about=("unit",)),
