@@ -9,11 +9,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 # axe-core for the accessibility test (tests/test_browser.py), pinned in package-lock.json.
 AXE := node_modules/axe-core/axe.min.js
-# The PDF's toolchain (Debian): xelatex, latexmk, the fonts, poppler for the PDF tests;
-# chromium for the browser tests (tests/test_browser.py, Playwright drives it; no browser download)
-# and npm to install axe-core for them.
-SYSTEM_PACKAGES := texlive-xetex texlive-fonts-recommended latexmk fonts-liberation2 poppler-utils \
-	chromium npm
+# The PDF's toolchain (Debian, installed by `system`): xelatex, latexmk, the fonts, poppler for
+# the PDF tests; chromium for the browser tests (tests/test_browser.py, Playwright drives it; no
+# browser download) and npm to install axe-core for them.
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
 .PHONY: book test bench clean system new-year workbook
@@ -44,18 +42,24 @@ workbook: $(INSTALLED)
 	@test -n "$(YEAR)" || { echo "Cần năm: make workbook YEAR=2024" >&2; exit 2; }
 	$(PY) -m planbook workbook --data $(DATA) --year $(YEAR)
 
-# Install the system packages when missing and we can (root with apt-get); else say which.
+# Install the system packages that are missing, when we can (root with apt-get); else say which.
+# Each is looked for by what it provides, so a tool already there from elsewhere (npm with
+# NodeSource's nodejs, which conflicts with Debian's npm) is left alone.
 system:
-	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null \
-	    && command -v pdftotext >/dev/null && command -v chromium >/dev/null \
-	    && command -v npm >/dev/null \
-	    && test -f $(LIBERATION); then :; \
+	@missing=""; \
+	command -v xelatex >/dev/null || missing="$$missing texlive-xetex texlive-fonts-recommended"; \
+	command -v latexmk >/dev/null || missing="$$missing latexmk"; \
+	test -f $(LIBERATION) || missing="$$missing fonts-liberation2"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Cài gói hệ thống (bản PDF, kiểm thử trình duyệt): $(SYSTEM_PACKAGES)"; \
+	    echo "Cài gói hệ thống (bản PDF, kiểm thử trình duyệt):$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	        --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	        --no-install-recommends $$missing >/dev/null; \
 	else \
-	    echo "Thiếu gói hệ thống (missing system packages), cài bằng: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
+	    echo "Thiếu gói hệ thống (missing system packages), cài bằng: sudo apt-get install$$missing" >&2; \
 	    exit 1; \
 	fi
 
