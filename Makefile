@@ -14,7 +14,7 @@ AXE := node_modules/axe-core/axe.min.js
 # browser download) and npm to install axe-core for them.
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
-.PHONY: book test bench clean system new-year workbook
+.PHONY: book test bench clean system new-year workbook unpublish
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ new-year: $(INSTALLED)
 workbook: $(INSTALLED)
 	@test -n "$(YEAR)" || { echo "Cần năm: make workbook YEAR=2024" >&2; exit 2; }
 	$(PY) -m planbook workbook --data $(DATA) --year $(YEAR)
+
+# Take $(YEAR) off the published site (a build never removes a year).
+unpublish: $(INSTALLED)
+	@test -n "$(YEAR)" || { echo "Cần năm: make unpublish YEAR=2024" >&2; exit 2; }
+	$(PY) -m planbook unpublish --year $(YEAR)
 
 # Install the system packages that are missing, when we can (root with apt-get); else say which.
 # Each is looked for by what it provides, so a tool already there from elsewhere (npm with

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from planbook import guard, site, stamp
-from planbook.data import data_years
+from planbook.data import YEAR_NAME, data_years, odd_folders
 
 
 def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
@@ -64,9 +64,17 @@ def make_workbook(folder: Path) -> int:
 
 def year_number(text: str) -> int:
     """A year as the command line gives it; a clerk message otherwise."""
-    if not (text.isdigit() and len(text) == 4):
+    if not YEAR_NAME.fullmatch(text):
         raise argparse.ArgumentTypeError(f"năm phải là bốn chữ số như 2024, không phải {text!r}")
     return int(text)
+
+
+def unpublish(root: Path, year: int) -> int:
+    if not site.unpublish(root, year):
+        print(f"Năm {year} không có trên trang {root / site.SITE}: không gỡ gì.", file=sys.stderr)
+        return 2
+    print(f"Đã gỡ năm {year} khỏi trang {root / site.SITE}; các năm khác giữ nguyên.")
+    return 0
 
 
 class Parser(argparse.ArgumentParser):
@@ -87,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="a Dask scheduler's address (default: $PLANBOOK_SCHEDULER; none: "
                            "local threads)")
     for name, words in [("new-year", "start a year's data from the latest year"),
-                        ("workbook", "turn a year's CSV files into the clerk's workbook")]:
+                        ("workbook", "turn a year's CSV files into the clerk's workbook"),
+                        ("unpublish", "take a year off the published site")]:
         command = commands.add_parser(name, help=words)
         command.add_argument("--year", type=year_number, required=True)
         command.add_argument("--data", default="data", help="data folder (default: data)")
@@ -100,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                 return start_year(root / args.data, args.year)
             if args.command == "workbook":
                 return make_workbook(root / args.data / str(args.year))
+            if args.command == "unpublish":
+                return unpublish(root, args.year)
             return build_all(root, args.data, args.year, args.scheduler)
     except KeyboardInterrupt:
         print("\nĐã dừng giữa chừng — bản đã đăng giữ nguyên; chạy lại make book để dựng tiếp.",
@@ -112,14 +123,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_all(root: Path, data: str, year: int | None, scheduler: str | None = None) -> int:
-    """Build the given year, or every year, and write the site's root page."""
-    years = data_years(root / data)
+    """Build the given year, or every year, and write the site's root page. Publishing only
+    adds or replaces the years built: a wrong data folder, a year with bad data or a failed
+    build leaves every published year and the root page as they were."""
+    folder = root / data
+    kept = f"các năm đã đăng trên {root / site.SITE} giữ nguyên."
+    if not folder.is_dir():
+        print(f"Không có thư mục dữ liệu {folder} — không dựng gì, {kept}", file=sys.stderr)
+        return 2
+    for note in odd_folders(folder):
+        print(f"Lưu ý: {note}", file=sys.stderr)
+    years = data_years(folder)
     if year is None and not years:
-        print(f"Không có năm nào trong {root / data} (cần thư mục <năm>/plan.yaml).",
-              file=sys.stderr)
+        print(f"Không có năm nào trong {folder} (cần thư mục <năm>/plan.yaml) — không dựng gì, "
+              f"{kept}", file=sys.stderr)
         return 2
     codes = [build_year(root, data, y, scheduler) for y in ([year] if year else years)]
-    index = site.write_root(root, years)
+    if all(codes):
+        return max(codes)
+    index = site.write_root(root)
+    elsewhere = [str(info["year"]) for info in site.published(root) if info["year"] not in years]
+    if elsewhere:
+        print(f"Lưu ý: năm {', '.join(elsewhere)} vẫn đăng trên trang nhưng không có trong "
+              f"{folder}; gỡ một năm khỏi trang bằng lệnh make unpublish YEAR=<năm>.",
+              file=sys.stderr)
     if any(codes):
         return max(codes)
     print(f"Đã dựng xong: {index}")

@@ -276,7 +276,15 @@ def publish(built: Path, target: Path) -> None:
     if old.exists() and not target.exists():  # a swap below was cut short: undo it
         old.rename(target)
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(built, fresh)
+    try:
+        shutil.copytree(built, fresh)
+    except OSError as err:  # a full disk; shutil.Error carries a list, one item per file
+        shutil.rmtree(fresh, ignore_errors=True)
+        failures = err.args[0] if isinstance(err, shutil.Error) else None
+        reason = failures[0][2] if isinstance(failures, list) and failures else err.strerror or err
+        raise BuildError(f"Không chép được trang đã dựng vào {target.parent} ({reason}) — hãy "
+                         "kiểm tra chỗ trống trên đĩa và quyền ghi; bản đã đăng giữ nguyên.") \
+            from None
     if not target.exists():
         fresh.rename(target)
     elif not _exchange(fresh, target):
@@ -330,7 +338,11 @@ def check_print_font(plan: Plan) -> None:
 
 
 def report_findings(plan: Plan) -> None:
-    """Print the consistency checks' findings as warnings; they never stop the build."""
+    """Print what the clerk should know about the tables (a column the book leaves out) and
+    the consistency checks' findings, as warnings; they never stop the build."""
+    for plan_read in [plan, plan.previous] if plan.previous else [plan]:
+        for note in plan_read.notes:
+            print(f"Lưu ý: {note}", flush=True)
     outcomes = checks.run(plan)
     for outcome in outcomes:
         for f in outcome.findings:
@@ -356,6 +368,8 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
                              scheduler=scheduler)
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
+    except execute.ClusterError as err:
+        raise BuildError(str(err)) from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)

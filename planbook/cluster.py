@@ -19,7 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from planbook.execute import KERNELS, ExecutionError, Job, Kernel
+from planbook.execute import KERNELS, ClusterError, ExecutionError, Job, Kernel
+
+CONNECT_TIMEOUT = "60s"
+"""How long to try to reach the scheduler before saying it cannot be reached."""
 
 _LOCAL = threading.local()
 
@@ -70,7 +73,13 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
     """Run ``todo`` on the cluster at ``scheduler``, recording each result as it comes."""
     from distributed import Client, as_completed
 
-    with Client(scheduler, timeout="60s") as client:
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError) as err:
+        raise ClusterError(f"Không kết nối được tới cụm Dask tại {scheduler!r} ({err}) — hãy "
+                           "kiểm tra địa chỉ SCHEDULER và máy chủ của cụm, hoặc bỏ SCHEDULER "
+                           "để dựng trên máy này.") from None
+    with client:
         futures = {client.submit(task, job.source.read_bytes(),
                                  job.source.relative_to(root).as_posix(),
                                  job.output.relative_to(root).as_posix(), job.parameters,

@@ -312,12 +312,33 @@ def _where(source: Path | str, row: int | None, label: str | None = None) -> str
     return where
 
 
+MAX_BYTES = 64 * 2**20
+"""The largest data file read (64 MiB): a plan of every commune of the country is far smaller."""
+
+
 def read_bytes(path: Path) -> bytes:
-    """A data file's bytes, noted in :data:`FILES_READ`."""
+    """A data file's bytes, noted in :data:`FILES_READ`. A file that is a link to somewhere
+    outside the data folder and its year's folder (``data/<year>/file`` → elsewhere) is refused
+    unread, so that no message ever shows another file's content; so is a file larger than
+    :data:`MAX_BYTES`."""
     FILES_READ.add(path.resolve())
     if not path.is_file():
         raise DataError([f"Thiếu tệp {path}."], f"Missing file {path}.")
-    return path.read_bytes()
+    data = path.parent.parent.resolve()
+    if not any(path.resolve().is_relative_to(folder) for folder in (data, path.parent.resolve())):
+        raise DataError([f"Tệp {path} là liên kết tới một tệp ngoài thư mục dữ liệu {data}: "
+                         "hãy chép tệp thật vào thư mục năm thay cho liên kết."],
+                        f"{path} links outside the data folder.")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise DataError([f"Tệp {path} quá lớn ({size // 2**20} MiB, tối đa "
+                         f"{MAX_BYTES // 2**20} MiB): không phải tệp số liệu của kế hoạch?"],
+                        f"{path} is too large.")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise DataError([f"Không đọc được tệp {path}: {err.strerror or err}."],
+                        f"{path} cannot be read.") from None
 
 
 def _read_text(path: Path) -> str:
@@ -349,10 +370,23 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
                         f"{path} is not valid CSV.") from None
     frame.columns = [c.strip() for c in frame.columns]
     check_header(list(frame.columns), columns, path)
+    notes = unknown_columns(list(frame.columns), columns, path)
     frame = frame[list(columns)]
     frame.insert(0, "row", range(2, len(frame) + 2))  # blank lines count, as in a spreadsheet
     frame = frame[(frame[list(columns)].apply(lambda col: col.str.strip()) != "").any(axis=1)]
-    return parse_table(frame.reset_index(drop=True), columns, key, path)
+    table = parse_table(frame.reset_index(drop=True), columns, key, path)
+    table.attrs["notes"] = notes
+    return table
+
+
+def unknown_columns(found: list[str], columns: dict[str, tuple[str, str]],
+                    source: Path | str) -> list[str]:
+    """A note for each column the form does not have, which the book leaves out: the clerk's
+    own notes, or a column whose name is mistyped. Reference columns (``ref_…``, written by
+    ``make new-year``) are expected."""
+    extra = [c for c in found if c not in columns and not c.startswith("ref_")]
+    return [f"{_where(source, 1)}: cột {c!r} không có trong mẫu biểu nên sách không in "
+            f"(các cột của mẫu: {', '.join(columns)})." for c in extra]
 
 
 def check_header(found: list[str], columns: dict[str, tuple[str, str]],
@@ -513,6 +547,9 @@ class Plan:
     def __init__(self, folder: Path, year: int):
         self.folder = folder
         self.year = year
+        self.notes: list[str] = []
+        """What the clerk should know about the tables read, short of an error (a column
+        the book leaves out); the build prints them."""
 
     @property
     def previous_year(self) -> int:
@@ -580,14 +617,18 @@ class Plan:
         the words that say where it came from, for messages."""
         FILES_READ.add(self.workbook.resolve())
         if not self.workbook.is_file():
-            return read_table(path, columns, key), path
+            table = read_table(path, columns, key)
+            self.notes += table.attrs.get("notes", [])
+            return table, path
         if path.is_file():
             raise DataError([f"Thư mục {self.folder} có cả sổ {self.workbook.name} và tệp "
                              f"{path.name}: sổ Excel là nguồn số liệu duy nhất của năm, hãy xóa "
                              f"{path.name} (hoặc xóa sổ để dùng các tệp CSV)."],
                             f"{self.folder}: both a workbook and {path.name}.")
         from planbook import workbook  # openpyxl only for years that have a workbook
-        return workbook.read_sheet(self.workbook, path.name, columns, key)
+        table, where = workbook.read_sheet(self.workbook, path.name, columns, key)
+        self.notes += table.attrs.get("notes", [])
+        return table, where
 
     @property
     def place(self) -> Locality:
@@ -615,9 +656,10 @@ class Plan:
             table, where = self._read(path, columns, "unit")
             units, total = _split_total(table, where, "tt")
             _validate(units, _unit_schema(self.place), where, "unit", columns)
-            return units, total
+            return units, total, table.attrs.get("notes", [])
 
-        units, total = self._parsed_once(path, repr(columns), parse)
+        units, total, notes = self._parsed_once(path, repr(columns), parse)
+        self.notes += [note for note in notes if note not in self.notes]  # parsed earlier
         return units.copy(), total.copy()
 
     def _parsed_once(self, path: Path, words: str, parse):
@@ -761,12 +803,58 @@ _TextLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
+MAX_DEPTH = 16
+"""How deep ``plan.yaml`` may nest (its form needs five levels)."""
+
+
+def _screen(text: str, path: Path) -> None:
+    """Refuse, before building anything, what YAML allows but a plan never needs: aliases
+    (``*name``, which can make a small file grow without bound), nesting deeper than
+    :data:`MAX_DEPTH`, and a key written twice in one mapping (the last would silently win)."""
+    depth, keys = 0, []  # per open collection: its keys so far and whether a key comes next
+    #                       (None in a sequence)
+    for event in yaml.parse(text, Loader=_TextLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            raise DataError([f"Tệp {path}, dòng {line}: bí danh YAML (*{event.anchor}) không "
+                             "dùng được — hãy chép lại đoạn chữ thay cho bí danh."],
+                            f"{path}: YAML aliases are not accepted.")
+        is_key = bool(keys) and keys[-1][1] is True
+        if keys and keys[-1][1] is not None and isinstance(
+                event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            keys[-1][1] = not keys[-1][1]
+        if is_key and isinstance(event, yaml.ScalarEvent):
+            seen = keys[-1][0]
+            if event.value in seen:
+                raise DataError([f"Tệp {path}, dòng {line}: mục «{event.value}» ghi hai lần "
+                                 f"(lần đầu ở dòng {seen[event.value]}) — chỉ giữ một lần."],
+                                f"{path}: the key {event.value!r} is written twice.")
+            seen[event.value] = line
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise DataError([f"Tệp {path}, dòng {line}: lồng quá {MAX_DEPTH} cấp — mẫu "
+                                 "plan.yaml không sâu như vậy."], f"{path}: nested too deep.")
+            keys.append([{}, isinstance(event, yaml.MappingStartEvent) or None])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            keys.pop()
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _clean(node, path: Path, where: str = ""):
-    """Every text of ``plan.yaml`` in NFC, refused if it holds a control character."""
+    """Every text of ``plan.yaml`` in NFC, refused if it holds a control character; values of
+    other YAML types (``!!binary``, ``!!set``…) refused."""
     if isinstance(node, dict):
         return {k: _clean(v, path, f"{where}.{k}".strip(".")) for k, v in node.items()}
     if isinstance(node, list):
         return [_clean(v, path, f"{where}.{i + 1}") for i, v in enumerate(node)]
+    if not isinstance(node, _SCALARS):
+        raise DataError([f"Tệp {path}, mục {where}: kiểu dữ liệu YAML «{type(node).__name__}» "
+                         "không dùng được — hãy ghi chữ hoặc số."],
+                        f"{path}: unsupported YAML type in {where}.")
     if isinstance(node, str):
         bad = control_characters(node)
         if bad:
@@ -783,12 +871,15 @@ def control_characters(text: str) -> str:
 
 
 def load_text(path: Path) -> PlanText:
+    text = _read_text(path)
     try:
-        raw = _clean(yaml.load(_read_text(path), Loader=_TextLoader), path)
+        _screen(text, path)
+        raw = _clean(yaml.load(text, Loader=_TextLoader), path)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", dòng {mark.line + 1}" if mark else ""
-        raise DataError([f"Tệp {path}{where}: không đọc được dạng YAML ({err.problem})."],
+        raise DataError([f"Tệp {path}{where}: không đọc được dạng YAML "
+                         f"({getattr(err, 'problem', None) or err})."],
                         f"{path}: invalid YAML.") from None
     try:
         return PlanText.model_validate(raw if isinstance(raw, dict) else {})
@@ -801,10 +892,31 @@ def load_text(path: Path) -> PlanText:
         raise DataError(problems, f"{path}: {err.error_count()} invalid field(s).") from None
 
 
+YEAR_NAME = re.compile(r"[1-9][0-9]{3}")
+"""A year as a folder name or on the command line: four digits, the first not 0."""
+
+
 def data_years(data: Path) -> list[int]:
     """The years that have a plan under ``data`` (folders named by a year with a plan.yaml)."""
     return sorted(int(p.name) for p in data.glob("[0-9][0-9][0-9][0-9]")
-                  if (p / "plan.yaml").is_file())
+                  if YEAR_NAME.fullmatch(p.name) and (p / "plan.yaml").is_file())
+
+
+def odd_folders(data: Path) -> list[str]:
+    """What the clerk should know about the folders under ``data`` that are not built: a year's
+    folder without ``plan.yaml``, and a folder that looks meant as a year but is not named as
+    one («2024 », «20245», «0999», «2024 (bản cũ)»)."""
+    notes = []
+    for folder in sorted(p for p in data.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if YEAR_NAME.fullmatch(folder.name):
+            if not (folder / "plan.yaml").is_file():
+                notes.append(f"Thư mục {folder} không có plan.yaml: năm {folder.name} không "
+                             "được dựng.")
+        elif re.search(r"[0-9]{4}", folder.name) or (folder / "plan.yaml").exists():
+            notes.append(f"Thư mục «{folder.name}» trong {data} không được dựng: tên thư mục "
+                         "của một năm phải đúng bốn chữ số như 2024 (không dấu cách, không chữ "
+                         "nào khác).")
+    return notes
 
 
 def load_plan(data_dir: str | Path, year: int) -> Plan:

@@ -51,6 +51,10 @@ class ExecutionError(Exception):
     """A notebook failed; the message names it, the cell and the error."""
 
 
+class ClusterError(Exception):
+    """The Dask cluster asked for cannot be reached; the message says which and why."""
+
+
 @dataclass(frozen=True)
 class Job:
     """One papermill run: a source notebook, where its executed copy goes, its parameters."""

@@ -54,16 +54,29 @@ def _write(path: Path, text: str) -> None:
         write_atomically(path, text)
 
 
-def write_root(root: Path, keep: list[int]) -> Path:
-    """Remove published years not in ``keep``; write the root page and ``years.js``."""
+def unpublish(root: Path, year: int) -> bool:
+    """Take ``year`` off the site (the only way a published year goes) and write the root page
+    again; False when the year was not published."""
+    folder = year_dir(root, year)
+    if not (folder / YEAR_INFO).is_file():
+        return False
+    gone = folder.with_name(folder.name + ".gone")  # not ".old", which a publish restores
+    shutil.rmtree(gone, ignore_errors=True)
+    folder.rename(gone)  # off the site in one step
+    write_root(root)  # which removes what is gone
+    return True
+
+
+def write_root(root: Path) -> Path:
+    """Write the root page and ``years.js`` from the years published (a year is never removed
+    here: :func:`unpublish` does that)."""
     site = root / SITE
     site.mkdir(parents=True, exist_ok=True)
-    for folder in site.glob("[0-9][0-9][0-9][0-9]"):
-        if folder.is_dir() and int(folder.name) not in keep:
-            shutil.rmtree(folder)
     for leftover in [*site.glob("*.new"), *site.glob("*.old")]:  # of an interrupted publish
         if (site / leftover.stem).exists():
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+    for leftover in site.glob("*.gone"):  # of an interrupted unpublish
+        shutil.rmtree(leftover, ignore_errors=True)
     years = published(root)
     switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
     _write(site / "years.js", "window.PLANBOOK_YEARS = "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from planbook.guard import write_atomically
@@ -18,9 +19,12 @@ def sha256(path: Path) -> str:
 
 
 def _hash_files(paths, root: Path) -> str:
+    """One hash of the files' contents and their paths from ``root`` (``../`` for a data
+    folder outside the project)."""
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+        name = Path(os.path.relpath(path, root)).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
