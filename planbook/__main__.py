@@ -70,6 +70,7 @@ def year_number(text: str) -> int:
 
 
 def unpublish(root: Path, year: int) -> int:
+    """Take ``year`` off the published site; 2 when it is not there."""
     if not site.unpublish(root, year):
         print(f"Năm {year} không có trên trang {root / site.SITE}: không gỡ gì.", file=sys.stderr)
         return 2
