@@ -29,6 +29,7 @@ import pandera.pandas as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from planbook import fmt
 from planbook.fmt import capitalise
 
 FILES_READ: set[Path] = set()
@@ -218,8 +219,10 @@ class PlanText(_Model):
         """The line under a form's title: "(Kèm theo Kế hoạch số …/KH-UBND ngày …/4/2023 của
         UBND …)"; a number or day left blank in the signed plan is ``blank``."""
         d = self.date
+        day = fmt.day(d.day) if d.day else blank
+        month = fmt.month(d.month) if d.month else blank
         return (f"(Kèm theo {self.document_type} số {self.number or blank}/{self.symbol} ngày "
-                f"{d.day or blank}/{d.month or blank}/{d.year} của {self.issuer_short})")
+                f"{day}/{month}/{d.year} của {self.issuer_short})")
 
     @field_validator("content_intro")
     @classmethod

@@ -5,7 +5,6 @@ import datetime as dt
 import string
 import unicodedata
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
@@ -26,9 +25,21 @@ def percent(value: float | None, digits: int = 2) -> str:
     return "" if value is None else number(value, digits) + "%"
 
 
+def day(value: int) -> str:
+    """A day of the month as Decree 30/2020/NĐ-CP writes it: a 0 before 1–9 (``05``)."""
+    return f"{value:02d}"
+
+
+def month(value: int) -> str:
+    """A month as Decree 30/2020/NĐ-CP writes it: a 0 before January and February only
+    (``01``, ``02``, ``3``)."""
+    return f"{value:02d}" if value < 3 else str(value)
+
+
 def date(value: dt.date) -> str:
-    """``2023-03-21`` → ``ngày 21 tháng 3 năm 2023``."""
-    return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
+    """``2023-03-21`` → ``ngày 21 tháng 3 năm 2023``; ``2024-01-05`` → ``ngày 05 tháng 01 năm
+    2024`` (Decree 30/2020/NĐ-CP)."""
+    return f"ngày {day(value.day)} tháng {month(value.month)} năm {value.year}"
 
 
 def capitalise(text: str) -> str:

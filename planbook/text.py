@@ -34,11 +34,14 @@ ENV.filters.update(
     tex=fmt.tex_escape,
     lower_first=fmt.lower_first,
     padded=lambda n: f"{n:02d}",  # a count as the plan prints it: "05 dự án thành phần"
+    day=fmt.day,
+    month=fmt.month,
 )
 
 
 TEX_ENV = Environment(loader=PackageLoader("planbook"), undefined=StrictUndefined,
                       finalize=fmt.tex_escape, trim_blocks=True, lstrip_blocks=True)
+TEX_ENV.filters.update(day=fmt.day, month=fmt.month)
 
 
 def write_cover(plan: Plan, path: Path) -> None:
