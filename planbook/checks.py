@@ -41,7 +41,9 @@ class Check:
     ``explanation`` may name the plan's units (``{units}``), its whole (``{all}``), the
     number of money columns of Biểu số 02 (``{columns}``) and the numeral of a section of the
     plan (``{projects}``: III);
-    ``applies`` says whether the plan has what the check compares; ``about`` names the kinds of
+    ``applies`` says whether the check belongs in this plan's book at all (those comparing with
+    last year need last year's plan); ``why_not`` says why the plan has nothing for the check to
+    compare ("" when it has); ``about`` names the kinds of
     figure its findings can be about (``unit`` for ``unit:<name>``, ``units-total``…), so that
     a page asking about one figure runs only the checks that can speak of it. A check about
     units only takes, after the plan, the names of the units a page asks about."""
@@ -49,6 +51,7 @@ class Check:
     title: str
     explanation: str
     find: Callable[[Plan], list[Finding]]
+    why_not: Callable[[Plan], str] = lambda plan: ""
     applies: Callable[[Plan], bool] = lambda plan: True
     about: tuple[str, ...] = ()
 
@@ -56,15 +59,20 @@ class Check:
 @dataclass(frozen=True)
 class Outcome:
     """A check, its title and explanation in the plan's words, and what it found (no findings
-    = passed)."""
+    = passed); a check with nothing to compare did not run and says why (``not_applicable``)."""
     check: Check
     title: str
     explanation: str
     findings: list[Finding] = field(default_factory=list)
+    not_applicable: str = ""
+
+    @property
+    def ran(self) -> bool:
+        return not self.not_applicable
 
     @property
     def passed(self) -> bool:
-        return not self.findings
+        return self.ran and not self.findings
 
 
 def _rate_text(value: float) -> str:
@@ -302,6 +310,25 @@ def _has_previous(plan: Plan) -> bool:
     return plan.previous is not None
 
 
+def _no_text_budget(plan: Plan) -> str:
+    stated = [p for p in plan.text.projects if p.text_figures] + [
+        s for s in plan.text.funding.sources if s.text_figures]
+    return "" if stated else "lời văn của kế hoạch không nêu số kinh phí nào để đối chiếu"
+
+
+def _no_text_target(plan: Plan) -> str:
+    return "" if "rate_target" in plan.text.targets.text_figures else (
+        "lời văn của kế hoạch không nêu tỷ lệ hộ nghèo mục tiêu để đối chiếu")
+
+
+def _no_leads(plan: Plan) -> str:
+    named = any(p.lead for p in plan.text.projects)
+    paired = any(row.lead and row.partners for row in derive.leaves(plan).itertuples())
+    return "" if named or paired else (
+        "lời văn không nêu cơ quan chủ trì và Biểu số 02 không ghi cặp cơ quan chủ trì, "
+        "phối hợp nào để đối chiếu")
+
+
 CHECKS = [
     Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng {units}",
           "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
@@ -333,10 +360,10 @@ CHECKS = [
           grand_total, about=("budget-total",)),
     Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
           "Các số kinh phí ở mục {projects} (từng dự án, tiểu dự án) và mục {budget} (tổng vốn) "
-          "so với Biểu số 02.", text_budget, about=("text", "text-total")),
+          "so với Biểu số 02.", text_budget, _no_text_budget, about=("text", "text-total")),
     Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
           "Tỷ lệ nêu ở mục {targets}.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
-          text_target, about=("text-target",)),
+          text_target, _no_text_target, about=("text-target",)),
     Check("units-vanished", "Các {units} của năm trước đều có trong năm nay",
           "Mỗi {units} trong Biểu số 01 năm trước có trong Biểu số 01 năm nay, cùng tên hoặc "
           "qua tệp crosswalk.csv (đổi tên, sáp nhập, chia tách).", vanished_units,
@@ -346,7 +373,7 @@ CHECKS = [
           carry_over_above_funds, applies=_has_previous),
     Check("text-leads", "Cơ quan chủ trì thống nhất giữa lời văn và Biểu số 02",
           "Cơ quan chủ trì nêu ở mục {projects} so với cột Cơ quan chủ trì của Biểu số 02; cơ quan "
-          "chủ trì không đồng thời được ghi là cơ quan phối hợp.", text_leads),
+          "chủ trì không đồng thời được ghi là cơ quan phối hợp.", text_leads, _no_leads),
 ]
 
 
@@ -369,23 +396,32 @@ def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     for check in CHECKS:
         if wanted is not None and not wanted & set(check.about) or not check.applies(plan):
             continue
+        title, explanation = check.title.format(**words), check.explanation.format(**words)
+        why_not = check.why_not(plan)
+        if why_not:
+            outcomes.append(Outcome(check, title, explanation, not_applicable=why_not))
+            continue
         findings = check.find(plan, only) if only and check.about == ("unit",) else \
             check.find(plan)
         stray = {f.about for f in findings if f.about and kind(f.about) not in check.about}
-        assert not stray, f"check {check.name} finds about {stray}, not in its about"
-        outcomes.append(Outcome(check, check.title.format(**words),
-                                check.explanation.format(**words), findings))
+        if stray:
+            raise ValueError(f"check {check.name} finds about {stray}, not in its about")
+        outcomes.append(Outcome(check, title, explanation, findings))
     return outcomes
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
-    """How many checks ran, how many found something, how many findings in all."""
-    return {"checks": len(outcomes), "failed": sum(not o.passed for o in outcomes),
+    """How many checks ran (those with nothing to compare apart), how many found something,
+    how many findings in all."""
+    return {"checks": sum(o.ran for o in outcomes),
+            "not_applicable": sum(not o.ran for o in outcomes),
+            "failed": sum(o.ran and not o.passed for o in outcomes),
             "findings": sum(len(o.findings) for o in outcomes)}
 
 
 def summary(outcomes: list[Outcome]) -> str:
     """One line for the console: how many checks found how many disagreements."""
     n = counts(outcomes)
-    return (f"Kiểm tra số liệu: {n['checks']} phép kiểm tra, {n['failed']} phép có điểm chưa "
-            f"khớp, tổng {n['findings']} điểm (xem chương «Kiểm tra số liệu»).")
+    idle = f" ({n['not_applicable']} phép không áp dụng)" if n["not_applicable"] else ""
+    return (f"Kiểm tra số liệu: {n['checks']} phép kiểm tra{idle}, {n['failed']} phép có điểm "
+            f"chưa khớp, tổng {n['findings']} điểm (xem chương «Kiểm tra số liệu»).")

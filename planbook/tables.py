@@ -277,8 +277,9 @@ def units_computed(plan: Plan) -> Markup:
 
 def checks_overview(outcomes) -> Markup:
     """Every check and its outcome."""
-    rows = [[i, o.title, "Khớp" if o.passed else f"{fmt.number(len(o.findings))} điểm "
-             "chưa khớp"] for i, o in enumerate(outcomes, start=1)]
+    rows = [[i, o.title, "Không áp dụng" if not o.ran else "Khớp" if o.passed else
+             f"{fmt.number(len(o.findings))} điểm chưa khớp"]
+            for i, o in enumerate(outcomes, start=1)]
     return list_table(["STT", "Phép kiểm tra", "Kết quả"], rows,
                       "Các phép kiểm tra số liệu và kết quả", "kiem-tra-tong-hop",
                       widths=[8, 62, 30])
