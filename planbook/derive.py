@@ -13,7 +13,7 @@ from planbook import fmt
 from planbook.data import Plan, normalise_name
 
 SECTIONS = {"purpose": ("purpose", "requirements"), "targets": (), "projects": (), "budget": (),
-            "tasks": ("tasks",), "organisation": ("organisation", "closing", "recipients")}
+            "tasks": ("tasks",), "organisation": ("organisation",)}
 """The plan's own sections in the order the national form numbers them (I., II., …), each with
 the texts of ``plan.yaml`` of which it needs one (none: always there)."""
 

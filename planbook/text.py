@@ -143,12 +143,12 @@ def organisation(plan: Plan) -> Markup:
     return render("organisation.md", plan)
 
 
-def closing(plan: Plan) -> Markup:
-    return render("closing.md", plan)
-
-
-def signature(plan: Plan) -> Markup:
-    return render("signature.md", plan)
+def ending(plan: Plan, section: str) -> Markup:
+    """The plan's closing, recipients and signature, after its last section (``section``
+    being that one), whatever sections the plan has; nothing after any other."""
+    if section != list(derive.sections(plan))[-1]:
+        return Markup("")
+    return Markup("\n\n").join([render("closing.md", plan), render("signature.md", plan)])
 
 
 def unit(plan: Plan, unit: str) -> Markup:
