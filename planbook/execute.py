@@ -105,7 +105,8 @@ class Cache:
             paths = sorted(Path(dep) for dep in deps)
             self.entries[self._name(job)] = {
                 "key": key, "output": sha256(job.output),
-                "deps": {p.relative_to(self.root).as_posix(): _digest(p) for p in paths}}
+                "deps": {Path(os.path.relpath(p, self.root)).as_posix(): _digest(p)
+                         for p in paths}}  # ../ for a data folder outside the project
 
     def forget(self, job: Job) -> None:
         with self.lock:

@@ -2,11 +2,13 @@
 import copy
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from planbook import build, derive, execute
 
-from conftest import ROOT
+from conftest import DATA, ROOT, scratch_project
 
 
 def test_one_job_per_chapter_and_per_unit(plan):
@@ -49,3 +51,19 @@ def test_a_unit_page_reads_only_the_unit_data(site):
     for name, entry in units.items():
         read = {Path(dep).name for dep, digest in entry["deps"].items() if digest}  # None: absent
         assert read == {"plan.yaml", "wards.csv"}, name
+
+
+def test_a_data_folder_anywhere_builds(tmp_path):
+    """A data folder outside the project, named with spaces and Vietnamese letters, given as
+    a link: the book builds, and a second run finds nothing changed."""
+    project = scratch_project(tmp_path / "project")
+    real = tmp_path / "ổ khác" / "dữ liệu kế hoạch"
+    shutil.copytree(DATA / "2023", real / "2023")
+    (tmp_path / "liên kết").symlink_to(real)
+    command = [sys.executable, "-m", "planbook", "build", "--root", str(project),
+               "--data", str(tmp_path / "liên kết")]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (project / "_build" / "html" / "2023" / "year.json").is_file()
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0 and "không có đầu vào nào thay đổi" in again.stdout
