@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from markupsafe import Markup
+
 from planbook import search
 
 BOOK_INFO = Path("book") / "book.json"
@@ -56,6 +58,16 @@ def add_chapters(app, pagename, templatename, context, doctree) -> None:
          doc == current) for doc, title in chapters]
 
 
+def escape_title(app, pagename, templatename, context, doctree) -> None:
+    """Give the templates the site's title escaped, as :class:`~markupsafe.Markup`: the title
+    is text from the data, which pydata-sphinx-theme prints as it is (the sidebar's title, the
+    search page's ``<title>``); Sphinx's own templates escape it with ``|e``, which leaves
+    Markup as it is."""
+    for name in ("docstitle", "shorttitle"):
+        if context.get(name):
+            context[name] = Markup.escape(context[name])
+
+
 def forget_chapters(app, env, docnames) -> None:
     """A new read (another build, or pages changed) lists the chapters afresh."""
     env._planbook_chapters = None
@@ -65,6 +77,7 @@ def setup(app):
     app.connect("config-inited", configure)
     app.connect("env-before-read-docs", forget_chapters)
     app.connect("html-page-context", add_chapters)
+    app.connect("html-page-context", escape_title)
     app.add_js_file("year-switcher.js", defer="defer")
     search.setup(app)  # Vietnamese search: planbook/search.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}
