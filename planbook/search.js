@@ -12,8 +12,8 @@
  *   2  its title holds every word of the query
  *   1  its text holds the query's syllables side by side (each pair indexed), or the one word
  *   0  its text holds every word somewhere (a word it lacks: a longer word holding it)
- * then, at equal rank, the book's reading order (PLANBOOK_SEARCH_ORDER, written into the search
- * page), so unit 2 comes before unit 10.
+ * then, at equal rank, the book's reading order (PLANBOOK_SEARCH_ORDER, which the search page
+ * loads from _static/planbook-search-order.js), so unit 2 comes before unit 10.
  */
 if (typeof Search !== "undefined") {
   (() => {

@@ -26,8 +26,8 @@ has a place for each:
   page (numbers too); one result per page; the page whose title is the query first, then
   titles holding it, then sections titled with it (linked to the section), then pages with
   the syllables side by side, then the rest; equal results in the book's reading order (given
-  to the search page as ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the site, so
-  it lives beside this module, not in ``static/``.
+  to the search page as ``PLANBOOK_SEARCH_ORDER``, in ``_static/planbook-search-order.js``).
+  It is not a static file of the site, so it lives beside this module, not in ``static/``.
 - The messages of ``searchtools.js`` ("Search Results", "Search finished, found …") come from
   ``_static/translations.js``, which Sphinx copies from its own Vietnamese catalog, where they
   are blank (so they show in English). :func:`translate_scripts` fills it from the catalogs
@@ -146,16 +146,36 @@ def reading_order(env) -> list[str]:
     return order + sorted(set(env.found_docs) - set(order))
 
 
+ORDER_SCRIPT = "planbook-search-order.js"
+
+
 def add_reading_order(app, pagename, templatename, context, doctree) -> None:
-    """Give the search page the reading order (a script in the page: no request is made)."""
+    """Give the search page the reading order: a script file beside the site's others (the
+    Content Security Policy refuses scripts written in the page)."""
     if pagename == "search":
         order = json.dumps(reading_order(app.env), ensure_ascii=False)
-        app.add_js_file(None, body=f"var PLANBOOK_SEARCH_ORDER = {order};")
+        path = Path(app.outdir) / "_static" / ORDER_SCRIPT
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"var PLANBOOK_SEARCH_ORDER = {order};\n", encoding="utf-8")
+        app.add_js_file(ORDER_SCRIPT)
+
+
+#: ``_static/translations.js`` as the site writes it: the steps of Sphinx's
+#: ``Documentation.addTranslations``, whose ``new Function`` (the plural rule, a string) the
+#: Content Security Policy refuses, with the rule written as a function.
+TRANSLATIONS_JS = """(() => {{
+  const catalog = {catalog};
+  Object.assign(Documentation.TRANSLATIONS, catalog.messages);
+  Documentation.PLURAL_EXPR = (n) => ({plural});
+  Documentation.LOCALE = catalog.locale;
+}})();
+"""
 
 
 def translate_scripts(app, exception) -> None:
     """Fill the blanks of ``_static/translations.js`` (the messages of Sphinx's scripts) with
-    the translations the pages use: the project's catalog, then Sphinx's."""
+    the translations the pages use: the project's catalog, then Sphinx's; write it as
+    :data:`TRANSLATIONS_JS`."""
     if exception is not None or app.builder.format != "html":
         return
     path = Path(app.outdir) / "_static" / "translations.js"
@@ -169,8 +189,9 @@ def translate_scripts(app, exception) -> None:
         translated = str(translate(message))
         if translated != message:
             catalog["messages"][message] = translated
-    path.write_text(text[:start] + json.dumps(catalog, indent=4, sort_keys=True) + text[end:],
-                    encoding="utf-8")
+    path.write_text(TRANSLATIONS_JS.format(
+        catalog=json.dumps(catalog, indent=4, sort_keys=True), plural=catalog["plural_expr"]),
+        encoding="utf-8")
 
 
 def drop_dead_words(app, exception) -> None:

@@ -1,6 +1,7 @@
 """A small Sphinx extension, loaded from ``_config.yml``: the site's title names the plan's
-locality and year, every page carries the year switcher (``static/year-switcher.js``) and the
-sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``).
+locality and year, every page carries the year switcher (``static/year-switcher.js``), the
+sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``) and the site's Content
+Security Policy (:data:`CONTENT_POLICY`, printed by ``_templates/layout.html``).
 
 The build writes ``book/book.json`` (see :func:`planbook.build.write_book_info`) before Jupyter
 Book runs; this extension reads it when Sphinx starts.
@@ -10,21 +11,31 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from markupsafe import Markup
+
 from planbook import search
 
 BOOK_INFO = Path("book") / "book.json"
 STATIC = Path(__file__).parent / "static"
+CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                  "img-src 'self' data:; font-src 'self' data:; object-src 'none'; "
+                  "base-uri 'none'; form-action 'self'")
+"""What a page may load and run: its site's own files only, no script written in a page (so
+text from the data that slipped into the markup would not run), nothing from elsewhere. In
+Chromium a page opened from a file counts every local file as its own ('self')."""
 
 
 def configure(app, config) -> None:
     """Use the title the build wrote, for the navigation bar, the pages and the PDF, and give
-    the pages the PDF's name (linked above each page); add the package's static files."""
+    the pages the PDF's name (linked above each page) and the Content Security Policy; add the
+    package's static files."""
     path = Path(app.srcdir) / BOOK_INFO
     if path.is_file():
         info = json.loads(path.read_text(encoding="utf-8"))
         config.html_title = config.project = info["title"]
         config.html_context = {**config.html_context, "planbook_pdf": info["pdf"]}
-    config.html_static_path.append(str(STATIC))  # the package's own: the year switcher
+    config.html_context = {**config.html_context, "planbook_policy": CONTENT_POLICY}
+    config.html_static_path.append(str(STATIC))  # the package's own scripts
 
 
 def chapter_list(env) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -56,6 +67,27 @@ def add_chapters(app, pagename, templatename, context, doctree) -> None:
          doc == current) for doc, title in chapters]
 
 
+def escape_title(app, pagename, templatename, context, doctree) -> None:
+    """Give the templates the site's title escaped, as :class:`~markupsafe.Markup`: the title
+    is text from the data, which pydata-sphinx-theme prints as it is (the sidebar's title, the
+    search page's ``<title>``); Sphinx's own templates escape it with ``|e``, which leaves
+    Markup as it is."""
+    for name in ("docstitle", "shorttitle"):
+        if context.get(name):
+            context[name] = Markup.escape(context[name])
+
+
+THEME_SCRIPTS = ("DOCUMENTATION_OPTIONS.pagename", "DOCUMENTATION_OPTIONS.search_as_you_type")
+
+
+def drop_theme_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Take off the scripts pydata-sphinx-theme writes into each page, which the Content
+    Security Policy would refuse: the page's name (for a version switcher the site has not)
+    and ``search_as_you_type = false`` (what the theme reads when it is unset)."""
+    context["script_files"][:] = [js for js in context["script_files"] if js.filename
+                                  or not js.attributes.get("body", "").startswith(THEME_SCRIPTS)]
+
+
 def forget_chapters(app, env, docnames) -> None:
     """A new read (another build, or pages changed) lists the chapters afresh."""
     env._planbook_chapters = None
@@ -65,6 +97,8 @@ def setup(app):
     app.connect("config-inited", configure)
     app.connect("env-before-read-docs", forget_chapters)
     app.connect("html-page-context", add_chapters)
+    app.connect("html-page-context", escape_title)
+    app.connect("html-page-context", drop_theme_scripts, priority=900)  # after the theme's
     app.add_js_file("year-switcher.js", defer="defer")
     search.setup(app)  # Vietnamese search: planbook/search.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}
