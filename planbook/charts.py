@@ -89,7 +89,7 @@ def unit_rates(plan: Plan) -> Markup:
     table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
     totals = derive.totals(plan)
     place = plan.place
-    whole_label = f"{place.All} năm {plan.year} ({fmt.percent(totals.rate_target)})"
+    whole_label = f"{_short(place.All, 40)} năm {plan.year} ({fmt.percent(totals.rate_target)})"
     caption = (f"Tỷ lệ hộ nghèo của các {place.units} cuối năm {plan.previous_year} và chỉ tiêu "
                f"năm {plan.year} (tính từ Biểu số 01)")
     top = table.iloc[-1]
@@ -154,7 +154,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     xlabel = _wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: " + (
         f"số {place.units} theo tỷ lệ chỉ tiêu năm {plan.year}" if many else
         f"chỉ tiêu năm {plan.year} của từng {place.units}"), 60)
-    labels = [_short(unit), place.All]
+    labels = [_short(unit), _short(place.All)]
     fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, height), height_ratios=[2, 1],
                                       sharex=True, layout="none")
     left = max(_width(labels[0], bold=True), _width(labels[1])) + 0.15
