@@ -4,9 +4,12 @@ nothing is lost without a word. The names and files here are made up (tests/host
 import csv
 import io
 
+import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from planbook import downloads
+from planbook.data import DataError, parse_table
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "#N/A"]
 """Made-up unit names a spreadsheet would take for a formula (or an error code)."""
@@ -34,3 +37,26 @@ def test_downloads_keep_texts_as_texts_and_numbers_as_numbers():
         assert (cell.value, cell.data_type) == (text.replace("\r", "\n"), "s"), "shown as typed"
         assert cell.quotePrefix == (text[0] in "=+-@\t\r"), "Excel keeps it text when edited"
         assert [(c.value, c.data_type) for c in sheet[r][2:]] == [(-1, "n"), (1234, "n")]
+
+
+# ---------------------------------------------------------------------------- one reading
+
+
+@pytest.mark.parametrize("kind, text, value", [
+    ("int", "2.244", 2244), ("int", "2 244", 2244), ("int", "2\u00a0244", 2244),
+    ("int", "2\u202f244", 2244), ("int", "1.234.567", 1234567), ("int", "-5", -5),
+    ("int", "1.234 567", None), ("int", "2\t244", None), ("int", "2,244", None),
+    ("int", "١٢", None), ("int", "２２", None),
+    ("rate", "0,42", 0.42), ("rate", "0.42", 0.42), ("rate", "0,42%", 0.42),
+    ("rate", "0,04 %", 0.04), ("rate", "nan", None), ("rate", "inf", None), ("rate", "1e1", None),
+    ("rate", "1_0", None), ("rate", "١", None)])
+def test_a_figure_typed_as_text_has_one_reading(kind, text, value):
+    """As the clerk sees it, or refused: no separator but a dot or a space, ASCII digits only,
+    nothing Python alone would read as a number (nan, 1e1, 1_0)."""
+    columns = {"name": ("Tên", "text"), "figure": ("Số", kind)}
+    frame = pd.DataFrame({"row": [2], "name": ["a"], "figure": [text]})
+    if value is None:
+        with pytest.raises(DataError, match="cột 'figure'"):
+            parse_table(frame, columns, "name", "Tệp thử")
+    else:
+        assert parse_table(frame, columns, "name", "Tệp thử").figure[0] == value
