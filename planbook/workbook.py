@@ -6,10 +6,15 @@ printed forms, and read back by the build with the same messages as the CSV file
 year's only source of figures (``plan.yaml`` keeps the text). A figure the form computes (rates,
 reductions, project rows, totals) is written as a formula where it is still blank; read back,
 a formula takes the value Excel shows when the file was saved by Excel, else the value the form
-defines for that cell.
+defines for that cell, computed from the figures as :func:`planbook.data.parse_figure` reads
+them — the one reading of every cell. A file that is not a workbook, or a sheet the reader does
+not know, stops the build with a clerk message.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -26,6 +31,8 @@ from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABE
 KEYS_ROW = 6
 """The row of column names (``tt``, ``unit``…) the build reads, under the printed headers."""
 RATE_COLUMNS = {"rate_prev": "poor_prev", "rate_target": "poor_target"}
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an OLE compound file starts: a workbook with a password, or Excel 97–2003's .xls."""
 THIN = Side(style="thin", color="999999")
 GREY = PatternFill("solid", fgColor="EEEEEE")
 
@@ -33,101 +40,163 @@ GREY = PatternFill("solid", fgColor="EEEEEE")
 # ---------------------------------------------------------------------------- reading
 
 
-def _text(value) -> str:
-    """A cell as the CSV readers see it."""
+def _text(value, percent: bool = False) -> str:
+    """A cell as the CSV readers see it: a number written out in full (``0.00001``, not
+    ``1e-05``); with ``percent``, a number Excel shows as a percentage (0.0004 shown 0,04%) in
+    percent, as the tables hold rates."""
     if value is None or (isinstance(value, float) and value != value):  # empty, NaN
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    number = Decimal(repr(value))
+    if not number.is_finite():
+        return str(value)
+    number = number.scaleb(2) if percent else number
+    return str(int(number)) if number == number.to_integral_value() else format(number, "f")
 
 
-def _is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_percent(number_format: str) -> bool:
+    """Whether Excel shows a number in this format as a percentage: a ``%`` in the format for
+    positive numbers, not in quotes, escaped or in brackets."""
+    return "%" in _LITERAL.sub("", number_format).split(";")[0]
+
+
+def _name(title: str) -> str:
+    """A sheet's name as the reader matches it: NFC, no spaces around it."""
+    return unicodedata.normalize("NFC", title).strip()
+
+
+def _unreadable(path: Path, raw: bytes) -> DataError:
+    """Why the file at ``path`` does not open as a workbook, and what the clerk can do."""
+    if not raw:
+        return DataError([f"Sổ {path} trống (0 byte), có lẽ hỏng khi chép hoặc khi lưu: hãy chép "
+                          "lại sổ từ bản sao lưu."], f"{path} is empty (0 bytes).")
+    if raw.startswith(OLE):
+        return DataError([f"Sổ {path} có đặt mật khẩu, hoặc là sổ Excel 97–2003 (.xls): phần mềm "
+                          "không mở được. Hãy mở sổ bằng Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo "
+                          "vệ sổ làm việc › Mã hóa bằng mật khẩu: xóa mật khẩu) rồi lưu với kiểu "
+                          f"«Sổ làm việc Excel (*.xlsx)», tên {WORKBOOK}."],
+                         f"{path} is password-protected or an Excel 97-2003 workbook: remove the "
+                         "password and save it as .xlsx.")
+    if not raw.startswith(b"PK"):
+        return DataError([f"Sổ {path} không phải sổ Excel .xlsx (có thể là tệp CSV hay tệp khác bị "
+                          f"đổi tên thành {path.name}): hãy mở tệp bằng Excel rồi lưu với kiểu «Sổ "
+                          f"làm việc Excel (*.xlsx)», tên {WORKBOOK}."],
+                         f"{path} is not an .xlsx workbook (a renamed CSV file?).")
+    return DataError([f"Sổ {path} bị hỏng hoặc chép chưa hết nên không mở được: hãy chép lại sổ "
+                      "từ bản sao lưu, hoặc mở sổ bằng Excel (Excel đề nghị sửa sổ hỏng) rồi lưu "
+                      "lại."],
+                     f"{path} is damaged or truncated.")
+
+
+def _open(path: Path) -> tuple[Workbook, Workbook]:
+    """The workbook at ``path`` with its formulas, and with the values Excel saved for them; a
+    clerk message for a file that is not a workbook or has a sheet the reader does not know."""
+    raw = read_bytes(path)
+    try:
+        books = tuple(load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
+    except Exception:  # a damaged file fails anywhere in the ZIP, XML and openpyxl readers
+        raise _unreadable(path, raw) from None
+    unknown = [title for title in books[0].sheetnames if _name(title) not in SHEETS.values()]
+    if unknown:
+        expected = ", ".join(f"«{name}»" for name in SHEETS.values())
+        raise DataError([f"Sổ {path}: có trang {', '.join(f'«{t}»' for t in unknown)} mà phần mềm "
+                         f"không biết. Các trang của sổ mang đúng tên {expected} (trang "
+                         f"«{SHEETS['crosswalk.csv']}» có thể không có): hãy đặt lại đúng tên "
+                         "trang, hoặc chuyển trang thừa sang một sổ khác."],
+                        f"{path}: unknown sheet(s) {', '.join(map(repr, unknown))}; the sheets are "
+                        f"{', '.join(map(repr, SHEETS.values()))}.")
+    return books
 
 
 def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
                key: str) -> tuple[pd.DataFrame, str]:
     """The table of the sheet standing for ``csv_name``, parsed like the CSV file, with
-    Excel's row numbers in ``row``, and the words that name the sheet in messages; formulas
-    the form defines are computed (see the module's note)."""
-    raw = read_bytes(path)
+    Excel's row numbers in ``row``, and the words that name the sheet in messages; a formula
+    cell is the value it shows (see the module's note)."""
+    formulas, values = _open(path)
     sheet_name = SHEETS[csv_name]
     source = f"Sổ {path}, trang «{sheet_name}»"
-    formulas, values = (load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
-    if sheet_name not in formulas.sheetnames and csv_name == "crosswalk.csv":
+    sheets = {_name(sheet.title): sheet for sheet in formulas.worksheets}
+    if sheet_name not in sheets and csv_name == "crosswalk.csv":
         return parse_table(pd.DataFrame(columns=["row", *columns]), columns, key, source), source
-    if sheet_name not in formulas.sheetnames:
+    if sheet_name not in sheets:
         raise DataError([f"Sổ {path}: thiếu trang «{sheet_name}»."], f"{path}: no sheet "
                         f"{sheet_name!r}.")
-    sheet, cached = formulas[sheet_name], values[sheet_name]
+    sheet = sheets[sheet_name]
+    cached = values[sheet.title]
     header = [_text(c.value).strip() for c in sheet[KEYS_ROW]]
     check_header(header, columns, f"{source}, dòng {KEYS_ROW}")
     where = {name: header.index(name) + 1 for name in columns}
-    rows = []
+    rows, pending = [], []
     for r in range(KEYS_ROW + 1, sheet.max_row + 1):
-        cells = {name: sheet.cell(r, col).value for name, col in where.items()}
-        if all(v is None or _text(v).strip() == "" for v in cells.values()):
+        cells = {name: sheet.cell(r, col) for name, col in where.items()}
+        if all(_text(c.value).strip() == "" for c in cells.values()):
             continue
-        shown = {name: cached.cell(r, col).value for name, col in where.items()}
-        rows.append({"row": r, **{name: shown[name] if _is_formula(v) else v
-                                  for name, v in cells.items()}, "_formulas": {
-            name for name, v in cells.items() if _is_formula(v) and shown[name] is None}})
-    frame = pd.DataFrame(rows, columns=["row", *columns, "_formulas"])
-    return parse_table(_computed(frame, csv_name, source), columns, key, source), source
+        row = {"row": r}
+        for name, cell in cells.items():
+            value = cached.cell(r, cell.column).value if cell.data_type == "f" else cell.value
+            if cell.data_type == "f" and value is None:
+                pending.append((len(rows), name))
+            row[name] = _text(value, columns[name][1] == "rate" and _is_percent(cell.number_format))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["row", *columns])
+    return _computed(frame, pending, csv_name, columns, key, source), source
 
 
-def _number(value) -> float:
-    """A cell a formula reads, as a number; a cell that is not one counts 0 here (the build
-    stops anyway, naming that cell)."""
-    try:
-        return float(_text(value).replace(",", ".").strip() or 0)
-    except ValueError:
-        return 0.0
-
-
-def _form_value(frame: pd.DataFrame, i: int, name: str, csv_name: str,
-                is_total: pd.Series) -> float | None:
-    """What the printed form defines for cell (``i``, ``name``), from the cells computed so
-    far; None where the form defines nothing."""
-    row, body = frame.loc[i], frame[~is_total]
+def _form_value(figures: pd.DataFrame, i: int, name: str, csv_name: str,
+                columns: dict[str, tuple[str, str]], is_total: pd.Series) -> int | float | None:
+    """What the printed form defines for cell (``i``, ``name``), from the figures parsed and
+    computed so far (a blank amount counts 0, as in Excel); None where it defines nothing."""
+    if columns[name][1] in ("text", "code"):
+        return None
+    row, body = figures.loc[i], figures[~is_total]
     if csv_name == "wards.csv":
         if name in RATE_COLUMNS:
-            households = _number(row.households)
-            return round(100 * _number(row[RATE_COLUMNS[name]]) / households, 2) if households \
+            households = row.households
+            return float(round(100 * row[RATE_COLUMNS[name]] / households, 2)) if households \
                 else 0.0
         if is_total[i]:
-            return sum(map(_number, body[name]))
-        return _number(row.poor_prev) - _number(row.poor_target) if name == "reduction" else None
+            return int(body[name].sum())
+        return int(row.poor_prev - row.poor_target) if name == "reduction" else None
     if csv_name == "budget.csv":
-        tts = body.tt.map(lambda v: _text(v).rstrip("."))
+        tts = body.tt.str.rstrip(".")
         parents = {t.rsplit(".", 1)[0] for t in tts if "." in t}
         if is_total[i]:
-            return sum(map(_number, body[name][~tts.isin(parents)]))
-        tt = _text(row.tt).rstrip(".")
+            return int(body[name][~tts.isin(parents)].sum())
+        tt = row.tt.rstrip(".")
         if tt in parents:
-            return sum(map(_number, body[name][tts.str.startswith(tt + ".")]))
-        return _number(row.carry_over) + _number(row.new_funds) if name == "total" else None
+            return int(body[name][tts.str.startswith(tt + ".")].sum())
+        return int(row[["carry_over", "new_funds"]].fillna(0).sum()) if name == "total" else None
     return None
 
 
-def _computed(frame: pd.DataFrame, csv_name: str, source: str) -> pd.DataFrame:
-    """Fill each formula cell that has no value saved with the value the form defines: rows
-    before the sums of them, counts before the rates made of them."""
-    is_total = frame.iloc[:, 2].map(lambda v: _text(v).strip() == TOTAL_LABEL)
-    pending = [(i, name) for i, names in frame["_formulas"].items() for name in names]
+def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str,
+              columns: dict[str, tuple[str, str]], key: str, source: str) -> pd.DataFrame:
+    """The table parsed, each formula cell that has no value saved (``pending``) filled with
+    the value the form defines. The typed cells are parsed first (those cells counted 0 for the
+    while), so a figure typed wrong is named at its own cell, never at a formula using it; the
+    formulas are then computed from the parsed figures — rows before the sums of them, counts
+    before the rates made of them — and the whole table parsed again."""
+    for i, name in pending:
+        frame.at[i, name] = "" if columns[name][1] in ("text", "code") else "0"
+    figures = parse_table(frame, columns, key, source)
+    is_total = figures.iloc[:, 2] == TOTAL_LABEL
     for i, name in sorted(pending, key=lambda p: (is_total[p[0]], p[1] in RATE_COLUMNS,
-                                                  "." not in _text(frame.tt[p[0]])
-                                                  if "tt" in frame else False)):
-        value = _form_value(frame, i, name, csv_name, is_total)
+                                                  "." not in figures.tt[p[0]]
+                                                  if "tt" in figures else False)):
+        value = _form_value(figures, i, name, csv_name, columns, is_total)
         if value is None:
             raise DataError([f"{source}, dòng {frame.row[i]}, cột {name!r}: ô chứa công thức mà "
-                             "mẫu biểu không có; hãy ghi số, hoặc mở sổ bằng Excel rồi lưu lại."],
+                             "mẫu biểu không có; hãy ghi thẳng giá trị vào ô, hoặc mở sổ bằng "
+                             "Excel rồi lưu lại (Excel lưu kèm giá trị của công thức)."],
                             f"{source}: an unknown formula.")
-        frame.at[i, name] = value if name in RATE_COLUMNS else int(value)
-    for name in frame.columns.drop(["row", "_formulas"]):
-        frame[name] = frame[name].map(_text)
-    return frame.drop(columns="_formulas")
+        figures.at[i, name] = value
+        frame.at[i, name] = _text(value)
+    return parse_table(frame, columns, key, source)
 
 
 # ---------------------------------------------------------------------------- writing

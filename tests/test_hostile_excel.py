@@ -3,16 +3,51 @@ no text typed in Excel changes a figure, a file that is not a workbook gets a cl
 nothing is lost without a word. The names and files here are made up (tests/hostile/excel/)."""
 import csv
 import io
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from planbook import downloads
-from planbook.data import DataError, parse_table
+from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, WORKBOOK, DataError,
+                           budget_columns, load_plan, load_text, parse_table, unit_columns)
+from planbook.workbook import read_sheet, write_workbook
 
+from conftest import DATA
+
+HOSTILE = Path(__file__).parent / "hostile" / "excel"
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "#N/A"]
 """Made-up unit names a spreadsheet would take for a formula (or an error code)."""
+FIGURES = ["households", "poor_prev", "rate_prev", "poor_target", "rate_target", "reduction"]
+MONEY = ["total", "carry_over", "new_funds"]
+
+
+def year_2023(tmp_path: Path) -> Path:
+    """A data folder holding a copy of the 2023 plan (CSV files)."""
+    shutil.copytree(DATA / "2023", tmp_path / "data" / "2023")
+    return tmp_path / "data"
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a CSV file (as text) with ``edit`` applied to its frame."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame).to_csv(path, index=False)
+
+
+def same_plan(plan, other) -> None:
+    assert plan.units[["unit", *FIGURES]].equals(other.units[["unit", *FIGURES]])
+    assert plan.units_total[FIGURES].equals(other.units_total[FIGURES])
+    assert plan.budget[["tt", "name", *MONEY]].equals(other.budget[["tt", "name", *MONEY]])
+    assert plan.budget_total[MONEY].equals(other.budget_total[MONEY])
 
 
 # ---------------------------------------------------------------------------- no formula travels
@@ -60,3 +95,170 @@ def test_a_figure_typed_as_text_has_one_reading(kind, text, value):
             parse_table(frame, columns, "name", "Tệp thử")
     else:
         assert parse_table(frame, columns, "name", "Tệp thử").figure[0] == value
+
+
+def formula_workbook(tmp_path: Path) -> Path:
+    """The 2023 plan as a workbook whose computed cells are the form's formulas, as a new
+    year's are (blank in the CSV files: rates, project rows, totals; the published reductions
+    are kept, some differ from the counts); openpyxl saves no value for them, so the reader
+    computes them."""
+    data = year_2023(tmp_path)
+    folder = data / "2023"
+
+    def wards(frame):
+        frame[["rate_prev", "rate_target"]] = ""
+        frame.loc[frame.index[-1], FIGURES] = ""
+        return frame
+
+    def budget(frame):
+        frame["total"] = ""
+        parents = frame.tt.isin({t.split(".")[0] for t in frame.tt if "." in t}) | (frame.tt == "")
+        frame.loc[parents, MONEY] = ""
+        return frame
+
+    edit_csv(folder / "wards.csv", wards)
+    edit_csv(folder / "budget.csv", budget)
+    write_workbook(folder)
+    return data
+
+
+def test_figures_typed_as_text_are_read_as_the_clerk_sees_them(tmp_path):
+    data = formula_workbook(tmp_path)
+    path = data / "2023" / WORKBOOK
+    book = load_workbook(path)
+    units, budget = book["Biểu 01"], book["Biểu 02"]
+    assert units["E8"].value.startswith("=IF(") and units["H23"].value == "=SUM(H7:H22)"
+    assert budget["C9"].value == "=D9+E9" and budget["D8"].value == "=SUM(D9,D10)"
+    units["C8"] = "2.837"  # Lê Lợi's households, typed as text with a thousands dot
+    units["C9"] = "3\u00a0393"  # a no-break space
+    units["C10"] = "2 561"
+    units["D7"] = "2"
+    budget["E9"] = " 203 "  # sub-project 2.1's new funds
+    budget["D9"] = "79"
+    book.save(path)
+    same_plan(load_plan(data, 2023), load_plan(DATA, 2023))
+
+
+def test_a_figure_typed_wrong_is_named_at_its_own_cell_not_at_a_formula(tmp_path):
+    data = formula_workbook(tmp_path)
+    path = data / "2023" / WORKBOOK
+    book = load_workbook(path)
+    book["Biểu 01"]["C8"] = "2,837"  # a decimal comma: not a count of households
+    book["Biểu 02"]["E9"] = "hai trăm"
+    book.save(path)
+    with pytest.raises(DataError) as error:
+        load_plan(data, 2023).validate()
+    message = str(error.value)
+    assert (f"Sổ {path}, trang «Biểu 01», dòng 8 (Lê Lợi), cột 'households' (Tổng số hộ dân "
+            "cư): giá trị '2,837' — cần một số nguyên") in message
+    assert (f"Sổ {path}, trang «Biểu 02», dòng 9 (Tiểu dự án 1: Hỗ trợ phát triển sản xuất "
+            "trong lĩnh vực nông nghiệp), cột 'new_funds'") in message
+    assert "hai trăm" in message
+    for formula in ("rate_prev", "reduction", "dòng 23", "cột 'total'", "dòng 8 (Dự án 3"):
+        assert formula not in message, formula
+
+
+def test_rates_shown_as_percentages_are_read_in_percent(tmp_path):
+    data = year_2023(tmp_path)
+    write_workbook(data / "2023")
+    path = data / "2023" / WORKBOOK
+    book = load_workbook(path)
+    sheet = book["Biểu 01"]
+    sheet["E7"], sheet["E7"].number_format = 0.0009, "0.00%"  # Excel shows 0,09%
+    sheet["G8"] = "0,70%"
+    sheet["E9"], sheet["E9"].number_format = 0.12, '0.00"%"'  # a % sign shown, not scaling
+    sheet["G10"], sheet["G10"].number_format = 0.08, "0.00\\%"
+    sheet["G11"], sheet["G11"].number_format = 0.0003, "#,##0.00 %;[Red]-0%"
+    book.save(path)
+    units = load_plan(data, 2023).units
+    assert list(units.rate_prev[:3]) == [0.09, 0.70, 0.12]
+    assert list(units.rate_target[1:5]) == [0.70, 0.12, 0.08, 0.03]
+
+
+# ---------------------------------------------------------------------------- clerk messages
+
+UNREADABLE = {"empty.xlsx": "trống (0 byte)", "encrypted.xlsx": "có đặt mật khẩu",
+              "renamed-csv.xlsx": "không phải sổ Excel .xlsx",
+              "truncated.xlsx": "bị hỏng hoặc chép chưa hết",
+              "damaged.xlsx": "bị hỏng hoặc chép chưa hết"}
+
+
+def workbook_year(tmp_path: Path, workbook: Path) -> Path:
+    """A data folder whose 2023 is ``workbook`` (and plan.yaml)."""
+    folder = tmp_path / "data" / "2023"
+    folder.mkdir(parents=True)
+    shutil.copy(DATA / "2023" / "plan.yaml", folder)
+    shutil.copy(workbook, folder / WORKBOOK)
+    return tmp_path / "data"
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_a_file_that_is_not_a_workbook_gets_a_clerk_message(name, tmp_path):
+    data = workbook_year(tmp_path, HOSTILE / name)
+    with pytest.raises(DataError) as error:
+        load_plan(data, 2023).validate()
+    assert f"Sổ {data / '2023' / WORKBOOK} {UNREADABLE[name]}" in str(error.value)
+    assert "hãy" in str(error.value).lower(), "it says what to do"
+
+
+def test_the_build_stops_on_an_encrypted_workbook_without_a_traceback(tmp_path):
+    workbook_year(tmp_path, HOSTILE / "encrypted.xlsx")
+    result = subprocess.run([sys.executable, "-m", "planbook", "build", "--root", str(tmp_path),
+                             "--year", "2023"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Lỗi dữ liệu") and "Traceback" not in result.stderr
+    assert "có đặt mật khẩu" in result.stderr and "bỏ mật khẩu" in result.stderr
+
+
+@cache
+def good_workbook() -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = year_2023(Path(tmp))
+        return write_workbook(data / "2023").read_bytes()
+
+
+def damaged(cut: float, changes: list[tuple[float, int]]) -> bytes:
+    """The good workbook with some bytes changed, then cut."""
+    raw = bytearray(good_workbook())
+    for at, byte in changes:
+        raw[int(at * len(raw))] = byte
+    return bytes(raw[:int(cut * len(raw))])
+
+
+TABLES = {"wards.csv": ("unit", unit_columns(load_text(DATA / "2023" / "plan.yaml").locality)),
+          "budget.csv": ("name", budget_columns(load_text(DATA / "2023" / "plan.yaml").funding)),
+          "agencies.csv": ("name", AGENCY_COLUMNS), "crosswalk.csv": ("old", CROSSWALK_COLUMNS)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=2000), st.builds(damaged, st.floats(0, 1), st.lists(
+    st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=4))))
+def test_any_bytes_as_the_workbook_give_a_table_or_a_clerk_message(raw):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / WORKBOOK
+        path.write_bytes(raw)
+        for csv_name, (key, columns) in TABLES.items():
+            try:
+                read_sheet(path, csv_name, columns, key)
+            except DataError as err:
+                assert str(path) in str(err)
+
+
+# ---------------------------------------------------------------------------- nothing lost
+
+
+def test_a_sheet_the_reader_does_not_know_is_named(tmp_path):
+    data = year_2023(tmp_path)
+    write_workbook(data / "2023")
+    path = data / "2023" / WORKBOOK
+    book = load_workbook(path)
+    book["Đối chiếu"].title = "Doi chieu"
+    book.save(path)
+    with pytest.raises(DataError) as error:
+        load_plan(data, 2023).validate()
+    message = str(error.value)
+    assert f"Sổ {path}: có trang «Doi chieu» mà phần mềm không biết" in message
+    assert "«Biểu 01», «Biểu 02», «Cơ quan», «Đối chiếu»" in message
+    book["Doi chieu"].title = unicodedata.normalize("NFD", SHEETS["crosswalk.csv"])
+    book.save(path)
+    assert load_plan(data, 2023).crosswalk.empty, "the name typed with decomposed accents is known"
