@@ -2,8 +2,10 @@
 printed forms, and read back by the build with the same messages as the CSV files.
 
 ``make workbook YEAR=2024`` turns ``wards.csv``, ``budget.csv``, ``agencies.csv`` (and
-``crosswalk.csv``) into ``ke-hoach.xlsx`` and removes them: from then on the workbook is the
-year's only source of figures (``plan.yaml`` keeps the text). A figure the form computes (rates,
+``crosswalk.csv``) into ``ke-hoach.xlsx``, the files' other columns (references, the clerk's
+notes) after the form's, and removes the files once the workbook reads back as they are: from
+then on the workbook is the year's only source of figures (``plan.yaml`` keeps the text). Text
+is written as text, never as a formula (a name typed ``=…``). A figure the form computes (rates,
 reductions, project rows, totals) is written as a formula where it is still blank; read back,
 a formula takes the value Excel shows when the file was saved by Excel, else the value the form
 defines for that cell, computed from the figures as :func:`planbook.data.parse_figure` reads
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -25,12 +27,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
-                           DataError, budget_columns, check_header, load_text, parse_table,
-                           read_bytes, unit_columns)
+                           DataError, _read_text, budget_columns, check_header, control_characters,
+                           load_text, parse_figure, parse_table, read_bytes, unit_columns)
+from planbook.downloads import put_text
 
 KEYS_ROW = 6
 """The row of column names (``tt``, ``unit``…) the build reads, under the printed headers."""
 RATE_COLUMNS = {"rate_prev": "poor_prev", "rate_target": "poor_target"}
+REF_KINDS = {"ref_poor_target": "int", "ref_total": "money"}
+"""The reference columns ``make new-year`` adds (last year's figures): numbers, not read."""
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """How an OLE compound file starts: a workbook with a password, or Excel 97–2003's .xls."""
 THIN = Side(style="thin", color="999999")
@@ -202,49 +207,77 @@ def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str
 # ---------------------------------------------------------------------------- writing
 
 
-def _raw(path: Path) -> pd.DataFrame | None:
-    """A CSV file as text, every column kept (reference columns too)."""
-    if not path.is_file():
-        return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def _raw(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A CSV file as text, every column kept (references and the clerk's notes too), each row
+    indexed by its number in the spreadsheet; blank lines dropped."""
+    text = _read_text(path)
+    if not text.strip():
+        raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
+                        f"{path} is empty.")
+    try:
+        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
+                        f"{path} is not valid CSV.") from None
     frame.columns = [c.strip() for c in frame.columns]
-    return frame.apply(lambda col: col.str.strip())
+    check_header(list(frame.columns), columns, path)
+    frame.index = range(2, len(frame) + 2)
+    frame = frame.apply(lambda col: col.str.strip())
+    cells = [(1, name, name) for name in frame.columns] + [
+        (row, name, value) for row, record in frame.iterrows() for name, value in record.items()]
+    bad = [f"Tệp {path}, dòng {row}, cột {name!r}: có ký tự điều khiển {chars} không in được — "
+           "hãy xóa ký tự đó."
+           for row, name, value in cells if (chars := control_characters(value))]
+    if bad:
+        raise DataError(bad, f"{path}: control characters.")
+    return frame[(frame != "").any(axis=1)]
+
+
+def _kinds(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The kind of each column of a sheet: the form's, the references'; other columns are text."""
+    return {name: kind for name, (_, kind) in columns.items()} | REF_KINDS
 
 
 def _value(text: str, kind: str):
-    """A cell's value: numbers as numbers (as the CSV readers parse them), text as text."""
-    if text == "" or kind in ("text", "code"):
-        return text or None
-    try:
-        return float(text.replace(",", ".")) if kind == "rate" else int(
-            text.replace(".", "").replace(" ", ""))
-    except ValueError:
-        return text  # kept as typed: the build will say what is wrong with it
+    """A cell's value: a figure as the build reads it (:func:`planbook.data.parse_figure`),
+    anything else as text, its line ends as Excel keeps them in a cell (a figure typed wrong
+    stays as typed: the build will say what is wrong with it)."""
+    if text == "":
+        return None
+    if kind not in ("text", "code"):
+        try:
+            return parse_figure(text, kind)
+        except ValueError:
+            pass
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _headers(sheet, title: str, subtitle: str, columns: list[str],
              upper: dict[str, str], lower: dict[str, str], widths: dict[str, int]) -> None:
-    """Rows 1–3: the form's title; rows 4–5: its two-level header; row 6 (hidden): the names
-    the build reads."""
+    """Rows 1–3: the form's title; rows 4–5: its two-level header (a column the form does not
+    have is headed by its name); row 6 (hidden): the names the build reads."""
     last = get_column_letter(len(columns))
     for row, text, font in [(1, title, Font(bold=True, size=13)),
                             (2, subtitle, Font(italic=True))]:
         sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row, 1, text)
+        cell = sheet.cell(row, 1)
+        put_text(cell, text)
         cell.font, cell.alignment = font, Alignment(horizontal="center", wrap_text=True)
     sheet.row_dimensions[2].height = 30
     groups: dict[str, list[int]] = {}
     for j, name in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = widths.get(name, 12)
-        sheet.cell(KEYS_ROW, j, name).font = Font(color="888888", size=8)
+        put_text(sheet.cell(KEYS_ROW, j), name)
+        sheet.cell(KEYS_ROW, j).font = Font(color="888888", size=8)
         if name in lower:
             groups.setdefault(upper[name], []).append(j)
-            sheet.cell(5, j, lower[name])
+            put_text(sheet.cell(5, j), lower[name])
         else:
-            sheet.cell(4, j, upper[name])
+            put_text(sheet.cell(4, j), upper.get(name, name))
             sheet.merge_cells(start_row=4, start_column=j, end_row=5, end_column=j)
     for text, cols in groups.items():
-        sheet.cell(4, cols[0], text)
+        put_text(sheet.cell(4, cols[0]), text)
         if len(cols) > 1:
             sheet.merge_cells(start_row=4, start_column=cols[0], end_row=4, end_column=cols[-1])
     for row in (4, 5):
@@ -259,25 +292,28 @@ def _headers(sheet, title: str, subtitle: str, columns: list[str],
     sheet.freeze_panes = sheet.cell(KEYS_ROW + 1, 3)
 
 
-def _body(sheet, frame: pd.DataFrame, columns: list[str], kinds: dict[str, str],
-          formula) -> None:
-    """The rows: each cell's value, or the form's formula where a computed cell is blank."""
+def _body(sheet, frame: pd.DataFrame, form: dict[str, tuple[str, str]], formula) -> None:
+    """The rows: each cell's value (text always as text), or the form's formula where a
+    computed cell is blank in a row the form's columns fill."""
+    kinds = _kinds(form)
     for i, record in enumerate(frame.to_dict("records")):
         r = KEYS_ROW + 1 + i
-        for j, name in enumerate(columns, start=1):
-            text = record.get(name, "")
-            value = _value(text, kinds.get(name, "text"))
-            if value is None:
-                value = formula(i, r, name)
-            cell = sheet.cell(r, j, value)
-            cell.border = Border(THIN, THIN, THIN, THIN)
+        filled = any(record[name] for name in form)
+        for j, (name, text) in enumerate(record.items(), start=1):
             kind = kinds.get(name, "text")
+            value = _value(text, kind)
+            cell = sheet.cell(r, j)
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = formula(i, r, name) if value is None and filled else value
+            cell.border = Border(THIN, THIN, THIN, THIN)
             cell.number_format = "0.00" if kind == "rate" else "#,##0" if kind != "text" else "@"
             cell.alignment = Alignment(vertical="top", wrap_text=kind == "text")
             if name.startswith("ref_"):
                 cell.fill = GREY
         if record.get("unit", record.get("name")) == TOTAL_LABEL:
-            for j in range(1, len(columns) + 1):
+            for j in range(1, len(record) + 1):
                 sheet.cell(r, j).font = Font(bold=True)
 
 
@@ -285,8 +321,15 @@ def _letters(columns: list[str]) -> dict[str, str]:
     return {name: get_column_letter(j) for j, name in enumerate(columns, start=1)}
 
 
+def _ordered(frame: pd.DataFrame, form: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The form's columns first, then the file's others (references, notes) as they come."""
+    return frame[[*form, *[c for c in frame.columns if c not in form]]]
+
+
 def _units_sheet(book, text, frame: pd.DataFrame) -> None:
-    columns = [*unit_columns(text.locality), *[c for c in frame.columns if c.startswith("ref_")]]
+    form = unit_columns(text.locality)
+    frame = _ordered(frame, form)
+    columns = list(frame.columns)
     prev, year = text.year - 1, text.year
     upper = {"tt": "TT", "unit": text.locality.Units, "households": "Tổng số hộ dân cư",
              "poor_prev": f"Kết quả thực hiện năm {prev}",
@@ -299,8 +342,9 @@ def _units_sheet(book, text, frame: pd.DataFrame) -> None:
     _headers(sheet, f"Biểu số 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}", text.attached_line("…"),
              columns, upper, lower, {"tt": 6, "unit": 24, "ref_poor_target": 14})
     col = _letters(columns)
-    first, last = KEYS_ROW + 1, KEYS_ROW + len(frame) - 1
-    total_row = KEYS_ROW + len(frame)
+    totals = [KEYS_ROW + 1 + i for i, unit in enumerate(frame.unit) if unit == TOTAL_LABEL]
+    total_row = totals[-1] if totals else None
+    first, last = KEYS_ROW + 1, (total_row or KEYS_ROW + 1) - 1
 
     def formula(i, r, name):
         if name in RATE_COLUMNS:
@@ -312,13 +356,13 @@ def _units_sheet(book, text, frame: pd.DataFrame) -> None:
             return f"={col['poor_prev']}{r}-{col['poor_target']}{r}"
         return None
 
-    kinds = {name: kind for name, (_, kind) in unit_columns(text.locality).items()}
-    _body(sheet, frame, columns, kinds | {"ref_poor_target": "int"}, formula)
+    _body(sheet, frame, form, formula)
 
 
 def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
     described = budget_columns(text.funding)
-    columns = [*described, *[c for c in frame.columns if c.startswith("ref_")]]
+    frame = _ordered(frame, described)
+    columns = list(frame.columns)
     prev, year = text.year - 1, text.year
     money = [c for c, (_, kind) in described.items() if kind in ("money", "amount")]
     parts = [c for c in money if c != "total"]
@@ -349,8 +393,7 @@ def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
             return f"={col['carry_over']}{r}+{col['new_funds']}{r}"
         return None
 
-    kinds = {name: kind for name, (_, kind) in described.items()}
-    _body(sheet, frame, columns, kinds | {"ref_total": "money"}, formula)
+    _body(sheet, frame, described, formula)
     lead = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
                           formula1=f"'{SHEETS['agencies.csv']}'!$A${KEYS_ROW + 1}:"
                                    f"$A${KEYS_ROW + agencies}",
@@ -362,23 +405,53 @@ def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
 
 def _simple_sheet(book, csv_name: str, title: str, frame: pd.DataFrame,
                   columns: dict[str, tuple[str, str]]) -> None:
+    frame = _ordered(frame, columns)
     sheet = book.create_sheet(SHEETS[csv_name])
-    _headers(sheet, title, "", list(columns), {c: label for c, (label, _) in columns.items()},
-             {}, dict.fromkeys(columns, 40))
-    _body(sheet, frame, list(columns), {}, lambda i, r, name: None)
+    _headers(sheet, title, "", list(frame.columns),
+             {c: label for c, (label, _) in columns.items()}, {}, dict.fromkeys(frame.columns, 40))
+    _body(sheet, frame, columns, lambda i, r, name: None)
+
+
+def _read_back(path: Path, tables: dict[str, pd.DataFrame],
+               columns: dict[str, dict[str, tuple[str, str]]], folder: Path) -> None:
+    """Open the workbook just written and check that each sheet holds every cell of its CSV
+    file as written: text as text, figures as the build reads them, a blank the form computes
+    as its formula."""
+    book = _open(path)[0]
+    for csv_name, frame in tables.items():
+        sheet, kinds = book[SHEETS[csv_name]], _kinds(columns[csv_name])
+        keys = [c.value for c in sheet[KEYS_ROW]]
+        for i, (row, record) in enumerate(zip(frame.index, frame.to_dict("records"))):
+            for name, text in record.items():
+                cell = sheet.cell(KEYS_ROW + 1 + i, keys.index(name) + 1)
+                written = _value(text, kinds.get(name, "text"))
+                if written is None and cell.data_type == "f" or cell.value == written and (
+                        cell.data_type == "s") == isinstance(written, str):
+                    continue
+                raise DataError([f"Tệp {folder / csv_name}, dòng {row}, cột {name!r}: sổ Excel vừa "
+                                 f"ghi không giữ được giá trị {text[:80]!r} (đọc lại thấy "
+                                 f"{str(cell.value)[:80]!r}; một ô Excel giữ tối đa 32.767 ký tự). "
+                                 "Chưa tạo sổ, các tệp CSV vẫn giữ nguyên."],
+                                f"{folder / csv_name}: the workbook does not read back as the file "
+                                f"(row {row}, column {name!r}); nothing changed.")
 
 
 def write_workbook(folder: Path) -> Path:
-    """Write the year's tables as ``ke-hoach.xlsx`` and remove the CSV files it replaces."""
+    """Write the year's tables as ``ke-hoach.xlsx`` and, once it reads back as they are, remove
+    the CSV files it replaces."""
     target = folder / WORKBOOK
     if target.exists():
         raise DataError([f"Đã có sổ {target}."], f"{target} exists.")
     text = load_text(folder / "plan.yaml")
-    tables = {name: _raw(folder / name) for name in SHEETS}
-    missing = [name for name in ("wards.csv", "budget.csv", "agencies.csv") if tables[name] is None]
+    missing = [name for name in ("wards.csv", "budget.csv", "agencies.csv")
+               if not (folder / name).is_file()]
     if missing:
         raise DataError([f"Thiếu tệp {folder / name}." for name in missing],
                         f"Missing {', '.join(missing)}.")
+    columns = {"wards.csv": unit_columns(text.locality), "budget.csv": budget_columns(text.funding),
+               "agencies.csv": AGENCY_COLUMNS, "crosswalk.csv": CROSSWALK_COLUMNS}
+    tables = {name: _raw(folder / name, columns[name]) for name in SHEETS
+              if (folder / name).is_file()}
     book = Workbook()
     book.remove(book.active)
     _units_sheet(book, text, tables["wards.csv"])
@@ -387,11 +460,16 @@ def write_workbook(folder: Path) -> Path:
                   AGENCY_COLUMNS)
     _simple_sheet(book, "crosswalk.csv", f"Đối chiếu tên các {text.locality.units} năm "
                   f"{text.year - 1} và năm {text.year} (đổi tên, sáp nhập, chia tách)",
-                  tables["crosswalk.csv"] if tables["crosswalk.csv"] is not None
-                  else pd.DataFrame(columns=list(CROSSWALK_COLUMNS)), CROSSWALK_COLUMNS)
+                  tables.get("crosswalk.csv", pd.DataFrame(columns=list(CROSSWALK_COLUMNS))),
+                  CROSSWALK_COLUMNS)
     fresh = target.with_name(target.name + ".new")
     book.save(fresh)
+    try:
+        _read_back(fresh, tables, columns, folder)
+    except DataError:
+        fresh.unlink()
+        raise
     fresh.rename(target)
-    for name in SHEETS:
-        (folder / name).unlink(missing_ok=True)
+    for name in tables:
+        (folder / name).unlink()
     return target

@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from planbook import downloads
+from planbook.__main__ import make_workbook
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, WORKBOOK, DataError,
                            budget_columns, load_plan, load_text, parse_table, unit_columns)
-from planbook.workbook import read_sheet, write_workbook
+from planbook.workbook import KEYS_ROW, read_sheet, write_workbook
 
-from conftest import DATA
+from conftest import DATA, build, scratch_project
 
 HOSTILE = Path(__file__).parent / "hostile" / "excel"
 PAYLOADS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "#N/A"]
@@ -72,6 +73,46 @@ def test_downloads_keep_texts_as_texts_and_numbers_as_numbers():
         assert (cell.value, cell.data_type) == (text.replace("\r", "\n"), "s"), "shown as typed"
         assert cell.quotePrefix == (text[0] in "=+-@\t\r"), "Excel keeps it text when edited"
         assert [(c.value, c.data_type) for c in sheet[r][2:]] == [(-1, "n"), (1234, "n")]
+
+
+def test_a_year_named_with_formulas_builds_from_its_workbook_and_no_formula_travels(tmp_path):
+    project = scratch_project(tmp_path / "project")
+    folder = project / "data" / "2023"
+    agency = "=1+1"
+    edit_csv(folder / "wards.csv", lambda f: f.assign(
+        unit=[*PAYLOADS, *f.unit[len(PAYLOADS):]], ghi_chu=["=2+2", *[""] * (len(f) - 1)]))
+    edit_csv(folder / "agencies.csv", lambda f: f.replace({"name": {"Phòng Y tế": agency}}))
+    edit_csv(folder / "budget.csv", lambda f: f.replace(
+        {"lead": {"Phòng Y tế": agency}, "name": {f.name[1]: "@SUM(A1:A9)"},
+         "content": {f.content[3]: "-1+1 nội dung"}}))
+    result = subprocess.run([sys.executable, "-m", "planbook", "workbook", "--year", "2023",
+                             "--root", str(project)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(folder / WORKBOOK)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type in ("f", "e")] == [], "no formula, no error"
+    assert {c.value for c in cells if c.quotePrefix} >= {"=2+2", agency, *PAYLOADS[:4]}
+    plan = load_plan(project / "data", 2023)
+    assert list(plan.units.unit[:len(PAYLOADS)]) == PAYLOADS, "read back as typed"
+    assert agency in set(plan.agencies.name) and "@SUM(A1:A9)" in set(plan.budget.name)
+
+    result = build(project, 2023)
+    assert result.returncode == 0, result.stderr
+    found = set()
+    for path in (project / "_build" / "html" / "2023" / "_downloads").rglob("*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        for row in csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC):
+            texts = [v for v in row if isinstance(v, str)]  # quoted: a text
+            assert not [v for v in texts if v.startswith(("=", "+", "-", "@", "\t", "\r"))], path
+            found |= set(texts)
+    assert {"'" + PAYLOADS[0], "'" + agency, "'@SUM(A1:A9)"} <= found
+    found = set()
+    for path in (project / "_build" / "html" / "2023" / "_downloads").rglob("*.xlsx"):
+        for sheet in load_workbook(path).worksheets:
+            for cell in (c for row in sheet.iter_rows() for c in row):
+                assert cell.data_type not in ("f", "e"), (path, cell.coordinate, cell.value)
+                found.add(cell.value)
+    assert {PAYLOADS[0], agency, "@SUM(A1:A9)", "#N/A"} <= found
 
 
 # ---------------------------------------------------------------------------- one reading
@@ -244,7 +285,78 @@ def test_any_bytes_as_the_workbook_give_a_table_or_a_clerk_message(raw):
                 assert str(path) in str(err)
 
 
+CSV_TEXT = st.lists(st.lists(st.text(max_size=6), min_size=7, max_size=9), max_size=4).map(
+    lambda rows: "\n".join([",".join(unit_columns(load_text(DATA / "2023" / "plan.yaml").locality)),
+                            *(",".join(row) for row in rows)]).encode())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=500), CSV_TEXT))
+def test_any_bytes_as_a_csv_file_give_make_workbook_a_workbook_or_a_clerk_message(raw):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = year_2023(Path(tmp)) / "2023"
+        (folder / "wards.csv").write_bytes(raw)
+        try:
+            write_workbook(folder)
+        except DataError:
+            assert sorted(p.name for p in folder.iterdir()) == sorted(
+                p.name for p in (DATA / "2023").iterdir()), "nothing written, nothing removed"
+        else:
+            assert sorted(p.name for p in folder.iterdir()) == [WORKBOOK, "plan.yaml"]
+
+
+def test_make_workbook_refuses_a_csv_in_another_encoding_and_removes_nothing(tmp_path, capsys):
+    folder = year_2023(tmp_path) / "2023"
+    shutil.copy(HOSTILE / "wards-cp1258.csv", folder / "wards.csv")
+    assert make_workbook(folder) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("Chưa tạo được sổ Excel")
+    assert f"Tệp {folder / 'wards.csv'} không phải mã UTF-8" in said and "CSV UTF-8" in said
+    assert not (folder / WORKBOOK).exists() and (folder / "wards.csv").is_file()
+
+
+def test_make_workbook_refuses_a_control_character_with_its_cell(tmp_path):
+    folder = year_2023(tmp_path) / "2023"
+    edit_csv(folder / "agencies.csv", lambda f: f.replace({"name": {"Phòng Y tế": "Phòng\x01Y tế"}}))
+    with pytest.raises(DataError, match=r"agencies.csv, dòng 4, cột 'name': có ký tự điều khiển "
+                                        r"U\+0001"):
+        write_workbook(folder)
+    assert not (folder / WORKBOOK).exists()
+
+
 # ---------------------------------------------------------------------------- nothing lost
+
+
+def test_make_workbook_keeps_the_clerks_own_columns(tmp_path):
+    data = year_2023(tmp_path)
+    folder = data / "2023"
+    edit_csv(folder / "wards.csv", lambda f: pd.concat([f.assign(
+        ghi_chu=["Sáp nhập năm 2025", *[""] * (len(f) - 1)]), pd.DataFrame(
+            [dict.fromkeys(f.columns, "") | {"ghi_chu": "Số liệu ngày 31/12"}])]))
+    edit_csv(folder / "agencies.csv", lambda f: f.assign(dien_thoai="0204 3854 000"))
+    write_workbook(folder)
+    book = load_workbook(folder / WORKBOOK)
+    units = book["Biểu 01"]
+    keys = [c.value for c in units[KEYS_ROW]]
+    assert keys[-1] == "ghi_chu" and units.cell(4, len(keys)).value == "ghi_chu"
+    assert units.cell(KEYS_ROW + 1, len(keys)).value == "Sáp nhập năm 2025"
+    assert units.cell(KEYS_ROW + 18, len(keys)).value == "Số liệu ngày 31/12", "after the total"
+    agencies = book["Cơ quan"]
+    assert [c.value for c in agencies[KEYS_ROW]] == ["name", "aliases", "dien_thoai"]
+    assert agencies["C7"].value == "0204 3854 000" and agencies["C7"].data_type == "s"
+    plan = load_plan(data, 2023)
+    plan.validate()
+    same_plan(plan, load_plan(DATA, 2023))
+
+
+def test_make_workbook_keeps_the_csv_files_when_the_workbook_does_not_read_back(tmp_path):
+    folder = year_2023(tmp_path) / "2023"
+    edit_csv(folder / "budget.csv", lambda f: f.assign(content=["x" * 40_000, *f.content[1:]]))
+    with pytest.raises(DataError, match=r"budget.csv, dòng 2, cột 'content': sổ Excel vừa ghi "
+                                        "không giữ được"):
+        write_workbook(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in (DATA / "2023").iterdir())
 
 
 def test_a_sheet_the_reader_does_not_know_is_named(tmp_path):
