@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from planbook import downloads
-from planbook.__main__ import make_workbook
+from planbook.__main__ import make_workbook, start_year
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, WORKBOOK, DataError,
                            budget_columns, load_plan, load_text, parse_table, unit_columns)
 from planbook.workbook import KEYS_ROW, read_sheet, write_workbook
@@ -374,3 +374,26 @@ def test_a_sheet_the_reader_does_not_know_is_named(tmp_path):
     book["Doi chieu"].title = unicodedata.normalize("NFD", SHEETS["crosswalk.csv"])
     book.save(path)
     assert load_plan(data, 2023).crosswalk.empty, "the name typed with decomposed accents is known"
+
+
+# ---------------------------------------------------------------------------- honest messages
+
+
+def test_new_year_of_a_workbook_year_says_to_fill_the_workbook(tmp_path, capsys):
+    data = year_2023(tmp_path)
+    write_workbook(data / "2023")
+    assert start_year(data, 2024) == 0
+    said = capsys.readouterr().out
+    folder = data / "2024"
+    assert sorted(p.name for p in folder.iterdir()) == [WORKBOOK, "plan.yaml"]
+    assert f"vào sổ {WORKBOOK} (trang «Biểu 01» và «Biểu 02»)" in said and ".csv" not in said
+    comment = "".join(line for line in (folder / "plan.yaml").read_text(encoding="utf-8")
+                      .splitlines(keepends=True) if line.startswith("#"))
+    assert f"sổ {WORKBOOK} (trang «Biểu 01» và «Biểu 02»)" in comment and ".csv" not in comment
+
+
+def test_new_year_of_a_csv_year_says_to_fill_the_csv_files(tmp_path, capsys):
+    data = year_2023(tmp_path)
+    assert start_year(data, 2024) == 0
+    assert "vào wards.csv và budget.csv" in capsys.readouterr().out
+    assert (data / "2024" / "wards.csv").is_file()
