@@ -281,21 +281,28 @@ AGENCY_COLUMNS = {
     "aliases": ("Tên gọi khác (cách nhau bởi |)", "text"),
 }
 
-_INT = re.compile(r"^-?\d{1,3}([.\s]\d{3})+$|^-?\d+$")
+_SPACES = " \u00a0\u202f"
+"""What may stand between groups of thousands besides a dot: a space or a no-break space
+(U+00A0, U+202F)."""
+_INT = re.compile(rf"^-?[0-9]{{1,3}}([.{_SPACES}])[0-9]{{3}}(\1[0-9]{{3}})*$|^-?[0-9]+$")
+_PERCENT = re.compile(r"^-?[0-9]+([.,][0-9]+)?$")
 _CODE = re.compile(r"^\d+(\.\d+)?\.?$")
 
 
 def _parse_int(text: str) -> int:
+    """A whole number as the clerk sees it: ``2244``, ``2.244``, ``2 244`` (one separator
+    throughout, ASCII digits only)."""
     if not _INT.match(text):
         raise ValueError
-    return int(re.sub(r"[.\s]", "", text))
+    return int(re.sub(f"[.{_SPACES}]", "", text))
 
 
 def _parse_rate(text: str) -> float:
-    text = text.removesuffix("%").strip()
-    if "," in text:  # Vietnamese decimal comma; dots are then thousands separators
-        text = text.replace(".", "").replace(",", ".")
-    return float(text)
+    """A percentage: ``0,42``, ``0.42``, with or without a ``%`` sign."""
+    text = text.removesuffix("%").strip(_SPACES)
+    if not _PERCENT.match(text):
+        raise ValueError
+    return float(text.replace(",", "."))
 
 
 _PARSERS = {
@@ -304,6 +311,13 @@ _PARSERS = {
     "amount": (_parse_int, "một số tiền nguyên (triệu đồng), ví dụ 1.691"),
     "rate": (_parse_rate, "một tỷ lệ phần trăm, ví dụ 0,42"),
 }
+
+
+def parse_figure(text: str, kind: str) -> int | float:
+    """A figure of a column of ``kind`` (a key of ``_PARSERS``) read as the clerk sees it — the
+    one reading of the CSV files, the workbook's cells and the figures its formulas use;
+    ValueError when it is not one."""
+    return _PARSERS[kind][0](text.strip())
 
 
 def _where(source: Path | str, row: int | None, label: str | None = None) -> str:
@@ -428,7 +442,7 @@ def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: s
                                 f"điều khiển {bad} không in được — hãy xóa ký tự đó.")
         if kind not in _PARSERS:
             continue
-        parse, expected = _PARSERS[kind]
+        expected = _PARSERS[kind][1]
         values = []
         for row, cell, who in zip(frame["row"], frame[name], frame[key]):
             if cell == "":
@@ -437,7 +451,7 @@ def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: s
                     blanks.setdefault((row, who), []).append(f"{name} ({label})")
                 continue
             try:
-                value = parse(cell)
+                value = parse_figure(cell, kind)
             except ValueError:
                 value = None
                 problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): "
