@@ -358,7 +358,7 @@ def read_bytes(path: Path) -> bytes:
                         f"{path} cannot be read.") from None
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
@@ -375,7 +375,7 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
     ``key`` names the column used to label a row in messages. The returned frame keeps the
     spreadsheet row number (header = row 1) in the column ``row``.
     """
-    text = _read_text(path)
+    text = read_text(path)
     if not text.strip():
         raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
                         f"{path} is empty.")
@@ -397,23 +397,24 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
 
 
 def unknown_columns(found: list[str], columns: dict[str, tuple[str, str]],
-                    source: Path | str) -> list[str]:
+                    source: Path | str, row: int = 1) -> list[str]:
     """A note for each column the form does not have, which the book leaves out: the clerk's
-    own notes, or a column whose name is mistyped. Reference columns (``ref_…``, written by
-    ``make new-year``) are expected."""
-    extra = [c for c in found if c not in columns and not c.startswith("ref_")]
-    return [f"{_where(source, 1)}: cột {c!r} không có trong mẫu biểu nên sách không in "
+    own notes, or a column whose name is mistyped (``row``: the header's row). Reference
+    columns (``ref_…``, written by ``make new-year``) are expected."""
+    extra = [c for c in found if c and c not in columns and not c.startswith("ref_")]
+    return [f"{_where(source, row)}: cột {c!r} không có trong mẫu biểu nên sách không in "
             f"(các cột của mẫu: {', '.join(columns)})." for c in extra]
 
 
 def check_header(found: list[str], columns: dict[str, tuple[str, str]],
-                 source: Path | str) -> None:
-    """Every column the table needs is there (others are ignored: notes, references)."""
+                 source: Path | str, row: int = 1) -> None:
+    """Every column the table needs is there, in its header row ``row`` (others are left
+    out: see :func:`unknown_columns`)."""
     missing = [c for c in columns if c not in found]
     extra = [c for c in found if c not in columns]
     if missing:
         raise DataError(
-            [f"{_where(source, 1)}: thiếu cột {', '.join(repr(c) for c in missing)}"
+            [f"{_where(source, row)}: thiếu cột {', '.join(repr(c) for c in missing)}"
              + (f" (có cột lạ {', '.join(repr(c) for c in extra)} — sai tên cột?)" if extra else "")
              + f". Các cột cần có: {', '.join(columns)}."],
             f"{source}: missing column(s) {', '.join(missing)}.")
@@ -760,8 +761,8 @@ class Plan:
                 except DataError as err:  # every file's problems in one list
                     problems += err.problems
                     english.append(err.english)
-        if problems:
-            raise DataError(problems, " ".join(english))
+        if problems:  # a workbook's problem is found once per sheet read: say it once
+            raise DataError(list(dict.fromkeys(problems)), " ".join(dict.fromkeys(english)))
         assert self.crosswalk is not None
 
     def project_text(self, tt: str) -> ProjectText | None:
@@ -888,7 +889,7 @@ def control_characters(text: str) -> str:
 
 
 def load_text(path: Path) -> PlanText:
-    text = _read_text(path)
+    text = read_text(path)
     try:
         _screen(text, path)
         raw = _clean(yaml.load(text, Loader=_TextLoader), path)

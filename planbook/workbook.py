@@ -27,8 +27,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
-                           DataError, _read_text, budget_columns, check_header, control_characters,
-                           load_text, parse_figure, parse_table, read_bytes, unit_columns)
+                           DataError, budget_columns, check_header, control_characters,
+                           load_text, parse_figure, parse_table, read_bytes, read_text,
+                           unit_columns, unknown_columns)
 from planbook.downloads import put_text
 
 KEYS_ROW = 6
@@ -97,16 +98,21 @@ def _unreadable(path: Path, raw: bytes) -> DataError:
                      f"{path} is damaged or truncated.")
 
 
-def _open(path: Path) -> tuple[Workbook, Workbook]:
-    """The workbook at ``path`` with its formulas, and with the values Excel saved for them; a
-    clerk message for a file that is not a workbook or has a sheet the reader does not know."""
+def _open(path: Path) -> tuple[tuple[Workbook, Workbook], list[str]]:
+    """The workbook at ``path`` with its formulas, and with the values Excel saved for them,
+    and a note of the sheets the reader does not know; a clerk message for a file that is not
+    a workbook, or whose unknown sheet may be the crosswalk renamed (it has none of that
+    name)."""
     raw = read_bytes(path)
     try:
         books = tuple(load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
     except Exception:  # a damaged file fails anywhere in the ZIP, XML and openpyxl readers
         raise _unreadable(path, raw) from None
     unknown = [title for title in books[0].sheetnames if _name(title) not in SHEETS.values()]
-    if unknown:
+    if unknown and SHEETS["crosswalk.csv"] in map(_name, books[0].sheetnames):
+        return books, [f"Sổ {path}: trang {', '.join(f'«{t}»' for t in unknown)} không thuộc "
+                       "mẫu nên sách không đọc."]
+    if unknown:  # perhaps the crosswalk, renamed: it would be silently left out
         expected = ", ".join(f"«{name}»" for name in SHEETS.values())
         raise DataError([f"Sổ {path}: có trang {', '.join(f'«{t}»' for t in unknown)} mà phần mềm "
                          f"không biết. Các trang của sổ mang đúng tên {expected} (trang "
@@ -114,7 +120,7 @@ def _open(path: Path) -> tuple[Workbook, Workbook]:
                          "trang, hoặc chuyển trang thừa sang một sổ khác."],
                         f"{path}: unknown sheet(s) {', '.join(map(repr, unknown))}; the sheets are "
                         f"{', '.join(map(repr, SHEETS.values()))}.")
-    return books
+    return books, []
 
 
 def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
@@ -122,7 +128,7 @@ def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
     """The table of the sheet standing for ``csv_name``, parsed like the CSV file, with
     Excel's row numbers in ``row``, and the words that name the sheet in messages; a formula
     cell is the value it shows (see the module's note)."""
-    formulas, values = _open(path)
+    (formulas, values), notes = _open(path)
     sheet_name = SHEETS[csv_name]
     source = f"Sổ {path}, trang «{sheet_name}»"
     sheets = {_name(sheet.title): sheet for sheet in formulas.worksheets}
@@ -134,7 +140,7 @@ def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
     sheet = sheets[sheet_name]
     cached = values[sheet.title]
     header = [_text(c.value).strip() for c in sheet[KEYS_ROW]]
-    check_header(header, columns, f"{source}, dòng {KEYS_ROW}")
+    check_header(header, columns, source, KEYS_ROW)
     where = {name: header.index(name) + 1 for name in columns}
     rows, pending = [], []
     for r in range(KEYS_ROW + 1, sheet.max_row + 1):
@@ -149,7 +155,9 @@ def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
             row[name] = _text(value, columns[name][1] == "rate" and _is_percent(cell.number_format))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["row", *columns])
-    return _computed(frame, pending, csv_name, columns, key, source), source
+    table = _computed(frame, pending, csv_name, columns, key, source)
+    table.attrs["notes"] = unknown_columns(header, columns, source, KEYS_ROW) + notes
+    return table, source
 
 
 def _form_value(figures: pd.DataFrame, i: int, name: str, csv_name: str,
@@ -210,7 +218,7 @@ def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str
 def _raw(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """A CSV file as text, every column kept (references and the clerk's notes too), each row
     indexed by its number in the spreadsheet; blank lines dropped."""
-    text = _read_text(path)
+    text = read_text(path)
     if not text.strip():
         raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
                         f"{path} is empty.")
@@ -417,7 +425,7 @@ def _read_back(path: Path, tables: dict[str, pd.DataFrame],
     """Open the workbook just written and check that each sheet holds every cell of its CSV
     file as written: text as text, figures as the build reads them, a blank the form computes
     as its formula."""
-    book = _open(path)[0]
+    book = _open(path)[0][0]  # with its formulas
     for csv_name, frame in tables.items():
         sheet, kinds = book[SHEETS[csv_name]], _kinds(columns[csv_name])
         keys = [c.value for c in sheet[KEYS_ROW]]

@@ -374,6 +374,14 @@ def test_a_sheet_the_reader_does_not_know_is_named(tmp_path):
     book["Doi chieu"].title = unicodedata.normalize("NFD", SHEETS["crosswalk.csv"])
     book.save(path)
     assert load_plan(data, 2023).crosswalk.empty, "the name typed with decomposed accents is known"
+    book.create_sheet("Ghi chú")  # the clerk's own notes, beside every sheet of the form
+    book["Biểu 01"].cell(KEYS_ROW, 12, "ghi chú")
+    book.save(path)
+    plan = load_plan(data, 2023)
+    plan.validate()
+    assert any("trang «Ghi chú» không thuộc mẫu nên sách không đọc" in n for n in plan.notes)
+    assert any(f"trang «Biểu 01», dòng {KEYS_ROW}: cột 'ghi chú' không có trong mẫu" in n
+               for n in plan.notes)
 
 
 # ---------------------------------------------------------------------------- honest messages
