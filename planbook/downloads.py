@@ -19,7 +19,9 @@ is text and stays text: a name typed ``=HYPERLINK(…)`` never becomes a formula
 """
 from __future__ import annotations
 
+import codecs
 import csv
+import datetime as dt
 import io
 import re
 import shutil
@@ -31,6 +33,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from planbook import fmt
+from planbook.data import read_bytes
 
 FOLDER = "tai-ve"
 """The folder of the year's sources that holds the files to download (Sphinx copies those a
@@ -251,14 +254,25 @@ def xlsx_bytes(table: dict) -> bytes:
     return _fixed_times(out.getvalue())
 
 
+def _changed(path: Path) -> tuple[int, ...]:
+    """When the file at ``path`` was last changed, as a ZIP records it (its dates start in
+    1980)."""
+    when = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    return max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+
+
 def zip_bytes(plan) -> bytes:
     """The year's data files (:attr:`planbook.data.Plan.files`) as one ZIP, in a folder named
-    after the year."""
+    after the year, each with the date it was last changed; a CSV file starts with a byte-order
+    mark, so that Excel opens it with its accents."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in plan.files:
-            archive.writestr(zipfile.ZipInfo(f"{plan.year}/{path.name}", FIXED_TIME),
-                             Path(path).read_bytes(), zipfile.ZIP_DEFLATED)
+            content = read_bytes(path)
+            if path.suffix == ".csv" and not content.startswith(codecs.BOM_UTF8):
+                content = codecs.BOM_UTF8 + content
+            archive.writestr(zipfile.ZipInfo(f"{plan.year}/{path.name}", _changed(path)),
+                             content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
