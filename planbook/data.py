@@ -369,12 +369,9 @@ def read_text(path: Path) -> str:
             f"{path} is not UTF-8 encoded: save it as 'CSV UTF-8'.") from None
 
 
-def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
-    """Read a CSV as text, check its header, parse each typed column (:func:`parse_table`).
-
-    ``key`` names the column used to label a row in messages. The returned frame keeps the
-    spreadsheet row number (header = row 1) in the column ``row``.
-    """
+def read_csv(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A CSV file as text, every column kept, blank lines too (so that rows keep their
+    spreadsheet numbers), once its header has every column of the form."""
     text = read_text(path)
     if not text.strip():
         raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
@@ -382,11 +379,21 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
     try:
         frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
                             skipinitialspace=True, skip_blank_lines=False)
-    except pd.errors.ParserError as err:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
                         f"{path} is not valid CSV.") from None
     frame.columns = [c.strip() for c in frame.columns]
     check_header(list(frame.columns), columns, path)
+    return frame
+
+
+def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
+    """Read a CSV as text, check its header, parse each typed column (:func:`parse_table`).
+
+    ``key`` names the column used to label a row in messages. The returned frame keeps the
+    spreadsheet row number (header = row 1) in the column ``row``.
+    """
+    frame = read_csv(path, columns)
     notes = unknown_columns(list(frame.columns), columns, path)
     frame = frame[list(columns)]
     frame.insert(0, "row", range(2, len(frame) + 2))  # blank lines count, as in a spreadsheet

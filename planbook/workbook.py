@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
                            DataError, budget_columns, check_header, control_characters,
-                           load_text, parse_figure, parse_table, read_bytes, read_text,
+                           load_text, parse_figure, parse_table, read_bytes, read_csv,
                            unit_columns, unknown_columns)
 from planbook.downloads import put_text
 
@@ -218,18 +218,7 @@ def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str
 def _raw(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """A CSV file as text, every column kept (references and the clerk's notes too), each row
     indexed by its number in the spreadsheet; blank lines dropped."""
-    text = read_text(path)
-    if not text.strip():
-        raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
-                        f"{path} is empty.")
-    try:
-        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
-                        f"{path} is not valid CSV.") from None
-    frame.columns = [c.strip() for c in frame.columns]
-    check_header(list(frame.columns), columns, path)
+    frame = read_csv(path, columns)
     frame.index = range(2, len(frame) + 2)
     frame = frame.apply(lambda col: col.str.strip())
     cells = [(1, name, name) for name in frame.columns] + [
