@@ -22,6 +22,11 @@ def test_percent_keeps_two_decimals_with_comma():
     assert fmt.percent(69.249, 1) == "69,2%"
 
 
+def test_a_figure_as_printed_read_back():
+    assert fmt.as_printed(0.0891) == fmt.as_printed(0.0937) == 0.09
+    assert fmt.as_printed(1234.56, 1) == 1234.6
+
+
 def test_dates():
     assert fmt.date(dt.date(2023, 3, 21)) == "ngày 21 tháng 3 năm 2023"
     # Decree 30/2020/NĐ-CP: a 0 before days 1–9 and before months 1 and 2
