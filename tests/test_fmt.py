@@ -59,6 +59,6 @@ def test_the_plans_dates_as_decree_30_writes_them(tmp_path):
     plan = load_plan(tmp_path, 2026)
     assert plan.text.attached_line("…") == ("(Kèm theo Kế hoạch số …/KH-UBND ngày 05/02/2026 "
                                             "của UBND xã)")
-    assert "ngày 05 tháng 02 năm 2026" in text.overview(plan)
+    assert "ngày 05 tháng 02 năm 2026" in text.header(plan)
     text.write_cover(plan, tmp_path / "cover.inc")
     assert "ngày 05 tháng 02 năm 2026" in (tmp_path / "cover.inc").read_text(encoding="utf-8")
