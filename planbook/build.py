@@ -118,8 +118,9 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
     """Hide papermill's injected parameters cell; drop a cell tagged ``if-text:<field>`` (the
     heading of a section) when the plan has no such text; number the headings tagged
     ``numbered`` that are left (1., 2., … as the plan numbers its subsections); expose the
-    parameters and the locality's words to Markdown cells as MyST substitutions
-    (``{{ unit }}``, ``{{ number }}`` in a title), escaped as text."""
+    parameters, the locality's words and the plan's kind and title (``{{ document_type }}``,
+    ``{{ plan_title }}``) to Markdown cells as MyST substitutions (``{{ unit }}``,
+    ``{{ number }}`` in a title), escaped as text."""
     nb = nbformat.read(path, as_version=4)
     kept = []
     for cell in nb.cells:
@@ -134,7 +135,9 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
         marks, _, heading = cell.source.partition(" ")
         cell.source = f"{marks} {number}. {heading}"
     nb.cells = kept
-    words = {**place_words(plan), "previous_year": plan.previous_year, **parameters}
+    words = {**place_words(plan), "previous_year": plan.previous_year,
+             "document_type": plan.text.document_type, "plan_title": plan.text.title,
+             **parameters}
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
 

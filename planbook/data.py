@@ -330,7 +330,7 @@ def _where(source: Path | str, row: int | None, label: str | None = None) -> str
 
 
 MAX_BYTES = 64 * 2**20
-"""The largest data file read (64 MiB): a plan of every commune of the country is far smaller."""
+"""The largest data file read (64 MiB): a plan listing every locality of the country is far smaller."""
 
 
 def read_bytes(path: Path) -> bytes:

@@ -43,12 +43,13 @@ def rate(poor: int, households: int) -> float:
 
 def units(plan: Plan) -> pd.DataFrame:
     """The unit table with computed rates and reduction, and each unit's rank by target rate
-    (1 = highest rate)."""
+    as printed (1 = highest rate; units whose printed rates are equal share a rank)."""
     table = plan.units.copy()
     table["rate_prev_calc"] = [rate(p, h) for p, h in zip(table.poor_prev, table.households)]
     table["rate_target_calc"] = [rate(p, h) for p, h in zip(table.poor_target, table.households)]
     table["reduction_calc"] = table.poor_prev - table.poor_target
-    table["rank"] = table.rate_target_calc.rank(ascending=False, method="min").astype(int)
+    printed = table.rate_target_calc.map(fmt.as_printed)
+    table["rank"] = printed.rank(ascending=False, method="min").astype(int)
     return table
 
 

@@ -20,6 +20,11 @@ def number(value: float | int | None, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def as_printed(value: float, digits: int = 2) -> float:
+    """A figure as :func:`number` prints it, read back: ``0.0891`` → ``0.09``."""
+    return float(number(value, digits).replace(".", "").replace(",", "."))
+
+
 def percent(value: float | None, digits: int = 2) -> str:
     """A rate already in percent: ``0.42`` → ``0,42%``."""
     return "" if value is None else number(value, digits) + "%"

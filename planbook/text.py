@@ -78,11 +78,23 @@ def show(markdown: str) -> None:
         display(Markdown(str(markdown)), metadata=downloads.metadata(str(markdown)))
 
 
+def header(plan: Plan) -> Markup:
+    """The plan's national header, above its title on the home page (site only)."""
+    return render("header.md", plan)
+
+
+def preamble(plan: Plan) -> Markup:
+    return render("preamble.md", plan)
+
+
 def overview(plan: Plan) -> Markup:
+    """What the book adds on the home page after the preamble, on the site only: what the book
+    is, the checks' outcome, the key figures, the downloads and a link to each unit's page."""
     table = derive.budget(plan)
     outcomes = consistency.run(plan)
     return render("overview.md", plan, projects=int(table.is_project.sum()),
                   subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan),
+                  links=downloads.data_links(plan), pages=derive.unit_pages(plan),
                   **consistency.counts(outcomes))
 
 

@@ -22,6 +22,11 @@ def test_percent_keeps_two_decimals_with_comma():
     assert fmt.percent(69.249, 1) == "69,2%"
 
 
+def test_a_figure_as_printed_read_back():
+    assert fmt.as_printed(0.0891) == fmt.as_printed(0.0937) == 0.09
+    assert fmt.as_printed(1234.56, 1) == 1234.6
+
+
 def test_dates():
     assert fmt.date(dt.date(2023, 3, 21)) == "ngày 21 tháng 3 năm 2023"
     # Decree 30/2020/NĐ-CP: a 0 before days 1–9 and before months 1 and 2
@@ -54,6 +59,6 @@ def test_the_plans_dates_as_decree_30_writes_them(tmp_path):
     plan = load_plan(tmp_path, 2026)
     assert plan.text.attached_line("…") == ("(Kèm theo Kế hoạch số …/KH-UBND ngày 05/02/2026 "
                                             "của UBND xã)")
-    assert "ngày 05 tháng 02 năm 2026" in text.overview(plan)
+    assert "ngày 05 tháng 02 năm 2026" in text.header(plan)
     text.write_cover(plan, tmp_path / "cover.inc")
     assert "ngày 05 tháng 02 năm 2026" in (tmp_path / "cover.inc").read_text(encoding="utf-8")
