@@ -84,6 +84,12 @@ UI_TEXTS = """() => [document.body.innerText, document.title].concat(
     .flatMap((e) => ["aria-label", "title", "placeholder", "alt"]
       .map((a) => e.getAttribute(a)).filter(Boolean)))"""
 
+# The search fields and buttons a reader sees on the page as it opens.
+SEARCH_BOXES = """() => [...document.querySelectorAll(
+    'input[type="search"], .search-button__button')].filter(
+  (e) => e.checkVisibility({visibilityProperty: true}) && e.getBoundingClientRect().width > 0
+).length"""
+
 
 @pytest.fixture(scope="module")
 def visit(desktop, phone):
@@ -92,11 +98,13 @@ def visit(desktop, phone):
 
     def visit(path):
         if path not in seen:
-            result = {"axe": {DESKTOP: axe_run(open_page(desktop, path))}}
+            result = {"axe": {DESKTOP: axe_run(open_page(desktop, path))},
+                      "search boxes": {DESKTOP: desktop.evaluate(SEARCH_BOXES)}}
             tab = open_page(phone, path)
             if path.is_relative_to(SITE / "book"):  # the switcher's list comes from years.js
                 tab.wait_for_selector("nav.planbook-years li", timeout=5000)
             result["axe"][PHONE] = axe_run(tab)
+            result["search boxes"][PHONE] = tab.evaluate(SEARCH_BOXES)
             result["width"] = tab.evaluate("document.scrollingElement.scrollWidth")
             result["texts"] = tab.evaluate(UI_TEXTS)
             result["links"] = tab.evaluate(
@@ -138,6 +146,13 @@ def test_fits_a_phone(visit, path):
 def test_interface_is_vietnamese_once_scripts_ran(visit, path):
     texts = visit(path)["texts"]
     assert not sorted({m.group(0) for text in texts for m in ENGLISH_UI.finditer(text)})
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.is_relative_to(SITE)], ids=page_id)
+def test_one_search_box(visit, path):
+    """One way to search on every page of the year, at desktop width and on a phone (the
+    search page's own field on the search page)."""
+    assert visit(path)["search boxes"] == {DESKTOP: 1, PHONE: 1}
 
 
 def local_target(url):
