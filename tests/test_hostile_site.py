@@ -152,6 +152,9 @@ def test_the_hostile_data_stays_text_everywhere(browser, hostile_site):
     visit(tab, (year / "search.html").as_uri() + "?q=window", found)  # titles with payloads
     tab.wait_for_selector("#search-results ul.search li", timeout=10000)
     assert tab.eval_on_selector_all("#search-results ul.search li", "(li) => li.length") > 10
+    tab.wait_for_function("() => [...document.querySelectorAll('#search-results p.context')]"
+                          ".some((p) => p.textContent.includes('__pwned'))", timeout=10000)
+    assert tab.evaluate(f"() => [window.__pwned, ({INJECTED})()]") == [None, 0], "excerpts"
     visit(tab, tab.url, found)
     assert not found and seen == {"dialogs": [], "requests": [], "policy": []}
     tab.goto((year / "book" / "index.html").as_uri())
