@@ -82,8 +82,8 @@ def _unreadable(path: Path, raw: bytes) -> DataError:
                           "lại sổ từ bản sao lưu."], f"{path} is empty (0 bytes).")
     if raw.startswith(OLE):
         return DataError([f"Sổ {path} có đặt mật khẩu, hoặc là sổ Excel 97–2003 (.xls): phần mềm "
-                          "không mở được. Hãy mở sổ bằng Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo "
-                          "vệ sổ làm việc › Mã hóa bằng mật khẩu: xóa mật khẩu) rồi lưu với kiểu "
+                          "không mở được. Hãy mở sổ bằng Excel, bỏ mật khẩu (Bảo vệ sổ làm việc › Mã "
+                          "hóa bằng mật khẩu: xóa mật khẩu) rồi lưu với kiểu "
                           f"«Sổ làm việc Excel (*.xlsx)», tên {WORKBOOK}."],
                          f"{path} is password-protected or an Excel 97-2003 workbook: remove the "
                          "password and save it as .xlsx.")
