@@ -101,7 +101,8 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
                 bold: set[int], right: set[int], widths: Sequence[float], size: str) -> str:
     """A printed form as a LaTeX ``longtable``: title in capitals and bold, the "(Kèm theo …)"
     line in italics, a short rule; the two-level header repeated on each page; numbers flush
-    right; ``widths`` are shares of the line."""
+    right; ``widths`` are shares of the line. A form is no numbered table (the site does not
+    number it either): the step ``longtable`` gives the table counter is taken back."""
     t = fmt.tex_escape
     share = [w / sum(widths) for w in widths]
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in right else
@@ -139,7 +140,7 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
              r"\setlength{\LTpost}{0pt}\setlength{\extrarowheight}{2pt}",
              rf"\begin{{longtable}}{{|{columns}|}}",
              head, r"\endfirsthead", head, r"\endhead",
-             *body, r"\end{longtable}\endgroup", ""]
+             *body, r"\end{longtable}\addtocounter{table}{-1}\endgroup", ""]
     return "\n".join(lines)
 
 
