@@ -4,10 +4,12 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
 from planbook import fmt
@@ -196,3 +198,18 @@ def test_charts_are_set_in_the_body_font_and_legible_in_print(pdf, pages):
     ticks = [line for page in pages for line in page.lines if line.text == "0,0%"]
     assert ticks, "a chart with a percent axis"
     assert all(13 * (line.y1 - line.y0) / body >= 8 for line in ticks)
+
+
+def test_each_note_box_is_printed_whole_on_one_page(site, pages):
+    """The site's boxes (notes, doubts) are in the print, each whole on one page: a box's
+    words are found on a page as many times as the site has the box (two say the same)."""
+    def bare(text: str) -> str:  # the words without spaces and the print's list marks "-"
+        return "".join(text.split()).replace("-", "")
+
+    printed = [bare("".join(page.text_lines())) for page in pages]
+    boxes = Counter(bare(box.get_text()) for path in site.rglob("book/**/*.html")
+                    for box in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+                    .select("article div.admonition"))
+    assert sum(boxes.values()) >= 3
+    for box, count in boxes.items():
+        assert sum(text.count(box) for text in printed) >= count, box
