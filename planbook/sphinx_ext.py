@@ -9,6 +9,7 @@ Book runs; this extension reads it when Sphinx starts.
 """
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -112,27 +113,35 @@ def merge_site_only(app, env, docnames, other) -> None:
                               **getattr(other, "planbook_site_only", {})}
 
 
+def give_sphinx_its_numbers(app, env) -> list[str]:
+    """Before Sphinx numbers the figures and tables again, give it back its own numbers of the
+    last build, which it compares with the new ones (not ours: every page after a unit's would
+    seem changed and be written again), keeping ours aside."""
+    env.planbook_printed = env.toc_fignumbers
+    env.toc_fignumbers = getattr(env, "planbook_sphinx", {})
+    return []
+
+
 def number_as_printed(app, env) -> list[str]:
     """Number the figures and tables 1, 2, … through the book in reading order, as LaTeX
     numbers them in print, leaving out those the print lacks: they get no number. (Sphinx
-    numbers them all; this runs after it.) Returns the pages whose numbers it changed, to be
-    written again."""
+    numbers them all; this runs after it.) Returns the pages whose numbers are not the last
+    build's, to be written again."""
+    env.planbook_sphinx = copy.deepcopy(env.toc_fignumbers)
     site_only = getattr(env, "planbook_site_only", {})
-    changed = set()
     for figtype in ("figure", "table"):
         numbered = sorted((numbers, doc, id_) for doc, kinds in env.toc_fignumbers.items()
                           for id_, numbers in kinds.get(figtype, {}).items())
         count = 0
-        for numbers, doc, id_ in numbered:
+        for _, doc, id_ in numbered:
             if id_ in site_only.get(doc, ()):
                 del env.toc_fignumbers[doc][figtype][id_]
-                changed.add(doc)
             else:
                 count += 1
                 env.toc_fignumbers[doc][figtype][id_] = (count,)
-                if numbers != (count,):
-                    changed.add(doc)
-    return sorted(changed)
+    last = getattr(env, "planbook_printed", {})
+    return sorted(doc for doc in set(last) | set(env.toc_fignumbers)
+                  if last.get(doc) != env.toc_fignumbers.get(doc))
 
 
 def forget_chapters(app, env, docnames) -> None:
@@ -146,6 +155,7 @@ def setup(app):
     app.connect("doctree-read", note_site_only)
     app.connect("env-purge-doc", forget_site_only)
     app.connect("env-merge-info", merge_site_only)
+    app.connect("env-get-updated", give_sphinx_its_numbers, priority=100)  # before Sphinx
     app.connect("env-get-updated", number_as_printed, priority=900)  # after Sphinx numbers
     app.connect("html-page-context", add_chapters)
     app.connect("html-page-context", escape_title)
