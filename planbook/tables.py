@@ -21,14 +21,19 @@ def _cell(value: object, bold: bool) -> str:
     return f"**{text}**" if bold and text else str(text)
 
 
+KEPT_WHOLE = 6
+"""A table of at most this many rows below its header is printed whole on one page."""
+
+
 def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str, name: str,
                bold_rows: Iterable[int] = (), widths: Sequence[int] | None = None,
                align_right: Iterable[int] = ()) -> Markup:
     """A numbered table; ``bold_rows`` are row indexes set apart (subtotals, totals).
 
-    In print it is a ``longtable`` (breaks across pages, header row repeated) whose columns
-    have the given relative widths, text ragged-right and numbers (``align_right``) flush
-    right. Its rows go with it for download (:mod:`planbook.downloads`)."""
+    In print its columns have the given relative widths, text ragged-right and numbers
+    (``align_right``) flush right; a short table (:data:`KEPT_WHOLE`) is never split, a longer
+    one is a ``longtable`` (breaks between rows, header row repeated). Its rows go with it for
+    download (:mod:`planbook.downloads`)."""
     rows = [list(header), *map(list, rows)]
     bold_rows, align_right = set(bold_rows), set(align_right)
     widths = list(widths or [1] * len(header))
@@ -36,7 +41,8 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in align_right else
                         r">{\raggedright\arraybackslash}") + rf"\Y{{{w:.3f}}}"
                        for j, w in enumerate(share))
-    classes = ["planbook-table", "longtable"] + [f"align-right-{i + 1}" for i in sorted(align_right)]
+    classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE else [])
+               + [f"align-right-{i + 1}" for i in sorted(align_right)])
     lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
              f"```{{list-table}} {fmt.md_escape(caption)}", ":header-rows: 1",
              f":name: {name}", f":class: {' '.join(classes)}",
@@ -101,7 +107,8 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
                 bold: set[int], right: set[int], widths: Sequence[float], size: str) -> str:
     """A printed form as a LaTeX ``longtable``: title in capitals and bold, the "(Kèm theo …)"
     line in italics, a short rule; the two-level header repeated on each page; numbers flush
-    right; ``widths`` are shares of the line."""
+    right; ``widths`` are shares of the line. A form is no numbered table (the site does not
+    number it either): the step ``longtable`` gives the table counter is taken back."""
     t = fmt.tex_escape
     share = [w / sum(widths) for w in widths]
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in right else
@@ -139,7 +146,7 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
              r"\setlength{\LTpost}{0pt}\setlength{\extrarowheight}{2pt}",
              rf"\begin{{longtable}}{{|{columns}|}}",
              head, r"\endfirsthead", head, r"\endhead",
-             *body, r"\end{longtable}\endgroup", ""]
+             *body, r"\end{longtable}\addtocounter{table}{-1}\endgroup", ""]
     return "\n".join(lines)
 
 

@@ -4,10 +4,12 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
 from planbook import fmt
@@ -196,3 +198,57 @@ def test_charts_are_set_in_the_body_font_and_legible_in_print(pdf, pages):
     ticks = [line for page in pages for line in page.lines if line.text == "0,0%"]
     assert ticks, "a chart with a percent axis"
     assert all(13 * (line.y1 - line.y0) / body >= 8 for line in ticks)
+
+
+# ------------------------------------------------------------- pages a clerk would sign off
+
+MOST_PAGES = 26
+"""The 2023 book's page count (cover, contents, the 8-page plan with its two forms, the
+annexes) as measured; more pages is a regression of the layout."""
+STARTS_A_PAGE = ("Mục lục", "Các biểu kèm theo kế hoạch", "BIỂU SỐ 02", "Phụ lục ")
+"""What starts a page of its own (the contents, the forms, the book's annexes): the page before
+it may be less than half full."""
+
+
+def body(page: Page) -> list[Line]:
+    """The page's lines but its number at the top."""
+    return [line for line in page.lines
+            if not (line.text == str(page.number) and line.y1 < 0.08 * page.height)]
+
+
+def test_the_print_has_no_more_pages_than_measured(pages):
+    assert len(pages) <= MOST_PAGES
+
+
+def test_no_page_is_less_than_half_full_but_before_what_starts_a_page(pages):
+    """A page is filled down to its last line of text (a chart's caption, a table's last row),
+    measured between the highest and lowest lines of the pages set the same way."""
+    sparse = {}
+    for rotated in (False, True):
+        alike = [p for p in pages if p.rotated == rotated and body(p)]
+        top = min(line.y0 for p in alike for line in body(p))
+        bottom = max(line.y1 for p in alike for line in body(p))
+        for page in alike:
+            following = pages[page.number] if page.number < len(pages) else None
+            first = following and min(body(following), key=lambda line: line.y0).text
+            if first and first.startswith(STARTS_A_PAGE):
+                continue
+            fill = (max(line.y1 for line in body(page)) - top) / (bottom - top)
+            if fill < 0.5:
+                sparse[page.number] = (round(fill, 2), page.text_lines()[-1])
+    assert not sparse, sparse
+
+
+def test_each_note_box_is_printed_whole_on_one_page(site, pages):
+    """The site's boxes (notes, doubts) are in the print, each whole on one page: a box's
+    words are found on a page as many times as the site has the box (two say the same)."""
+    def bare(text: str) -> str:  # the words without spaces and the print's list marks "-"
+        return "".join(text.split()).replace("-", "")
+
+    printed = [bare("".join(page.text_lines())) for page in pages]
+    boxes = Counter(bare(box.get_text()) for path in site.rglob("book/**/*.html")
+                    for box in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+                    .select("article div.admonition"))
+    assert sum(boxes.values()) >= 3
+    for box, count in boxes.items():
+        assert sum(text.count(box) for text in printed) >= count, box

@@ -197,3 +197,40 @@ def test_bieu_01_is_printed_whole_on_one_page(plan):
     pages = pdf_pages(plan)
     page = pages[first_page_with(pages, "BIỂU SỐ 01")]
     assert f"Tổng cộng {fmt.number(int(plan.units_total.households))}" in page
+
+
+def captions_on_site(site):
+    """(label, caption) of every numbered table and figure of the site, page by page in
+    reading order (along the "next page" links); the figures of pages the print lacks (a unit's
+    chart) have no number and are not listed."""
+    found, path = [], (site / "book" / "index.html").resolve()
+    while path is not None:
+        page = soup(path)
+        for number in page.select("article span.caption-number"):
+            label = words(number).rstrip(":")
+            found.append((label, words(number.find_next_sibling(class_="caption-text"))))
+        following = page.select_one("a.right-next")
+        path = (path.parent / following["href"]).resolve() if following else None
+    return found
+
+
+def test_tables_and_figures_have_the_same_numbers_in_print_and_on_the_site(site, plan):
+    """Each kind in its order: a chart may stand at the top of the next page in print, after
+    a table that follows it on the site."""
+    on_site = captions_on_site(site)
+    printed = " ".join(pdf_pages(plan))
+    in_print = [(m[1], printed[m.end():]) for m in re.finditer(r"((?:Bảng|Hình) \d+): ", printed)]
+    for kind in ("Bảng", "Hình"):
+        site_kind = [(label, caption) for label, caption in on_site if label.startswith(kind)]
+        print_kind = [(label, after) for label, after in in_print if label.startswith(kind)]
+        assert [label for label, _ in site_kind][:1] == [f"{kind} 1"]
+        assert [label for label, _ in print_kind] == [label for label, _ in site_kind]
+        for (label, caption), (_, after) in zip(site_kind, print_kind):
+            assert after.startswith(caption), (label, caption, after[:len(caption)])
+
+
+def test_a_units_chart_is_on_the_site_only_and_not_numbered(site, plan):
+    name = next(iter(derive.unit_pages(plan).values()))
+    figure = soup(site / "book" / "units" / f"{name}.html").select_one("article figure")
+    assert figure is not None and figure.select_one(".caption-text")
+    assert figure.select_one(".caption-number") is None
