@@ -286,9 +286,11 @@ def checks_overview(outcomes) -> Markup:
 
 
 def findings(outcome) -> Markup:
-    """A failed check's findings: where, the printed value, the recomputed value, how."""
+    """A failed check's findings: where (the file and its row), the two values it compares
+    (the printed one first), how."""
     rows = [[f.where, f.printed, f.computed, f.note] for f in outcome.findings]
-    return list_table(["Vị trí", "Kế hoạch ghi", "Tính lại, đối chiếu", "Cách tính"], rows,
+    sides = [fmt.capitalise(side) for side in outcome.sides]
+    return list_table(["Vị trí", *sides, "Giải thích"], rows,
                       f"Điểm chưa khớp: {outcome.title}",
                       f"kiem-tra-{outcome.check.name}", widths=[34, 18, 18, 30])
 
