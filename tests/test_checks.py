@@ -4,7 +4,7 @@ import shutil
 
 import yaml
 
-from planbook import checks, tables, text
+from planbook import checks, fmt, tables, text
 from planbook.data import load_plan
 
 from conftest import DATA, EXAMPLES
@@ -116,6 +116,7 @@ def test_a_project_of_section_iii_that_bieu_02_lacks_is_a_finding():
     plan.__dict__["text"] = plan.text.model_copy(
         update={"projects": [*plan.text.projects, extra]})
     assert ("text:6", "", "Dự án 8: Thêm", "không có") in names_found(plan)
+    assert fmt.md_escape("Dự án 8: Thêm") in text.doubts(plan, form="bieu-02")
 
 
 def test_the_commune_names_its_projects_alike_in_both_places():
