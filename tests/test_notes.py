@@ -1,6 +1,7 @@
 """Notes for people: under each of the plan's forms one note that counts and explains every
 finding about it, the disagreeing cells marked in the form (in print too; its downloads keep
-the plain figures), files and rows left to the checks annex."""
+the plain figures), files and rows left to the checks annex; the build's record keeps its
+technical part folded on the site and out of print."""
 import csv
 import io
 import subprocess
@@ -109,3 +110,32 @@ def test_the_forms_downloads_keep_the_plain_figures(site):
         assert not any("*" in cell or "chưa khớp" in cell for row in rows for cell in row)
         if name == "bieu-01":
             assert next(r for r in rows if r[1] == "Đa Mai")[-1] == "1"
+
+
+def pdf_pages(plan):
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_path(ROOT, plan)), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def test_the_build_record_folds_its_technical_part_on_the_site_and_leaves_it_out_of_print(
+        site, plan):
+    page = soup(site / "book" / "provenance.html")
+    folded = page.select_one("details.sd-dropdown")
+    assert folded is not None and not folded.has_attr("open")
+    assert {t["id"] for t in page.select("article table")} == \
+        {t["id"] for t in folded.select("table")} == {"tham-so", "ma-bam", "phien-ban"}
+    shown = words(page.select_one("article"))
+    for path in plan.files:
+        assert path.name in shown
+    assert "Mã nhận diện bộ dữ liệu" in shown and "tháng 4 năm 2023" in shown
+    pages = pdf_pages(plan)
+    annex = " ".join(" ".join(p.split()) for p in pages
+                     if "Cách dựng cuốn sách này" in p and "Mục lục" not in p)
+    assert "Mã nhận diện bộ dữ liệu" in annex and "wards.csv" in annex
+    for technical in ("SHA-256", "papermill", "jupyter-book", "data_dir", "Tham số",
+                      "make book"):
+        assert technical not in annex, technical
+    last = [line for line in pages[-1].splitlines() if line.strip()] or \
+        [line for line in pages[-2].splitlines() if line.strip()]
+    assert len(last) >= 5, f"the last page holds only {last}"
