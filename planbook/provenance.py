@@ -51,8 +51,8 @@ def _contents(plan: Plan) -> dict[str, str]:
     table = derive.budget(plan)
     units = plan.place.units
     return {
-        "plan.yaml": "lời văn của kế hoạch và thông tin chung (số, ngày, cơ quan ban hành, "
-                     "các mục, nơi nhận, người ký)",
+        "plan.yaml": "lời văn của kế hoạch (số, ngày, cơ quan ban hành, các mục, nơi nhận, "
+                     "người ký)",
         "wards.csv": f"Biểu số 01 ({fmt.number(len(plan.units))} {units} và dòng Tổng cộng)",
         "budget.csv": f"Biểu số 02 ({fmt.number(int(table.is_project.sum()))} dự án, "
                       f"{fmt.number(int((~table.is_project).sum()))} tiểu dự án và dòng Tổng "
