@@ -349,8 +349,9 @@ def report_findings(plan: Plan) -> None:
     outcomes = checks.run(plan)
     for outcome in outcomes:
         for f in outcome.findings:
-            print(f"Cảnh báo: {outcome.title} — {f.where}: kế hoạch ghi {f.printed}; "
-                  f"đối chiếu: {f.computed} ({f.note}).", flush=True)
+            print(f"Cảnh báo: {outcome.title} — {f.where}: {outcome.sides[0]} {f.printed}; "
+                  f"{outcome.sides[1]} {f.computed}" + (f" ({f.note})" if f.note else "") + ".",
+                  flush=True)
     print(checks.summary(outcomes), flush=True)
 
 

@@ -5,6 +5,7 @@ with these in :mod:`planbook.checks`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -124,6 +125,19 @@ def partner_agencies(plan: Plan, partners: str) -> list[str]:
     text = normalise_name(partners)
     found = {agency for alias, agency in plan.alias_to_agency.items() if alias in text}
     return [name for name in plan.agencies.name if name in found]
+
+
+def named_agencies(plan: Plan, partners: str) -> tuple[list[str], list[str]]:
+    """The known agencies a list of agencies names, by any of their spellings (the longest
+    first), and what else it names, folded: ``Phòng Y tế, các đơn vị liên quan, Hội Nông
+    dân`` → ``(["Phòng Y tế", "Các cơ quan, đơn vị liên quan"], ["hội nông dân"])``."""
+    text, found = normalise_name(partners), set()
+    for alias in sorted(plan.alias_to_agency, key=len, reverse=True):
+        if alias in text:
+            found.add(plan.alias_to_agency[alias])
+            text = text.replace(alias, ",")
+    others = [part.strip(" .;") for part in re.split(r"[,;]|\bvà\b", text)]
+    return [name for name in plan.agencies.name if name in found], [o for o in others if o]
 
 
 def roles(plan: Plan) -> pd.DataFrame:

@@ -25,7 +25,18 @@ ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+FIGURE = re.compile(r"^[−-]?[\d.,]+%?( triệu đồng)?$")
+"""A figure as a check's finding shows it (``1.691 triệu đồng``, ``0,42%``)."""
+
+
+def _value(text: str) -> Markup:
+    """A value a note compares: a figure in bold, a name between «»."""
+    shown = fmt.md_escape(text)
+    return Markup(f"**{shown}**" if FIGURE.match(text) else f"«{shown}»")
+
+
 ENV.filters.update(
+    value=_value,
     num=fmt.number,
     pct=fmt.percent,
     date=fmt.date,
@@ -59,15 +70,18 @@ def render(template: str, plan: Plan, **values) -> Markup:
         doubts=lambda *about: doubts(plan, *about), **values))
 
 
-def doubts(plan: Plan, *about: str) -> Markup:
-    """A note next to a figure that the plan prints differently: each finding of the checks
-    about it (``unit:Đa Mai``; ``unit:*`` for every unit), linking to the findings chapter;
-    nothing when the plan agrees with itself."""
-    def matches(finding) -> bool:
-        return any(finding.about == key or key.endswith("*") and
-                   finding.about.startswith(key[:-1]) for key in about)
-    items = [(o, f) for o in consistency.run(plan, about) for f in o.findings if matches(f)]
-    return Markup(ENV.get_template("doubts.md").render(items=items))
+def doubts(plan: Plan, *about: str, form: str = "") -> Markup:
+    """One note next to figures that the plan prints differently: the findings of the checks
+    about them (``unit:Đa Mai``; ``unit:*`` for every unit; under a ``form``, ``bieu-01``, all
+    of that form's, :data:`planbook.checks.FORMS`), those of a check together, in a reader's
+    words, linking to the findings chapter; nothing when the plan agrees with itself."""
+    groups: dict[str, tuple] = {}
+    found = consistency.concerning(plan, *about, *consistency.FORMS.get(form, ()))
+    for outcome, finding in found:
+        groups.setdefault(outcome.check.name, (outcome, []))[1].append(finding)
+    return Markup(ENV.get_template("doubts.md").render(
+        groups=list(groups.values()), count=len(found), form=form,
+        marked=form and any(f.cell for _, f in found)))
 
 
 def show(markdown: str) -> None:

@@ -202,9 +202,10 @@ def test_charts_are_set_in_the_body_font_and_legible_in_print(pdf, pages):
 
 # ------------------------------------------------------------- pages a clerk would sign off
 
-MOST_PAGES = 26
+MOST_PAGES = 28
 """The 2023 book's page count (cover, contents, the 8-page plan with its two forms, the
-annexes) as measured; more pages is a regression of the layout."""
+annexes) as measured (29 before the print was tightened, 26 after, 28 once each form's note
+counts every finding about it); more pages is a regression of the layout."""
 STARTS_A_PAGE = ("Mục lục", "Các biểu kèm theo kế hoạch", "BIỂU SỐ 02", "Phụ lục ")
 """What starts a page of its own (the contents, the forms, the book's annexes): the page before
 it may be less than half full."""
@@ -222,7 +223,8 @@ def test_the_print_has_no_more_pages_than_measured(pages):
 
 def test_no_page_is_less_than_half_full_but_before_what_starts_a_page(pages):
     """A page is filled down to its last line of text (a chart's caption, a table's last row),
-    measured between the highest and lowest lines of the pages set the same way."""
+    measured between the highest and lowest lines of the pages set the same way; the last page
+    at least a quarter."""
     sparse = {}
     for rotated in (False, True):
         alike = [p for p in pages if p.rotated == rotated and body(p)]
@@ -234,7 +236,8 @@ def test_no_page_is_less_than_half_full_but_before_what_starts_a_page(pages):
             if first and first.startswith(STARTS_A_PAGE):
                 continue
             fill = (max(line.y1 for line in body(page)) - top) / (bottom - top)
-            if fill < 0.5:
+            if fill < (0.5 if following else 0.25):  # the book's last page ends where it ends
+                #                                       but holds more than a lone sentence
                 sparse[page.number] = (round(fill, 2), page.text_lines()[-1])
     assert not sparse, sparse
 
@@ -248,7 +251,8 @@ def test_each_note_box_is_printed_whole_on_one_page(site, pages):
     printed = [bare("".join(page.text_lines())) for page in pages]
     boxes = Counter(bare(box.get_text()) for path in site.rglob("book/**/*.html")
                     for box in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-                    .select("article div.admonition"))
+                    .select("article div.admonition")
+                    if not box.find_parent(class_="planbook-addition"))  # the home page's, site only
     assert sum(boxes.values()) >= 3
     for box, count in boxes.items():
         assert sum(text.count(box) for text in printed) >= count, box

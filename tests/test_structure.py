@@ -182,14 +182,14 @@ def test_each_unit_is_printed_whole_on_one_page_of_the_pdf(plan):
     text and its doubt note are never split between two pages."""
     pages = pdf_pages(plan)
     start = first_page_with(pages, "Phụ lục 1.", first_page_with(pages, "Mục lục") + 1)
-    findings = {f.about for o in checks.run(plan) for f in o.findings}
     printed_on = []
     for unit in plan.units.unit:
         printed_on.append(first_page_with(pages, f"{unit} có ", start))  # its first sentence
         page = pages[printed_on[-1]]
         assert f"{unit} đứng thứ" in page, f"{unit}'s text runs over to the next page"
-        if f"unit:{unit}" in findings:
-            assert f"Biểu số 01, {unit} (" in page, f"{unit}'s doubt note is on another page"
+        for o, f in checks.concerning(plan, f"unit:{unit}"):
+            assert f"{f.item}: {o.sides[0]} {f.printed}" in page, \
+                f"{unit}'s doubt note is on another page"
     assert len(set(printed_on)) < len(printed_on), "the units annex is compact"
 
 
