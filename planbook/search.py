@@ -264,6 +264,8 @@ def translate_scripts(app, exception) -> None:
     if not path.is_file():
         return
     text = path.read_text(encoding="utf-8")
+    if not text.startswith("Documentation.addTranslations("):
+        return  # written already: an incremental build keeps the last one's static files
     start, end = text.index("(") + 1, text.rindex(")")
     catalog = json.loads(text[start:end])
     translate = get_translation("sphinx")
