@@ -17,15 +17,14 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from markupsafe import Markup  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from planbook import compare, derive, fmt  # noqa: E402
+from planbook import compare, derive, fmt, fonts  # noqa: E402
 from planbook.data import Plan  # noqa: E402
 
 FIGURE_DIR = Path("figures")
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
-"""The body's font (Debian fonts-liberation2), so that a chart's words read like the text."""
 WIDTH = 4.6
 """A chart's width in inches. The site shows a chart at the content's width (on a 390 px phone
 about 350 px, so a 10 pt word is 10 px or more) and the PDF at the text's width (6.5 in, so a
@@ -34,11 +33,9 @@ TEXT = 10
 """The smallest type in a chart, in points (ticks, legends, labels on bars)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
-for _style in ("Regular", "Bold", "Italic", "BoldItalic"):
-    if (FONT_DIR / f"LiberationSerif-{_style}.ttf").is_file():
-        font_manager.fontManager.addfont(str(FONT_DIR / f"LiberationSerif-{_style}.ttf"))
 plt.rcParams.update({
-    "font.family": "Liberation Serif", "font.size": TEXT, "axes.titlesize": TEXT + 1,
+    "font.family": "Liberation Serif",  # the name an SVG gives browsers (matplotlib: _by_file)
+    "font.size": TEXT, "axes.titlesize": TEXT + 1,
     "legend.fontsize": TEXT, "svg.hashsalt": "planbook",
     "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
     "axes.spines.top": False, "axes.spines.right": False,
@@ -46,6 +43,27 @@ plt.rcParams.update({
 })
 # A character the chart font lacks is drawn as a box; the PDF's font is checked at load.
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+
+
+def _font(size: float = TEXT, bold: bool = False, italic: bool = False
+          ) -> font_manager.FontProperties:
+    """The body's font (:mod:`planbook.fonts`) by file, so that a chart's words read like the
+    text, whatever other font bears its name."""
+    style = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
+    return font_manager.FontProperties(fname=fonts.SERIF[style], size=size,
+                                       weight="bold" if bold else "normal",
+                                       style="italic" if italic else "normal")
+
+
+def _by_file(fig: plt.Figure) -> None:
+    """Every text of ``fig`` in :func:`_font`, at its size, weight and style (the tick labels
+    matplotlib adds as it draws copy the first tick's)."""
+    for text in fig.findobj(Text):
+        prop = text.get_fontproperties()
+        weight = font_manager.weight_dict.get(prop.get_weight(), prop.get_weight())
+        text.set_fontproperties(_font(prop.get_size_in_points(), weight >= 600,
+                                      prop.get_style() != "normal"))
+
 
 _vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
 _vi_number = FuncFormatter(lambda v, _: fmt.number(v))
@@ -68,6 +86,7 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     A ``site_only`` figure is drawn for the site alone (SVG, shown only in HTML): a unit page's
     chart, which the print's compact units annex leaves out."""
     FIGURE_DIR.mkdir(exist_ok=True)
+    _by_file(fig)
     fig.savefig(FIGURE_DIR / f"{name}.svg", metadata={"Date": None})
     if not site_only:
         fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None})
@@ -133,8 +152,7 @@ LINE = TEXT * 1.3 / 72
 
 def _width(label: str, bold: bool = False) -> float:
     """A label's width in inches at the charts' smallest size (its longest line)."""
-    font = font_manager.FontProperties(size=TEXT, weight="bold" if bold else "normal")
-    return max(_TEXT_PATH.get_text_width_height_descent(line, font, False)[0]
+    return max(_TEXT_PATH.get_text_width_height_descent(line, _font(bold=bold), False)[0]
                for line in label.split("\n")) / 72
 
 

@@ -1,0 +1,101 @@
+"""Every chart the books draw (the 2023 plan, the made-up commune, last year's results of the
+made-up 2024, a plan of more units than bars): its text in the body's font, whatever other
+font bears that name."""
+import re
+import shutil
+
+import pytest
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.text import Text
+
+from planbook import bench, charts, fonts
+from planbook.data import load_plan
+
+from conftest import DATA, EXAMPLES, MADE_UP, ROOT
+
+CHARTS = ["unit_rates", "budget_by_project", "lead_shares", "unit_position"]
+CASES = ([("2023", chart) for chart in CHARTS] + [("commune", chart) for chart in CHARTS]
+         + [("2024", "unit_results"), ("many", "unit_rates"), ("many", "unit_position")])
+
+
+@pytest.fixture(scope="module")
+def plans(plan, tmp_path_factory):
+    """The plans the charts are drawn for, by name."""
+    folder = tmp_path_factory.mktemp("plans")
+    shutil.copytree(DATA / "2023", folder / "years" / "2023")
+    shutil.copytree(MADE_UP / "2024", folder / "years" / "2024")
+    bench.synthetic_data(DATA / "2023", folder / "many" / "2023", charts.MAX_BARS + 10)
+    return {"2023": plan, "commune": load_plan(EXAMPLES / "commune", 2026),
+            "2024": load_plan(folder / "years", 2024), "many": load_plan(folder / "many", 2023)}
+
+
+def draw(plan, chart, folder, monkeypatch):
+    """The figures ``chart`` draws for ``plan`` (a unit page's: its first and its last unit),
+    written under ``folder``."""
+    monkeypatch.chdir(folder)
+    figures = []
+    save = charts.save
+    monkeypatch.setattr(charts, "save", lambda fig, *args, **kw: (figures.append(fig),
+                                                                   save(fig, *args, **kw))[1])
+    if chart == "unit_position":
+        for unit in plan.units.unit.iloc[[0, -1]]:
+            charts.unit_position(plan, unit)
+    else:
+        getattr(charts, chart)(plan)
+    return figures
+
+
+def texts(fig):
+    """The texts a reader sees in a drawn figure."""
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.fixture(scope="module")
+def liberation_1(tmp_path_factory):
+    """Debian's fonts-liberation (version 1), which comes with Chromium: a "Liberation Serif"
+    without Vietnamese letters. Made here from liberation2's files cut to ASCII, so that the
+    test is the same on any machine."""
+    folder = tmp_path_factory.mktemp("liberation1")
+    entries = []
+    for style in ("Regular", "Bold"):
+        font = TTFont(fonts.SERIF[style])
+        cut = subset.Subsetter(subset.Options(name_IDs=["*"], notdef_outline=True))
+        cut.populate(unicodes=range(0x20, 0x7F))
+        cut.subset(font)
+        font.save(folder / f"LiberationSerif-{style}.ttf")
+        entries.append(font_manager.ttfFontProperty(
+            font_manager.get_font(str(folder / f"LiberationSerif-{style}.ttf"))))
+    return entries
+
+
+@pytest.mark.parametrize("name, chart", CASES)
+def test_every_character_is_in_the_body_font_whatever_else_is_installed(
+        plans, name, chart, tmp_path, monkeypatch, liberation_1):
+    """The older "Liberation Serif" is found first by name (as matplotlib may list it): a
+    chart still draws every letter from liberation2, so no box and no fallback font."""
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", liberation_1 + manager.ttflist)
+    manager._findfont_cached.cache_clear()
+    cmaps = {str(path): TTFont(path).getBestCmap() for path in fonts.SERIF.values()}
+    try:
+        for fig in draw(plans[name], chart, tmp_path, monkeypatch):
+            for text in texts(fig):  # the font each text was drawn in
+                path = str(font_manager.findfont(text.get_fontproperties()))
+                assert path in cmaps, (text.get_text(), path)
+                lacking = {ch for ch in text.get_text() if ch.isprintable()
+                           and ord(ch) not in cmaps[path]}
+                assert not lacking, (text.get_text(), path)
+    finally:
+        monkeypatch.undo()
+        manager._findfont_cached.cache_clear()
+
+
+def test_the_pdf_and_the_charts_have_the_same_font_files():
+    """``_config.yml`` (LaTeX) and the Makefile name the files of :mod:`planbook.fonts`."""
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    paths = set(re.findall(r"\\set\w+font\{LiberationSerif\}\[Path=([^,\]]+)", config))
+    assert paths == {f"{fonts.FONT_DIR}/"}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"LIBERATION := {fonts.SERIF['Regular']}\n" in makefile
