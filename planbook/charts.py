@@ -16,10 +16,11 @@ import numpy as np
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.axis import Axis  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from planbook import compare, derive, fmt, fonts  # noqa: E402
 from planbook.data import Plan  # noqa: E402
@@ -65,8 +66,14 @@ def _by_file(fig: plt.Figure) -> None:
                                       prop.get_style() != "normal"))
 
 
-_vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
-_vi_number = FuncFormatter(lambda v, _: fmt.number(v))
+_vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True))
+_vi_number = FuncFormatter(lambda v, _: fmt.number(v, 2, trim=True))
+
+
+def _counts(axis: Axis) -> None:
+    """An axis of counts (households, units): whole numbers only."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(_vi_number)
 
 
 def _wrap(text: str, width: int = 52) -> str:
@@ -116,7 +123,7 @@ def unit_rates(plan: Plan) -> Markup:
         fig, ax = plt.subplots(figsize=(WIDTH, 4))
         ax.hist(table.rate_target_calc, bins=20, color=COLOURS["target"])
         ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", label=whole_label)
-        ax.yaxis.set_major_formatter(_vi_number)
+        _counts(ax.yaxis)
         ax.set_ylabel(f"Số {place.units}")
         ax.set_title(_wrap(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của "
                            f"{fmt.number(len(table))} {place.units}"), fontsize=TEXT + 1)
@@ -281,7 +288,7 @@ def unit_results(plan: Plan) -> Markup:
         ax.axvline(0, color=COLOURS["whole"], linestyle="--", linewidth=1)
         ax.set_xlabel(_wrap("Kết quả trừ chỉ tiêu (hộ nghèo; âm là đạt chỉ tiêu)", 60))
         ax.set_ylabel(f"Số {place.units}")
-        ax.yaxis.set_major_formatter(_vi_number)
+        _counts(ax.yaxis)
     else:
         fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(results) + 1.6))
         y = range(len(results))[::-1]
@@ -292,7 +299,7 @@ def unit_results(plan: Plan) -> Markup:
                 label=f"Kết quả cuối năm {prev} (đỏ: chưa đạt)")
         ax.set_yticks(list(y), [_short(r.label) for r in results])
         ax.set_xlabel("Số hộ nghèo")
-        ax.xaxis.set_major_formatter(_vi_number)
+        _counts(ax.xaxis)
         fig.legend(loc="outside lower center", ncol=2, fontsize=TEXT, frameon=False)
     ax.set_title(_wrap(f"Chỉ tiêu và kết quả giảm nghèo năm {prev} theo {place.units}"),
                  fontsize=TEXT + 1)

@@ -1,6 +1,6 @@
 """Every chart the books draw (the 2023 plan, the made-up commune, last year's results of the
-made-up 2024, a plan of more units than bars): its text in the body's font, whatever other
-font bears that name."""
+made-up 2024, a plan of more units than bars) as a reader sees it: its text in the body's font
+whatever other font bears that name, no needless decimals on the axes."""
 import re
 import shutil
 
@@ -48,8 +48,12 @@ def draw(plan, chart, folder, monkeypatch):
 
 
 def texts(fig):
-    """The texts a reader sees in a drawn figure."""
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    """The texts a reader sees in a drawn figure (not the labels of ticks off the axis)."""
+    off = {tick.label1 for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+           for tick in axis.get_major_ticks()
+           if not min(axis.get_view_interval()) <= tick.get_loc() <= max(axis.get_view_interval())}
+    return [t for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and t not in off]
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +103,24 @@ def test_the_pdf_and_the_charts_have_the_same_font_files():
     assert paths == {f"{fonts.FONT_DIR}/"}
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert f"LIBERATION := {fonts.SERIF['Regular']}\n" in makefile
+
+
+@pytest.fixture(scope="module")
+def drawn(plans, tmp_path_factory):
+    """Every case's figures, drawn once."""
+    figures = {}
+    for name, chart in CASES:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            folder = tmp_path_factory.mktemp(f"{name}-{chart}")
+            figures[name, chart] = draw(plans[name], chart, folder, monkeypatch)
+    return figures
+
+
+@pytest.mark.parametrize("name, chart", CASES)
+def test_axis_numbers_have_no_needless_decimals(drawn, name, chart):
+    """"0%", "20%", "0,5%", never "0,0%" or "20,0%"."""
+    for fig in drawn[name, chart]:
+        ticks = [label.get_text() for ax in fig.axes for label in
+                 (*ax.get_xticklabels(), *ax.get_yticklabels()) if label.get_text()]
+        assert ticks
+        assert not [tick for tick in ticks if re.search(r",\d*0%?$|^-0%?$", tick)], ticks

@@ -190,9 +190,9 @@ def test_charts_are_set_in_the_body_font_and_legible_in_print(pdf, pages):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert not re.search("DejaVu|LastResort", fonts), "every letter in the body's font"
     assert re.search(r"LiberationSerif\S*\s+Type 3", fonts), "the charts' text is in the PDF"
-    # A chart's axis starts at "0,0%" or "0": its words' height against the body's 13 pt.
+    # A chart's axis starts at "0%" or "0": its words' height against the body's 13 pt.
     heights = [round(line.y1 - line.y0, 1) for page in pages for line in page.lines]
     body = max(set(heights), key=heights.count)
-    ticks = [line for page in pages for line in page.lines if line.text == "0,0%"]
+    ticks = [line for page in pages for line in page.lines if line.text == "0%"]
     assert ticks, "a chart with a percent axis"
     assert all(13 * (line.y1 - line.y0) / body >= 8 for line in ticks)
