@@ -1,6 +1,8 @@
 """Every chart the books draw (the 2023 plan, the made-up commune, last year's results of the
 made-up 2024, a plan of more units than bars) as a reader sees it: its text in the body's font
-whatever other font bears that name, no needless decimals on the axes."""
+whatever other font bears that name, the key clear of the data, no two texts over each other,
+lines broken between words, no needless decimals on the axes, bars named as the plan names
+them."""
 import re
 import shutil
 
@@ -8,7 +10,9 @@ import pytest
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
-from matplotlib.text import Text
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.lines import Line2D
+from matplotlib.text import Annotation, Text
 
 from planbook import bench, charts, fonts
 from planbook.data import load_plan
@@ -116,6 +120,70 @@ def drawn(plans, tmp_path_factory):
     return figures
 
 
+def renderer(fig):
+    """A renderer of ``fig`` as last saved, in SVG or PDF at 72 dpi (not drawn again: once
+    saved, a figure laid out by hand would be laid out by matplotlib's engine)."""
+    fig.set_dpi(72)
+    return FigureCanvasAgg(fig).get_renderer()
+
+
+def overlap(a, b) -> bool:
+    """Whether two boxes share more than a pixel's edge."""
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > 1) and (min(a.y1, b.y1) - max(a.y0, b.y0) > 1)
+
+
+def marks(fig, render):
+    """The boxes of the data a chart draws: bars, lines (as wide as drawn, and a pixel more on
+    either side), dots."""
+    return [mark.get_window_extent(render).padded(mark.get_linewidth() / 2 + 1)
+            if isinstance(mark, Line2D) else mark.get_window_extent(render)
+            for ax in fig.axes for mark in (*ax.patches, *ax.lines, *ax.collections)]
+
+
+@pytest.mark.parametrize("name, chart", CASES)
+def test_the_key_stands_clear_of_the_data(drawn, name, chart):
+    """The dashed line of the locality's rate once ran through the key of Hình 1."""
+    for fig in drawn[name, chart]:
+        render = renderer(fig)
+        keys = fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+        assert keys or chart == "lead_shares", "a chart of several series has a key"
+        for key in keys:
+            box = key.get_window_extent(render)
+            assert not [m for m in marks(fig, render) if overlap(box, m)]
+
+
+@pytest.mark.parametrize("name, chart", CASES)
+def test_texts_stand_clear_of_each_other_and_of_the_data(drawn, name, chart):
+    for fig in drawn[name, chart]:
+        render = renderer(fig)
+        boxes = [(t.get_text(), t.get_window_extent(render)) for t in texts(fig)]
+        for i, (text, box) in enumerate(boxes):
+            assert not [other for other, b in boxes[i + 1:] if overlap(box, b)], text
+            assert not [m for m in marks(fig, render) if overlap(box, m)], text
+
+
+WORDS = {"bền vững", "cải thiện", "chỉ tiêu", "chủ trì", "chương trình", "cơ quan", "công chức",
+         "dải dưới", "dân cư", "dân phố", "dịch vụ", "dinh dưỡng", "dự án", "đa dạng",
+         "đánh giá", "địa phương", "đơn vị", "giám sát", "giảm nghèo", "giáo dục", "hỗ trợ",
+         "hộ nghèo", "kết quả", "kinh phí", "kỹ thuật", "lao động", "mô hình", "mô phỏng",
+         "năng lực", "nâng cao", "ngân sách", "nghề nghiệp", "nông nghiệp", "phân bố",
+         "phát triển", "sản xuất", "sinh kế", "so với", "thành phố", "thông tin", "tổ dân",
+         "triệu đồng", "trung tâm", "trung ương", "truyền thanh", "truyền thông", "tỷ lệ",
+         "tỷ trọng", "văn hoá", "văn hóa", "việc làm", "xã hội", "y tế"}
+"""The words of two syllables in these charts (a Vietnamese word may have several syllables,
+each written apart: a line that ends after "Thông" of "Thông tin" cuts a word)."""
+
+
+@pytest.mark.parametrize("name, chart", CASES)
+def test_lines_break_between_words(drawn, name, chart):
+    for fig in drawn[name, chart]:
+        for text in texts(fig):
+            lines = text.get_text().lower().split("\n")
+            cut = [f"{a.split()[-1]} {b.split()[0]}" for a, b in zip(lines, lines[1:])
+                   if a.split() and b.split()]
+            assert not WORDS.intersection(cut), text.get_text()
+
+
 @pytest.mark.parametrize("name, chart", CASES)
 def test_axis_numbers_have_no_needless_decimals(drawn, name, chart):
     """"0%", "20%", "0,5%", never "0,0%" or "20,0%"."""
@@ -124,3 +192,16 @@ def test_axis_numbers_have_no_needless_decimals(drawn, name, chart):
                  (*ax.get_xticklabels(), *ax.get_yticklabels()) if label.get_text()]
         assert ticks
         assert not [tick for tick in ticks if re.search(r",\d*0%?$|^-0%?$", tick)], ticks
+
+
+@pytest.mark.parametrize("name", ["2023", "commune"])
+@pytest.mark.parametrize("chart, names", [("budget_by_project", lambda p: list(p.name)),
+                                           ("lead_shares", lambda p: list(p.index))])
+def test_bars_are_named_as_the_plan_names_them(drawn, plans, name, chart, names):
+    """Each bar of the projects' and the agencies' charts has its whole name above it."""
+    from planbook import derive
+    table = (derive.project_sums if chart == "budget_by_project" else derive.lead_shares)
+    (fig,) = drawn[name, chart]
+    shown = [t.get_text().replace("\n", " ") for t in fig.axes[0].texts
+             if isinstance(t, Annotation)]
+    assert shown == names(table(plans[name]))
