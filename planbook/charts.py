@@ -27,9 +27,10 @@ from planbook.data import Plan  # noqa: E402
 
 FIGURE_DIR = Path("figures")
 WIDTH = 4.6
-"""A chart's width in inches. The site shows a chart at the content's width (on a 390 px phone
-about 350 px, so a 10 pt word is 10 px or more) and the PDF at the text's width (6.5 in, so a
-10 pt word prints at 14 pt)."""
+"""A chart's width in inches. The site shows a chart at the content's width up to 30 rem
+(``_static/planbook.css``: on a 390 px phone about 350 px, so a 10 pt word is 10 px or more;
+on a desktop 480 px, so a 10 pt word is no larger than the body's text) and the PDF at 90 %
+(``_config.yml``: a 10 pt word prints at 9 pt)."""
 TEXT = 10
 """The smallest type in a chart, in points (ticks, legends, labels on bars)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
@@ -183,7 +184,7 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     directive = (f"```{{figure}} {FIGURE_DIR}/{name}.{'svg' if site_only else '*'}\n"
                  f":name: fig-{name}\n"
                  f":alt: {json.dumps(' '.join(alt.split()), ensure_ascii=False)}\n"
-                 f":width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
+                 f":width: 100%\n:class: planbook-chart\n\n{fmt.md_escape(caption)}\n```\n")
     return Markup(f"````{{only}} html\n{directive}````\n" if site_only else directive)
 
 
