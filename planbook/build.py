@@ -18,7 +18,8 @@ import nbformat
 import yaml
 from babel.messages import mofile, pofile
 
-from planbook import checks, derive, downloads, execute, fmt, site, sphinx_ext, stamp, text
+from planbook import (checks, derive, downloads, execute, fmt, fonts, site, sphinx_ext, stamp,
+                      text)
 from planbook.data import DataError, Plan, load_plan
 from planbook.execute import Job
 from planbook.guard import write_atomically
@@ -318,7 +319,7 @@ def write_book_info(plan: Plan, path: Path) -> None:
     path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
 
-PRINT_FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+PRINT_FONT = fonts.SERIF["Regular"]
 """The PDF's body font (``_config.yml``): every character of the data must be in it."""
 
 

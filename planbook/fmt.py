@@ -12,11 +12,14 @@ LOCALE = "vi"
 _MD_SPECIAL = set(string.punctuation) - set(",;?/'\"")
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
-    """``1691`` → ``1.691``; ``0.5`` with ``digits=1`` → ``0,5``; ``None`` → ``""``."""
+def number(value: float | int | None, digits: int = 0, trim: bool = False) -> str:
+    """``1691`` → ``1.691``; ``0.5`` with ``digits=1`` → ``0,5``; ``None`` → ``""``. With
+    ``trim``, only the decimals needed (as on a chart's axis): ``20.0`` → ``20``."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = "#,##0" + ("." + ("#" if trim else "0") * digits if digits else "")
+    if trim:  # an axis's 0 may come as -0.0 or -1e-17: never "-0"
+        value = round(value, digits) + 0
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
@@ -25,9 +28,9 @@ def as_printed(value: float, digits: int = 2) -> float:
     return float(number(value, digits).replace(".", "").replace(",", "."))
 
 
-def percent(value: float | None, digits: int = 2) -> str:
-    """A rate already in percent: ``0.42`` → ``0,42%``."""
-    return "" if value is None else number(value, digits) + "%"
+def percent(value: float | None, digits: int = 2, trim: bool = False) -> str:
+    """A rate already in percent: ``0.42`` → ``0,42%``; ``20.0`` with ``trim`` → ``20%``."""
+    return "" if value is None else number(value, digits, trim) + "%"
 
 
 def day(value: int) -> str:

@@ -1,12 +1,15 @@
 """The built site in a browser (Debian's chromium driven by Playwright, pages opened from
 file://, one browser for the module): every page passes axe-core's WCAG 2.1 A/AA rules, fits a
 390 px phone screen, speaks Vietnamese once its scripts ran, and every link to a local file —
-the year switcher's among them — leads to a file that exists."""
+the year switcher's among them — leads to a file that exists; a chart's words are no larger
+than the text on a desktop and legible on a phone."""
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from planbook import charts
 
 from conftest import ROOT, SITE
 from test_site import ENGLISH_UI
@@ -201,6 +204,25 @@ def test_the_year_switcher_of_two_years(phone, two_years):
             broken += [url for url in links.values() if not local_target(url).is_file()]
     assert not unlinked and not broken
     assert not axe_run(open_page(phone, site / "2024" / "book" / "results.html"))
+
+
+CHART_SIZES = """() => [...document.querySelectorAll("img.planbook-chart")].map((img) =>
+  [img.getBoundingClientRect().width / img.naturalWidth,
+   parseFloat(getComputedStyle(document.querySelector("article p")).fontSize)])"""
+
+
+@pytest.mark.parametrize("page", ["book/units.html", "book/analysis.html",
+                                  "book/units/01-tran-phu.html"])
+def test_chart_words_no_larger_than_the_text_and_legible_on_a_phone(desktop, phone, page):
+    """A chart's smallest words (10 pt where the chart is drawn 4.6 in wide) are at most the
+    body's size on a desktop and about 10 px on a phone (once they were 22 px against 16 px,
+    30 px on a unit's page)."""
+    words = charts.TEXT * 96 / 72  # CSS px at the chart's own size
+    desk = open_page(desktop, SITE / page).evaluate(CHART_SIZES)
+    small = open_page(phone, SITE / page).evaluate(CHART_SIZES)
+    assert desk and len(small) == len(desk)
+    assert all(words * scale <= body for scale, body in desk), desk
+    assert all(words * scale >= 9.5 for scale, _ in small), small
 
 
 def test_the_year_page_forwards_to_a_page(site):

@@ -27,6 +27,12 @@ def test_a_figure_as_printed_read_back():
     assert fmt.as_printed(1234.56, 1) == 1234.6
 
 
+def test_an_axis_number_has_only_the_decimals_it_needs():
+    assert [fmt.percent(v, 2, trim=True) for v in (0, 20.0, 0.5, 0.30000000000000004)] == [
+        "0%", "20%", "0,5%", "0,3%"]
+    assert fmt.number(-1e-17, 2, trim=True) == "0" and fmt.number(1500.0, 2, trim=True) == "1.500"
+
+
 def test_dates():
     assert fmt.date(dt.date(2023, 3, 21)) == "ngày 21 tháng 3 năm 2023"
     # Decree 30/2020/NĐ-CP: a 0 before days 1–9 and before months 1 and 2
