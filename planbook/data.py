@@ -216,7 +216,7 @@ class PlanText(_Model):
     symbol: str
     date: PlanDate
     title: str
-    legal_basis: LegalBasis | list[LegalBasis] | None = None
+    legal_basis: LegalBasis | None = None
     preamble: str = ""
     sections: list[Section] = []
     purpose: str = ""
