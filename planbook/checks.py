@@ -434,7 +434,8 @@ def _described(plan: Plan, only: set[str] | None = None):
             name = row[form.name_key]
             if only is not None and (row.is_group or name not in only):
                 continue
-            item = f"mục {row.tt}" if form.name == forms.BUDGET else name
+            item = (f"mục {row.tt}" if form.name == forms.BUDGET else
+                    f"{row.tt.rstrip('.')}. {name}" if row.is_group else name)
             yield (form, table, row, f"{form.label}, {item} "
                    f"({plan.location(form.file, row.row)})", keys[0], item, False)
         if only is None:
@@ -449,7 +450,7 @@ def form_relations(plan: Plan, only: set[str] | None = None) -> list[Finding]:
     named = _default_relations(plan)
     out = []
     for form, _, row, where, about, item, is_total in _described(plan, only):
-        labels = {c.key: fmt.lower_first(c.heading) for c in form.columns}
+        kinds = {c.key: c.kind for c in form.columns}
         for column in form.columns:
             for relation in column.relations:
                 if (form.name, column.key, relation.terms) in named and not row.get(
@@ -461,11 +462,8 @@ def form_relations(plan: Plan, only: set[str] | None = None) -> list[Finding]:
                 else:
                     same = _amount(printed) == computed
                 if not same:
-                    kinds = {c.key: c.kind for c in form.columns}
-                    parts = [f"{labels[k]} {_figure(row[k], kinds[k])}" for k in relation.columns]
-                    note = (" / " if relation.ratio else " ± ").join(parts) if relation.ratio \
-                        else relation.words({k: f"{labels[k]} {_figure(row[k], kinds[k])}"
-                                             for k in relation.columns})
+                    note = relation.words({k: f"{form.short_label(k)} {_figure(row[k], kinds[k])}"
+                                           for k in relation.columns})
                     out.append(Finding(where, _figure(printed, column.kind),
                                        _figure(computed, column.kind), note, about, item,
                                        column.key))
@@ -490,7 +488,7 @@ def form_subtotals(plan: Plan) -> list[Finding]:
                 whose = "các dòng" if is_total else f"các dòng thuộc nhóm {row.tt}"
                 out.append(Finding(where, _figure(row[column.key], column.kind),
                                    fmt.number(computed),
-                                   f"{fmt.lower_first(column.heading)}: cộng {whose}", about,
+                                   f"{form.short_label(column.key)}: cộng {whose}", about,
                                    item, column.key))
     return out
 

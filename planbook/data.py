@@ -656,8 +656,8 @@ class Plan:
         """The clerk's workbook, which replaces the CSV files when it is there."""
         return self.folder / WORKBOOK
 
-    def _read(self, path: Path, columns: dict[str, tuple[str, str]],
-              key: str) -> tuple[pd.DataFrame, Path | str]:
+    def _read(self, path: Path, columns: dict[str, tuple[str, str]], key: str,
+              form: forms.Form | None = None) -> tuple[pd.DataFrame, Path | str]:
         """A table from its CSV file or, when the year has a workbook, from its sheet; with
         the words that say where it came from, for messages."""
         FILES_READ.add(self.workbook.resolve())
@@ -671,7 +671,7 @@ class Plan:
                              f"{path.name} (hoặc xóa sổ để dùng các tệp CSV)."],
                             f"{self.folder}: both a workbook and {path.name}.")
         from planbook import workbook  # openpyxl only for years that have a workbook
-        table, where = workbook.read_sheet(self.workbook, path.name, columns, key)
+        table, where = workbook.read_sheet(self.workbook, path.name, columns, key, form)
         self.notes += table.attrs.get("notes", [])
         return table, where
 
@@ -700,7 +700,7 @@ class Plan:
         columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
 
         def parse():
-            table, where = self._read(path, columns, "unit")
+            table, where = self._read(path, columns, "unit", form)
             rows, total = _split_total(table, where, "tt")
             rows = forms.mark_groups(rows, form)
             units = rows[~rows.is_group].drop(columns=["is_group", "group"])

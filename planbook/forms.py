@@ -178,6 +178,13 @@ class Form(_Model):
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
+    def short_label(self, key: str) -> str:
+        """A column's label as a note names it: its own, with its group's when another column
+        has the same label ("Cộng (Ngân sách Trung ương)")."""
+        column = self.column(key)
+        twice = sum(c.label == column.label for c in self.columns) > 1
+        return f"{column.label} ({column.group})" if twice and column.group else column.label
+
     def header(self) -> list[str | tuple[str, list[str]]]:
         """The printed header: a column's label, or a group's label over its columns' labels
         (neighbouring columns of one group)."""

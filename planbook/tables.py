@@ -28,13 +28,14 @@ KEPT_WHOLE = 6
 
 def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str, name: str,
                bold_rows: Iterable[int] = (), widths: Sequence[int] | None = None,
-               align_right: Iterable[int] = ()) -> Markup:
+               align_right: Iterable[int] = (), whole: bool = False) -> Markup:
     """A numbered table; ``bold_rows`` are row indexes set apart (subtotals, totals).
 
     In print its columns have the given relative widths, text ragged-right and numbers
     (``align_right``) flush right; a short table (:data:`KEPT_WHOLE`) is never split, a longer
-    one is a ``longtable`` (breaks between rows, header row repeated). Its rows go with it for
-    download (:mod:`planbook.downloads`)."""
+    one is a ``longtable`` (breaks between rows, header row repeated) unless it is kept
+    ``whole`` (in a box that keeps a unit's page together). Its rows go with it for download
+    (:mod:`planbook.downloads`)."""
     rows = [list(header), *map(list, rows)]
     bold_rows, align_right = set(bold_rows), set(align_right)
     widths = list(widths or [1] * len(header))
@@ -42,7 +43,7 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in align_right else
                         r">{\raggedright\arraybackslash}") + rf"\Y{{{w:.3f}}}"
                        for j, w in enumerate(share))
-    classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE else [])
+    classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE and not whole else [])
                + [f"align-right-{i + 1}" for i in sorted(align_right)])
     lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
              f"```{{list-table}} {fmt.md_escape(caption)}", ":header-rows: 1",
@@ -181,7 +182,7 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
 def _form(name: str, title: Sequence[str], attached: str, header: Header,
           rows: list[list[str]], bold: Iterable[int], right: Iterable[int],
           flagged: set[tuple[int, int]], widths: Sequence[float], size: str,
-          landscape: bool = False) -> Markup:
+          landscape: bool = False, note: str = "") -> Markup:
     """A form of the plan (Biểu) as printed, for both outputs: a raw HTML table for the site
     and a raw LaTeX table for the PDF (MyST tables cannot span header cells), the ``flagged``
     cells marked. ``name`` is the link target (``#name`` in the site, ``{ref}`` in both) and
@@ -195,9 +196,10 @@ def _form(name: str, title: Sequence[str], attached: str, header: Header,
               ([cell] if isinstance(cell, str) else [f"{cell[0]} - {part}" for part in cell[1]])]
     turn = [f"{fence}{{raw}} latex\n\\{edge}{{landscape}}\n{fence}\n\n" if landscape else ""
             for edge in ("begin", "end")]  # pages turned, numbered at the top as they are read
-    return downloads.attach(f"{turn[0]}({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
-                            f"{fence}{{raw}} latex\n{latex}\n{fence}\n\n{turn[1]}", name,
-                            " ".join(title), labels, rows, numeric=right, bold_rows=bold)
+    table = downloads.attach(f"{turn[0]}({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
+                             f"{fence}{{raw}} latex\n{latex}\n{fence}\n", name, " ".join(title),
+                             labels, rows, numeric=right, bold_rows=bold)
+    return table + Markup("\n") + Markup(note) + Markup("\n") + Markup(turn[1])
 
 
 def _shown(value: object, kind: str) -> str:
@@ -210,10 +212,11 @@ def _shown(value: object, kind: str) -> str:
     return fmt.number(int(value)) if kind in ("count", "money") else str(value)
 
 
-def printed(plan: Plan, name: str) -> Markup:
+def printed(plan: Plan, name: str, note: str = "") -> Markup:
     """A form of the plan (``bieu-01``…) exactly as printed, from its description
     (:mod:`planbook.forms`): title, "(Kèm theo …)" line, two-level header, every row — group
-    rows, project rows and the total in bold — and the cells the checks dispute marked."""
+    rows, project rows and the total in bold — and the cells the checks dispute marked; then
+    the ``note`` under it (:func:`planbook.text.doubts`), on the form's turned pages in print."""
     form = plan.forms[name]
     table, total, about = checks.form_rows(plan, form)
     kinds = [c.kind for c in form.columns]
@@ -233,7 +236,7 @@ def printed(plan: Plan, name: str) -> Markup:
                  flagged=_flagged(plan, form.name, lines, form.keys),
                  widths=[c.shown_width for c in form.columns],
                  size=rf"\fontsize{{{size:g}bp}}{{{size + (2 if size >= 12 else 1.5):g}bp}}",
-                 landscape=form.landscape)
+                 landscape=form.landscape, note=note)
 
 
 def units_printed(plan: Plan) -> Markup:
@@ -265,7 +268,7 @@ def unit_forms(plan: Plan, unit: str) -> Markup:
                 for column in form.columns[2:]]
         out.append(list_table(["Cột của biểu", "Số liệu"], rows,
                               f"{unit}: dòng của {form.label}", f"{page}-{form.name}",
-                              widths=[70, 30], align_right=[1]))
+                              widths=[70, 30], align_right=[1], whole=True))
     return Markup("\n").join(out)
 
 
