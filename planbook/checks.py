@@ -385,7 +385,7 @@ def carry_over_above_funds(plan: Plan) -> list[Finding]:
 def form_rows(plan: Plan, form: forms.Form) -> tuple[pd.DataFrame, pd.Series, list[tuple]]:
     """A form's printed rows (``is_group`` marking group rows; in Biểu số 02 the project
     rows), its total row, and what figures of the book each printed row is, the total's last
-    (``unit:Đa Mai``; ``form:bieu-03:Xã A`` for a row of a form beyond the two)."""
+    (``unit:Đa Mai``; ``form:bieu-03:<name>`` for a row of a form beyond the two)."""
     if form.name == forms.UNITS:
         table, total = plan.unit_rows, plan.units_total
         about = [(f"form:{form.name}:{r.unit}",) if r.is_group else (f"unit:{r.unit}",)

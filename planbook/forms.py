@@ -234,7 +234,7 @@ REQUIRED = {UNITS: {"tt": "code", "unit": "name", "households": "count", "poor_p
 
 def defaults(units: str, year: int, sources: Sequence[tuple[str, str]]) -> Forms:
     """Biểu số 01 and 02 as the plans built so far print them: ``units`` heads the units'
-    column ("Phường, xã"), ``sources`` are the money columns of several funding sources
+    column (``locality.Units``), ``sources`` are the money columns of several funding sources
     (column, name)."""
     prev = year - 1
     c = Column
