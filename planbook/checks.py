@@ -449,7 +449,7 @@ def form_relations(plan: Plan, only: set[str] | None = None) -> list[Finding]:
     compare (:func:`_default_relations`, on the rows they see)."""
     named = _default_relations(plan)
     out = []
-    for form, _, row, where, about, item, is_total in _described(plan, only):
+    for form, _, row, where, about, item, _ in _described(plan, only):
         kinds = {c.key: c.kind for c in form.columns}
         for column in form.columns:
             for relation in column.relations:

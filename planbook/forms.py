@@ -151,15 +151,16 @@ class Form(_Model):
                              "(kind: name)")
         kinds = {c.key: c.kind for c in self.columns}
         for column in self.columns:
+            if column.relations and column.kind not in FIGURES:
+                raise ValueError(f"cột {column.key} ({column.kind}) không tính được từ cột khác")
             for relation in column.relations:
                 unknown = [k for k in relation.columns if k not in kinds]
                 if unknown:
                     raise ValueError(f"cột {column.key}: công thức {relation.text!r} nhắc tới cột "
                                      f"{', '.join(unknown)} mà biểu không có")
-                wanted = ("count",) if relation.ratio else (("count", "money")
-                                                             if column.kind != "rate" else ())
+                wanted = "count" if relation.ratio else column.kind
                 if (column.kind == "rate") != relation.ratio or any(
-                        kinds[k] not in wanted for k in relation.columns):
+                        kinds[k] != wanted for k in relation.columns):
                     raise ValueError(f"cột {column.key} ({column.kind}): công thức "
                                      f"{relation.text!r} không hợp — một tỷ lệ (rate) là «số hộ "
                                      "/ số hộ» (count), một số hộ hay số tiền là tổng, hiệu của "

@@ -13,7 +13,7 @@ from planbook import checks, derive, forms, tables
 from planbook.data import DataError, load_plan
 from planbook.workbook import KEYS_ROW, write_workbook
 
-from conftest import DATA, EXAMPLES, build, scratch_project
+from conftest import EXAMPLES, build, scratch_project
 
 PROVINCE = EXAMPLES / "province"
 
