@@ -706,8 +706,9 @@ class Plan:
             units = rows[~rows.is_group].drop(columns=["is_group", "group"])
             units = units.reset_index(drop=True)
             _validate(units, _unit_schema(self.place), where, "unit", columns)
-            _validate(units, _form_schema(form, [k for k in columns if k not in UNIT_COLUMNS]),
-                      where, "unit", columns)
+            described = [k for k in columns if k not in UNIT_COLUMNS]
+            if described:  # the columns a description adds
+                _validate(units, _form_schema(form, described), where, "unit", columns)
             return units, total, rows, table.attrs.get("notes", [])
 
         units, total, rows, notes = self._parsed_once(
@@ -793,9 +794,10 @@ class Plan:
         budget["tt"] = budget["tt"].str.rstrip(".")
         _validate(budget, _budget_schema(set(self.alias_to_agency),
                                          self.text.funding.columns), path, "name", columns)
-        _validate(budget, _form_schema(form, [k for k in columns if k not in BUDGET_COLUMNS
-                                              and k not in self.text.funding.columns]),
-                  path, "name", columns)
+        described = [k for k in columns if k not in BUDGET_COLUMNS
+                     and k not in self.text.funding.columns]
+        if described:  # the columns a description adds
+            _validate(budget, _form_schema(form, described), path, "name", columns)
         budget["lead_agency"] = budget["lead"].map(
             lambda v: self.alias_to_agency.get(normalise_name(v), v) if v else v)
         budget.insert(1, "project", budget["tt"].str.split(".").str[0])
