@@ -427,9 +427,9 @@ def _described(plan: Plan, only: set[str] | None = None):
     """Each described form with each printed row to check: (form, row, where, about, item,
     is_total); with ``only``, the rows of those units of Biểu số 01 alone."""
     for form in plan.forms:
-        table, total, about = form_rows(plan, form)
         if only is not None and form.name != forms.UNITS:
-            continue
+            continue  # a unit's page reads no other form
+        table, total, about = form_rows(plan, form)
         for (_, row), keys in zip(table.iterrows(), about):
             name = row[form.name_key]
             if only is not None and (row.is_group or name not in only):
