@@ -29,7 +29,7 @@ import pandera.pandas as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from planbook import fmt
+from planbook import fmt, forms
 from planbook.fmt import capitalise
 
 FILES_READ: set[Path] = set()
@@ -556,6 +556,23 @@ def _unit_schema(locality: Locality) -> pa.DataFrameSchema:
     )
 
 
+def _form_schema(form: forms.Form, keys: list[str]) -> pa.DataFrameSchema:
+    """What a described form's columns ``keys`` must hold: counts and money not negative,
+    rates within 0–100, a name on each row and no name twice."""
+    columns = {}
+    for key in keys:
+        kind = form.column(key).kind
+        if kind == "name":
+            columns[key] = pa.Column(str, pa.Check.str_length(min_value=1, error="cần có tên"),
+                                     unique=True, report_duplicates="exclude_first")
+        elif kind == "rate":
+            columns[key] = pa.Column("Float64", **_RATE)
+        elif kind in ("count", "money"):
+            columns[key] = pa.Column("Int64", nullable=kind == "money", checks=pa.Check.ge(
+                0, error="cần là số không âm"))
+    return pa.DataFrameSchema(columns)
+
+
 AGENCY_SCHEMA = pa.DataFrameSchema({"name": pa.Column(
     str, pa.Check.str_length(min_value=1, error="cần có tên cơ quan"),
     unique=True, report_duplicates="exclude_first")})
@@ -627,8 +644,9 @@ class Plan:
             elif isinstance(node, str):
                 yield f"plan.yaml, mục {where}", node
         yield from walk(self.text.model_dump(), "")
-        for csv_name, table in (("wards.csv", self.units), ("budget.csv", self.budget),
-                                ("agencies.csv", self.agencies)):
+        for csv_name, table in (("wards.csv", self.unit_rows), ("budget.csv", self.budget),
+                                ("agencies.csv", self.agencies),
+                                *((f.file, self.form_table(f.name)[0]) for f in self.forms.extra)):
             for column in table.columns:
                 for row, value in zip(table.row, table[column]):
                     if isinstance(value, str):
@@ -637,7 +655,7 @@ class Plan:
     def location(self, csv_name: str, row: int) -> str:
         """Where a row of a table is, as the clerk finds it: ``wards.csv dòng 13``, or the
         sheet's row when the year has a workbook."""
-        if self.workbook.is_file():
+        if self.workbook.is_file() and csv_name in SHEETS:
             return f"{self.workbook.name}, trang «{SHEETS[csv_name]}», dòng {row}"
         return f"{csv_name} dòng {row}"
 
@@ -646,15 +664,17 @@ class Plan:
         """The year's data files: ``plan.yaml``, then the workbook or the CSV files."""
         tables = [self.workbook] if self.workbook.is_file() else [
             self.folder / name for name in SHEETS if (self.folder / name).is_file()]
-        return [self.folder / "plan.yaml", *tables]
+        described = [self.folder / forms.FILE] if (self.folder / forms.FILE).is_file() else []
+        return [self.folder / "plan.yaml", *described, *tables,
+                *(self.folder / form.file for form in self.forms.extra)]
 
     @property
     def workbook(self) -> Path:
         """The clerk's workbook, which replaces the CSV files when it is there."""
         return self.folder / WORKBOOK
 
-    def _read(self, path: Path, columns: dict[str, tuple[str, str]],
-              key: str) -> tuple[pd.DataFrame, Path | str]:
+    def _read(self, path: Path, columns: dict[str, tuple[str, str]], key: str,
+              form: forms.Form | None = None) -> tuple[pd.DataFrame, Path | str]:
         """A table from its CSV file or, when the year has a workbook, from its sheet; with
         the words that say where it came from, for messages."""
         FILES_READ.add(self.workbook.resolve())
@@ -668,7 +688,7 @@ class Plan:
                              f"{path.name} (hoặc xóa sổ để dùng các tệp CSV)."],
                             f"{self.folder}: both a workbook and {path.name}.")
         from planbook import workbook  # openpyxl only for years that have a workbook
-        table, where = workbook.read_sheet(self.workbook, path.name, columns, key)
+        table, where = workbook.read_sheet(self.workbook, path.name, columns, key, form)
         self.notes += table.attrs.get("notes", [])
         return table, where
 
@@ -690,27 +710,36 @@ class Plan:
         return agencies
 
     @cached_property
-    def _unit_table(self) -> tuple[pd.DataFrame, pd.Series]:
+    def _unit_table(self) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
         path = self.folder / "wards.csv"
+        form = self.forms[forms.UNITS]
         columns = unit_columns(self.place)
+        columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
 
         def parse():
-            table, where = self._read(path, columns, "unit")
-            units, total = _split_total(table, where, "tt")
+            table, where = self._read(path, columns, "unit", form)
+            rows, total = _split_total(table, where, "tt")
+            rows = forms.mark_groups(rows, form)
+            units = rows[~rows.is_group].drop(columns=["is_group", "group"])
+            units = units.reset_index(drop=True)
             _validate(units, _unit_schema(self.place), where, "unit", columns)
-            return units, total, table.attrs.get("notes", [])
+            described = [k for k in columns if k not in UNIT_COLUMNS]
+            if described:  # the columns a description adds
+                _validate(units, _form_schema(form, described), where, "unit", columns)
+            return units, total, rows, table.attrs.get("notes", [])
 
-        units, total, notes = self._parsed_once(path, repr(columns), parse)
+        units, total, rows, notes = self._parsed_once(
+            path, repr((columns, form.subtotals)), parse)
         self.notes += [note for note in notes if note not in self.notes]  # parsed earlier
-        return units.copy(), total.copy()
+        return units.copy(), total.copy(), rows.copy()
 
-    def _parsed_once(self, path: Path, words: str, parse):
+    def _parsed_once(self, path: Path, words: str, parse, workbook: bool = True):
         """``parse()`` of the table at ``path`` (or of its sheet), done once per process for
         the file's content and the ``words`` its parsing uses: a warm kernel runs every unit's
         page, and each would parse and validate the whole table again (the build would grow
         with the square of the units). The file is noted as read either way."""
         FILES_READ.add(self.workbook.resolve())
-        source = self.workbook if self.workbook.is_file() else path
+        source = self.workbook if workbook and self.workbook.is_file() else path
         if not source.is_file():
             return parse()  # which says what is missing
         key = (source.resolve(), path.name, hashlib.sha256(read_bytes(source)).digest(), words)
@@ -728,15 +757,64 @@ class Plan:
         """The printed ``Tổng cộng`` row of Biểu số 01."""
         return self._unit_table[1]
 
+    @property
+    def unit_rows(self) -> pd.DataFrame:
+        """Biểu số 01's rows as printed, group rows (subtotals, which are not units) among
+        the units: ``is_group`` and ``group`` added (:func:`planbook.forms.mark_groups`)."""
+        return self._unit_table[2]
+
+    # ---------------------------------------------------------------- forms (planbook.forms)
+
+    @cached_property
+    def forms(self) -> forms.Forms:
+        """The description of each form the plan attaches: ``forms.yaml`` when the year has
+        one, else Biểu số 01 and 02 as :func:`planbook.forms.defaults` gives them."""
+        path = self.folder / forms.FILE
+        FILES_READ.add(path.resolve())
+        sources = [(s.column, s.name) for s in self.text.funding.sources if s.column]
+        defaults = forms.defaults(self.place.Units, self.year, sources)
+        try:
+            return forms.describe(load_yaml(path) if path.is_file() else None, defaults,
+                                  f"Tệp {path}")
+        except ValueError as err:
+            raise DataError(str(err).splitlines(), f"{path}: invalid form description.") from None
+
+    def form_table(self, name: str) -> tuple[pd.DataFrame, pd.Series]:
+        """A form beyond Biểu số 01 and 02 (:attr:`planbook.forms.Forms.extra`): its rows as
+        printed, group rows marked (``is_group``, ``group``), and its printed total row; read
+        from its own CSV file, also in a year whose other tables are in the workbook."""
+        form = self.forms[name]
+        path = self.folder / form.file
+        columns = form.parse_columns()
+
+        def parse():
+            table = read_table(path, columns, form.name_key)
+            rows, total = _split_total(table, path, "tt")
+            rows = forms.mark_groups(rows, form)
+            _validate(rows[~rows.is_group], _form_schema(form, list(columns)), path,
+                      form.name_key, columns)
+            return rows, total, table.attrs.get("notes", [])
+
+        rows, total, notes = self._parsed_once(path, repr((columns, form.subtotals)), parse,
+                                               workbook=False)
+        self.notes += [note for note in notes if note not in self.notes]
+        return rows.copy(), total.copy()
+
     @cached_property
     def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.folder / "budget.csv"
         columns = budget_columns(self.text.funding)
+        form = self.forms[forms.BUDGET]
+        columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
         table, path = self._read(path, columns, "name")
         budget, total = _split_total(table, path, "tt")
         budget["tt"] = budget["tt"].str.rstrip(".")
         _validate(budget, _budget_schema(set(self.alias_to_agency),
                                          self.text.funding.columns), path, "name", columns)
+        described = [k for k in columns if k not in BUDGET_COLUMNS
+                     and k not in self.text.funding.columns]
+        if described:  # the columns a description adds
+            _validate(budget, _form_schema(form, described), path, "name", columns)
         budget["lead_agency"] = budget["lead"].map(
             lambda v: self.alias_to_agency.get(normalise_name(v), v) if v else v)
         budget.insert(1, "project", budget["tt"].str.split(".").str[0])
@@ -779,10 +857,16 @@ class Plan:
         and last year's too when the chapter on its results will read them."""
         problems, english = [], []
         for plan in [self, self.previous] if self.previous else [self]:
-            for table in ("text", "agencies", "units", "budget"):
+            for table in ("text", "forms", "agencies", "units", "budget"):
                 try:
                     getattr(plan, table)
                 except DataError as err:  # every file's problems in one list
+                    problems += err.problems
+                    english.append(err.english)
+            for form in plan.forms.extra if not problems else []:
+                try:
+                    plan.form_table(form.name)
+                except DataError as err:
                     problems += err.problems
                     english.append(err.english)
         if problems:  # a workbook's problem is found once per sheet read: say it once
@@ -912,7 +996,9 @@ def control_characters(text: str) -> str:
                              if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"}))
 
 
-def load_text(path: Path) -> PlanText:
+def load_yaml(path: Path) -> object:
+    """A YAML file of the year as Python values, screened and cleaned (:func:`_screen`,
+    :func:`_clean`)."""
     text = read_text(path)
     try:
         _screen(text, path)
@@ -923,6 +1009,11 @@ def load_text(path: Path) -> PlanText:
         raise DataError([f"Tệp {path}{where}: không đọc được dạng YAML "
                          f"({getattr(err, 'problem', None) or err})."],
                         f"{path}: invalid YAML.") from None
+    return raw
+
+
+def load_text(path: Path) -> PlanText:
+    raw = load_yaml(path)
     try:
         return PlanText.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as err:

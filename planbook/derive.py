@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planbook import fmt
+from planbook import fmt, forms
 from planbook.data import Plan, normalise_name
 
 def unit_pages(plan: Plan) -> dict[str, str]:
@@ -136,23 +136,44 @@ def roles(plan: Plan) -> pd.DataFrame:
     return matrix.loc[(matrix != "").any(axis=1)]
 
 
-UNIT_QUANTITIES = {"households": "tổng số hộ dân cư", "poor_prev": "số hộ nghèo năm trước",
-                   "rate_prev": "tỷ lệ hộ nghèo năm trước", "poor_target": "chỉ tiêu số hộ nghèo",
-                   "rate_target": "tỷ lệ hộ nghèo chỉ tiêu", "reduction": "số hộ giảm"}
-"""The quantities of Biểu số 01 that the plan's text may state, in a reader's words."""
 COUNT_QUANTITIES = {"projects": "số dự án thành phần", "subprojects": "số tiểu dự án"}
+
+
+def _form_quantities(plan: Plan) -> dict[str, tuple]:
+    """Each figure column of the plan's forms beyond Biểu số 02 that the text may name: Biểu
+    số 01's by its key (``rate_target``, ``near_poor_target``), another form's after its name
+    (``bieu-03.central``); with the form, its column and its rows (units, no group rows)."""
+    found = {}
+    for form in plan.forms:
+        if form.name == forms.BUDGET:
+            continue
+        rows = plan.units if form.name == forms.UNITS else \
+            (lambda f: (lambda t: t[~t.is_group])(plan.form_table(f.name)[0]))(form)
+        for column in form.figures():
+            key = column.key if form.name == forms.UNITS else f"{form.name}.{column.key}"
+            found[key] = (form, column, rows)
+    return found
 
 
 def quantity_names(plan: Plan) -> list[str]:
     """The names a figure of the plan's text may be tied to (``rate_target``, ``total``, …);
     each may name a row after ``@`` (``total@2.1``, ``poor_target@<unit>``,
     ``subprojects@2``)."""
-    return [*COUNT_QUANTITIES, *UNIT_QUANTITIES, *plan.money_columns]
+    return [*COUNT_QUANTITIES, *_form_quantities(plan), *plan.money_columns]
+
+
+def _whole(rows: pd.DataFrame, form, column) -> float:
+    """A column's figure for the whole form: the sum of its rows, or for a rate the relation
+    it is described with, applied to those sums."""
+    ratio = next((r for r in column.relations if r.ratio), None)
+    if ratio is None:
+        return float(rows[column.key].fillna(0).sum())
+    return ratio.value({key: float(rows[key].fillna(0).sum()) for key in ratio.columns})
 
 
 def quantity(plan: Plan, key: str) -> tuple[float, str] | None:
     """The value of the quantity ``key`` by the plan's tables and the words saying where it
-    comes from; None when the plan has no such quantity (or no such row)."""
+    comes from; None when the plan has no such quantity (or no such row, or a blank)."""
     name, _, row = (part.strip() for part in key.partition("@"))
     table = budget(plan)
     if name == "projects" and not row:
@@ -166,9 +187,16 @@ def quantity(plan: Plan, key: str) -> tuple[float, str] | None:
             return grand_total(plan)[name], "cộng các dự án của Biểu số 02"
         match = table[table.tt == row]
         return (int(match[name].iloc[0]), f"Biểu số 02, mục {row}") if len(match) else None
-    if name in UNIT_QUANTITIES:
-        if not row:
-            return getattr(totals(plan), name), f"{UNIT_QUANTITIES[name]} theo Biểu số 01"
-        match = plan.units[plan.units.unit == row]
-        return (float(match[name].iloc[0]), f"Biểu số 01, {row}") if len(match) else None
-    return None
+    found = _form_quantities(plan).get(name)
+    if found is None:
+        return None
+    form, column, rows = found
+    label = f"{column.heading} theo {form.label}"
+    if not row:
+        if column.kind == "rate" and not any(r.ratio for r in column.relations):
+            return None
+        return _whole(rows, form, column), label
+    match = rows[rows[form.name_key] == row]
+    if not len(match) or pd.isna(match[column.key].iloc[0]):
+        return None
+    return float(match[column.key].iloc[0]), f"{form.label}, {row}"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from planbook.data import (AGENCY_COLUMNS, SHEETS, TOTAL_LABEL, UNIT_COLUMNS, WORKBOOK, DataError,
+from planbook import forms
+from planbook.data import (AGENCY_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK, DataError,
                            budget_columns, data_years, load_plan)
 
 HEADER = """\
@@ -16,7 +17,6 @@ HEADER = """\
 # văn bản, căn cứ pháp lý, người ký cho năm {year}; điền số liệu vào {tables}
 # ({references} chỉ để tham khảo số của năm {latest}, phần mềm không đọc chúng).
 """
-UNIT_FIGURES = [name for name, (_, kind) in UNIT_COLUMNS.items() if kind in ("int", "rate")]
 
 
 def _move_years(node, latest: int, year: int):
@@ -46,6 +46,24 @@ def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
+def _carry_forms(plan, dest: Path, latest: int, year: int) -> None:
+    """The year's ``forms.yaml``, when it has one, with its years moved on (last year's to this
+    year's, this year's to the new one's), and each form beyond Biểu số 01 and 02 with the same
+    rows (group rows too), its figures blank."""
+    source = plan.folder / forms.FILE
+    if source.is_file():
+        moved = {str(latest - 1): str(latest), str(latest): str(year)}
+        (dest / forms.FILE).write_text(re.sub(
+            rf"\b({latest - 1}|{latest})\b", lambda m: moved[m[1]],
+            source.read_text(encoding="utf-8")), encoding="utf-8")
+    for form in plan.forms.extra:
+        rows, total = plan.form_table(form.name)
+        name = form.name_key
+        _write_rows(dest / form.file, form.keys,
+                    [{"tt": tt, name: value} for tt, value in zip(rows.tt, rows[name])]
+                    + [{"tt": "", name: total[name]}])
+
+
 def new_year(data: Path, year: int) -> Path:
     """Create ``data/<year>/`` from the latest earlier year, kept as a workbook when that year
     is; refuse to overwrite."""
@@ -72,9 +90,10 @@ def new_year(data: Path, year: int) -> Path:
         encoding="utf-8")
     total = {"tt": "", "unit": TOTAL_LABEL, "name": TOTAL_LABEL}
     units = [{"tt": r.tt, "unit": r.unit, "ref_poor_target": r.poor_target}
-             for r in plan.units.itertuples()]
+             for r in plan.unit_rows.itertuples()]  # group rows too
     units.append(total | {"ref_poor_target": plan.units_total.poor_target})
-    _write_rows(dest / "wards.csv", ["tt", "unit", *UNIT_FIGURES, "ref_poor_target"], units)
+    _write_rows(dest / "wards.csv", [*plan.forms[forms.UNITS].keys, "ref_poor_target"], units)
+    _carry_forms(plan, dest, latest, year)
     budget = [{"tt": r.tt, "name": r.name, "lead": r.lead, "content": r.content,
                "partners": r.partners, "ref_total": r.total} for r in plan.budget.itertuples()]
     budget.append(total | {"ref_total": plan.budget_total.total})

@@ -62,7 +62,11 @@ def _contents(plan: Plan) -> dict[str, str]:
         "crosswalk.csv": f"các {units} đổi tên, sáp nhập, chia tách so với năm "
                          f"{plan.previous_year}",
         "ke-hoach.xlsx": "sổ tính gồm Biểu số 01, Biểu số 02, danh sách cơ quan và bảng đối "
-                         "chiếu với năm trước"}
+                         "chiếu với năm trước",
+        "forms.yaml": "mô tả các biểu kèm theo kế hoạch: tiêu đề, các cột, cột nào tính từ cột "
+                      "nào, dòng nhóm",
+        **{form.file: f"{form.label} ({fmt.number(len(plan.form_table(form.name)[0]))} dòng "
+                      "và dòng Tổng cộng)" for form in plan.forms.extra}}
 
 
 def sources(plan: Plan) -> Markup:

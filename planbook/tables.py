@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from markupsafe import Markup, escape
 
-from planbook import checks, compare, derive, downloads, fmt
-from planbook.data import Plan, budget_columns
+from planbook import checks, compare, derive, downloads, fmt, forms
+from planbook.data import TOTAL_LABEL, Plan
 
 
 def _cell(value: object, bold: bool) -> str:
@@ -28,13 +28,14 @@ KEPT_WHOLE = 6
 
 def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str, name: str,
                bold_rows: Iterable[int] = (), widths: Sequence[int] | None = None,
-               align_right: Iterable[int] = ()) -> Markup:
+               align_right: Iterable[int] = (), whole: bool = False) -> Markup:
     """A numbered table; ``bold_rows`` are row indexes set apart (subtotals, totals).
 
     In print its columns have the given relative widths, text ragged-right and numbers
     (``align_right``) flush right; a short table (:data:`KEPT_WHOLE`) is never split, a longer
-    one is a ``longtable`` (breaks between rows, header row repeated). Its rows go with it for
-    download (:mod:`planbook.downloads`)."""
+    one is a ``longtable`` (breaks between rows, header row repeated) unless it is kept
+    ``whole`` (in a box that keeps a unit's page together). Its rows go with it for download
+    (:mod:`planbook.downloads`)."""
     rows = [list(header), *map(list, rows)]
     bold_rows, align_right = set(bold_rows), set(align_right)
     widths = list(widths or [1] * len(header))
@@ -42,7 +43,7 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in align_right else
                         r">{\raggedright\arraybackslash}") + rf"\Y{{{w:.3f}}}"
                        for j, w in enumerate(share))
-    classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE else [])
+    classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE and not whole else [])
                + [f"align-right-{i + 1}" for i in sorted(align_right)])
     lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
              f"```{{list-table}} {fmt.md_escape(caption)}", ":header-rows: 1",
@@ -82,7 +83,7 @@ def _flagged(plan: Plan, form: str, rows: dict[str, int], columns: list[str]
     """The cells of ``form`` that findings about it mark, as (row, column) indexes; ``rows``
     gives the row of each figure a finding can be about (``unit:Đa Mai``, ``units-total``)."""
     return {(rows[f.about], columns.index(f.cell))
-            for _, f in checks.concerning(plan, *checks.FORMS[form])
+            for _, f in checks.concerning(plan, *checks.form_about(form))
             if f.about in rows and f.cell in columns}
 
 
@@ -180,7 +181,8 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
 
 def _form(name: str, title: Sequence[str], attached: str, header: Header,
           rows: list[list[str]], bold: Iterable[int], right: Iterable[int],
-          flagged: set[tuple[int, int]], widths: Sequence[float], size: str) -> Markup:
+          flagged: set[tuple[int, int]], widths: Sequence[float], size: str,
+          landscape: bool = False, note: str = "") -> Markup:
     """A form of the plan (Biểu) as printed, for both outputs: a raw HTML table for the site
     and a raw LaTeX table for the PDF (MyST tables cannot span header cells), the ``flagged``
     cells marked. ``name`` is the link target (``#name`` in the site, ``{ref}`` in both) and
@@ -192,57 +194,82 @@ def _form(name: str, title: Sequence[str], attached: str, header: Header,
     fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", html + latex)])
     labels = [label for cell in header for label in
               ([cell] if isinstance(cell, str) else [f"{cell[0]} - {part}" for part in cell[1]])]
-    return downloads.attach(f"({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
-                            f"{fence}{{raw}} latex\n{latex}\n{fence}\n", name, " ".join(title),
-                            labels, rows, numeric=right, bold_rows=bold)
+    turn = [f"{fence}{{raw}} latex\n\\{edge}{{landscape}}\n{fence}\n\n" if landscape else ""
+            for edge in ("begin", "end")]  # pages turned, numbered at the top as they are read
+    table = downloads.attach(f"{turn[0]}({name})=\n\n{fence}{{raw}} html\n{html}\n{fence}\n\n"
+                             f"{fence}{{raw}} latex\n{latex}\n{fence}\n", name, " ".join(title),
+                             labels, rows, numeric=right, bold_rows=bold)
+    return table + Markup("\n") + Markup(note) + Markup("\n") + Markup(turn[1])
+
+
+def _shown(value: object, kind: str) -> str:
+    """A form's cell as printed: a count or amount the Vietnamese way, a rate in percent, a
+    blank left blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if kind == "rate":
+        return fmt.percent(value)
+    return fmt.number(int(value)) if kind in ("count", "money") else str(value)
+
+
+def printed(plan: Plan, name: str, note: str = "") -> Markup:
+    """A form of the plan (``bieu-01``…) exactly as printed, from its description
+    (:mod:`planbook.forms`): title, "(Kèm theo …)" line, two-level header, every row — group
+    rows, project rows and the total in bold — and the cells the checks dispute marked; then
+    the ``note`` under it (:func:`planbook.text.doubts`), on the form's turned pages in print."""
+    form = plan.forms[name]
+    table, total, about = checks.form_rows(plan, form)
+    kinds = [c.kind for c in form.columns]
+    rows = [[_shown(row[c.key], c.kind) for c in form.columns] for _, row in table.iterrows()]
+    rows.append(["", TOTAL_LABEL if form.name not in (forms.UNITS, forms.BUDGET)
+                 else total[form.name_key], *(_shown(total[c.key], c.kind)
+                                              for c in form.columns[2:])])
+    if form.name == forms.BUDGET:  # the total row prints its figures only
+        rows[-1] = [v if kinds[j] in forms.FIGURES or j == 1 else ""
+                    for j, v in enumerate(rows[-1])]
+    lines = {key: i for i, keys in enumerate(about) for key in keys}
+    bold = [i for i, group in enumerate(table.is_group) if group] + [len(rows) - 1]
+    size = form.font_size
+    return _form(form.name, form.title, form.attached or plan.text.attached_line(BLANK),
+                 form.header(), rows, bold=bold,
+                 right=[j for j, kind in enumerate(kinds) if kind in forms.FIGURES],
+                 flagged=_flagged(plan, form.name, lines, form.keys),
+                 widths=[c.shown_width for c in form.columns],
+                 size=rf"\fontsize{{{size:g}bp}}{{{size + (2 if size >= 12 else 1.5):g}bp}}",
+                 landscape=form.landscape, note=note)
 
 
 def units_printed(plan: Plan) -> Markup:
-    """Biểu số 01 exactly as printed: title, "(Kèm theo …)" line, two-level header, the total."""
-    rows = [[r.tt, r.unit, _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev),
-             _int(r.poor_target), fmt.percent(r.rate_target), _int(r.reduction)]
-            for r in [*plan.units.itertuples(), plan.units_total]]
-    prev, year = plan.previous_year, plan.year
-    header = ["TT", plan.place.Units, "Tổng số hộ dân cư",
-              (f"Kết quả thực hiện năm {prev}", ["Số hộ", "Tỷ lệ (%)"]),
-              (f"Chỉ tiêu năm {year}", ["Số hộ", "Tỷ lệ (%)"]), "Số hộ giảm"]
-    lines = {f"unit:{unit}": i for i, unit in enumerate(plan.units.unit)}
-    lines.update({"units-total": len(rows) - 1, "text-target": len(rows) - 1})
-    columns = ["tt", "unit", "households", "poor_prev", "rate_prev", "poor_target",
-               "rate_target", "reduction"]
-    return _form("bieu-01", [f"BIỂU SỐ 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}"],
-                 plan.text.attached_line(BLANK), header, rows, bold=[len(rows) - 1],
-                 right=range(2, 8), flagged=_flagged(plan, "bieu-01", lines, columns),
-                 widths=[6, 26, 14, 11, 11, 11, 11, 10], size=r"\fontsize{12bp}{14bp}")
+    """Biểu số 01 exactly as printed."""
+    return printed(plan, forms.UNITS)
 
 
 def budget_printed(plan: Plan) -> Markup:
-    """Biểu số 02 exactly as printed: every column ("Trong đó" over the parts of the funds),
-    project rows and the grand total in bold."""
-    table = plan.budget
-    total = plan.budget_total
-    money = plan.money_columns
-    rows = [[r.tt, r["name"], *(_money(r[c]) for c in money), r.lead, r.content, r.partners]
-            for _, r in table.iterrows()]
-    rows.append(["", total["name"], *(_money(total[c]) for c in money), "", "", ""])
-    bold = [i for i, p in enumerate(table.is_project) if p] + [len(rows) - 1]
-    labels = {c: label for c, (label, _) in budget_columns(plan.text.funding).items()}
-    labels["carry_over"] = f"Vốn năm {plan.previous_year} chuyển sang"
-    labels["new_funds"] = f"Vốn năm {plan.year}"
-    parts = [labels[c] for c in money[1:]]
-    header = ["TT", "Tên dự án, tiểu dự án", labels[money[0]], ("Trong đó", parts),
-              "Cơ quan chủ trì", "Nội dung thực hiện dự án, tiểu dự án",
-              "Cơ quan phối hợp thực hiện dự án, tiểu dự án"]
-    title = ["BIỂU SỐ 02: PHÂN CÔNG THỰC HIỆN", "Các dự án, tiểu dự án thuộc Chương trình MTQG "
-             f"giảm nghèo bền vững năm {plan.year}"]
-    lines = {f"{kind}:{tt}": i for i, tt in enumerate(table.tt) for kind in ("budget", "text")}
-    lines["budget-total"] = len(rows) - 1
-    columns = ["tt", "name", *money, "lead", "content", "partners"]
-    return _form("bieu-02", title, plan.text.attached_line(BLANK), header, rows, bold=bold,
-                 right=range(2, 2 + len(money)),
-                 flagged=_flagged(plan, "bieu-02", lines, columns),
-                 widths=[4, 17, *[7.5] * len(money), 11, 28, 19],
-                 size=r"\fontsize{10.5bp}{12bp}")
+    """Biểu số 02 exactly as printed: project rows and the grand total in bold."""
+    return printed(plan, forms.BUDGET)
+
+
+def unit_forms(plan: Plan, unit: str) -> Markup:
+    """A unit's own row of each form that has one, every column of it, when the plan's forms
+    print more of a unit than its page says in words: Biểu số 01 with columns beyond the
+    book's own (near-poor households…), a form allocating funds by unit."""
+    page = derive.unit_pages(plan)[unit]
+    out = []
+    for form in plan.forms:
+        if form.name == forms.BUDGET or form.name == forms.UNITS and all(
+                c.key in forms.REQUIRED[forms.UNITS] for c in form.columns):
+            continue
+        table = plan.unit_rows if form.name == forms.UNITS else plan.form_table(form.name)[0]
+        mine = table[~table.is_group & (table[form.name_key] == unit)]
+        if mine.empty:
+            continue
+        row = mine.iloc[0]
+        rows = [[column.heading, _shown(row[column.key], column.kind)]
+                for column in form.columns[2:]]
+        out.append(list_table(["Cột của biểu", "Số liệu"], rows,
+                              f"{unit}: dòng của {form.label}", f"{page}-{form.name}",
+                              widths=[70, 30], align_right=[1], whole=True))
+    return Markup("\n").join(out)
 
 
 def budget_summary(plan: Plan) -> Markup:

@@ -26,15 +26,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from planbook import forms
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
-                           DataError, budget_columns, check_header, control_characters,
+                           DataError, Plan, budget_columns, check_header, control_characters,
                            load_text, parse_figure, parse_table, read_bytes, read_csv,
                            unit_columns, unknown_columns)
 from planbook.downloads import put_text
 
 KEYS_ROW = 6
 """The row of column names (``tt``, ``unit``…) the build reads, under the printed headers."""
-RATE_COLUMNS = {"rate_prev": "poor_prev", "rate_target": "poor_target"}
 REF_KINDS = {"ref_poor_target": "int", "ref_total": "money"}
 """The reference columns ``make new-year`` adds (last year's figures): numbers, not read."""
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -124,10 +124,11 @@ def _open(path: Path) -> tuple[tuple[Workbook, Workbook], list[str]]:
 
 
 def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
-               key: str) -> tuple[pd.DataFrame, str]:
+               key: str, form: forms.Form | None = None) -> tuple[pd.DataFrame, str]:
     """The table of the sheet standing for ``csv_name``, parsed like the CSV file, with
     Excel's row numbers in ``row``, and the words that name the sheet in messages; a formula
-    cell is the value it shows (see the module's note)."""
+    cell is the value it shows (see the module's note), or the value ``form``'s description
+    gives it."""
     (formulas, values), notes = _open(path)
     sheet_name = SHEETS[csv_name]
     source = f"Sổ {path}, trang «{sheet_name}»"
@@ -155,26 +156,41 @@ def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
             row[name] = _text(value, columns[name][1] == "rate" and _is_percent(cell.number_format))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["row", *columns])
-    table = _computed(frame, pending, csv_name, columns, key, source)
+    table = _computed(frame, pending, csv_name, columns, key, source, form)
     table.attrs["notes"] = unknown_columns(header, columns, source, KEYS_ROW) + notes
     return table, source
 
 
+def _described_value(figures: pd.DataFrame, i: int, name: str, form: forms.Form,
+                     is_total: pd.Series) -> int | float | None:
+    """What a described form (:mod:`planbook.forms`) defines for cell (``i``, ``name``), as
+    its formula computes it (:func:`_described_formula`): a rate from its relation; in the
+    total row the sum of the rows that are not group rows, in a group row the sum of its rows;
+    elsewhere the column's first relation; None where it defines nothing."""
+    column = form.column(name) if name in form.keys else None
+    if column is None or column.kind not in forms.FIGURES:
+        return None
+    rows = forms.mark_groups(figures.assign(tt=figures.tt.where(~is_total, "")), form)
+    ratio = next((r for r in column.relations if r.ratio), None)
+    if ratio:
+        return float(round(ratio.value(figures.loc[i]), 2))
+    if is_total[i] or rows.is_group[i]:
+        members = ~rows.is_group & ~is_total & (
+            True if is_total[i] else rows.group == rows.tt[i].strip().rstrip("."))
+        return int(figures[name][members].fillna(0).sum())
+    return int(column.relations[0].value(figures.loc[i])) if column.relations else None
+
+
 def _form_value(figures: pd.DataFrame, i: int, name: str, csv_name: str,
-                columns: dict[str, tuple[str, str]], is_total: pd.Series) -> int | float | None:
+                columns: dict[str, tuple[str, str]], is_total: pd.Series,
+                form: forms.Form | None) -> int | float | None:
     """What the printed form defines for cell (``i``, ``name``), from the figures parsed and
     computed so far (a blank amount counts 0, as in Excel); None where it defines nothing."""
     if columns[name][1] in ("text", "code"):
         return None
     row, body = figures.loc[i], figures[~is_total]
     if csv_name == "wards.csv":
-        if name in RATE_COLUMNS:
-            households = row.households
-            return float(round(100 * row[RATE_COLUMNS[name]] / households, 2)) if households \
-                else 0.0
-        if is_total[i]:
-            return int(body[name].sum())
-        return int(row.poor_prev - row.poor_target) if name == "reduction" else None
+        return _described_value(figures, i, name, form, is_total)
     if csv_name == "budget.csv":
         tts = body.tt.str.rstrip(".")
         parents = {t.rsplit(".", 1)[0] for t in tts if "." in t}
@@ -188,7 +204,8 @@ def _form_value(figures: pd.DataFrame, i: int, name: str, csv_name: str,
 
 
 def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str,
-              columns: dict[str, tuple[str, str]], key: str, source: str) -> pd.DataFrame:
+              columns: dict[str, tuple[str, str]], key: str, source: str,
+              form: forms.Form | None) -> pd.DataFrame:
     """The table parsed, each formula cell that has no value saved (``pending``) filled with
     the value the form defines. The typed cells are parsed first (those cells counted 0 for the
     while), so a figure typed wrong is named at its own cell, never at a formula using it; the
@@ -198,10 +215,13 @@ def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str
         frame.at[i, name] = "" if columns[name][1] in ("text", "code") else "0"
     figures = parse_table(frame, columns, key, source)
     is_total = figures.iloc[:, 2] == TOTAL_LABEL
-    for i, name in sorted(pending, key=lambda p: (is_total[p[0]], p[1] in RATE_COLUMNS,
+    groups = forms.ROMAN.match if form is not None and form.subtotals else lambda tt: False
+    rates = {c for c, (_, kind) in columns.items() if kind == "rate"}
+    for i, name in sorted(pending, key=lambda p: (p[1] in rates, is_total[p[0]],
+                                                  bool(groups(str(figures.tt[p[0]]).strip())),
                                                   "." not in figures.tt[p[0]]
                                                   if "tt" in figures else False)):
-        value = _form_value(figures, i, name, csv_name, columns, is_total)
+        value = _form_value(figures, i, name, csv_name, columns, is_total, form)
         if value is None:
             raise DataError([f"{source}, dòng {frame.row[i]}, cột {name!r}: ô chứa công thức mà "
                              "mẫu biểu không có; hãy ghi thẳng giá trị vào ô, hoặc mở sổ bằng "
@@ -261,6 +281,7 @@ def _headers(sheet, title: str, subtitle: str, columns: list[str],
         cell = sheet.cell(row, 1)
         put_text(cell, text)
         cell.font, cell.alignment = font, Alignment(horizontal="center", wrap_text=True)
+    sheet.row_dimensions[1].height = 18 * (title.count("\n") + 1)
     sheet.row_dimensions[2].height = 30
     groups: dict[str, list[int]] = {}
     for j, name in enumerate(columns, start=1):
@@ -323,55 +344,79 @@ def _ordered(frame: pd.DataFrame, form: dict[str, tuple[str, str]]) -> pd.DataFr
     return frame[[*form, *[c for c in frame.columns if c not in form]]]
 
 
-def _units_sheet(book, text, frame: pd.DataFrame) -> None:
-    form = unit_columns(text.locality)
-    frame = _ordered(frame, form)
-    columns = list(frame.columns)
-    prev, year = text.year - 1, text.year
-    upper = {"tt": "TT", "unit": text.locality.Units, "households": "Tổng số hộ dân cư",
-             "poor_prev": f"Kết quả thực hiện năm {prev}",
-             "rate_prev": f"Kết quả thực hiện năm {prev}",
-             "poor_target": f"Chỉ tiêu năm {year}", "rate_target": f"Chỉ tiêu năm {year}",
-             "reduction": "Số hộ giảm", "ref_poor_target": f"Chỉ tiêu năm {prev} (tham khảo)"}
-    lower = {"poor_prev": "Số hộ nghèo", "rate_prev": "Tỷ lệ (%)",
-             "poor_target": "Số hộ nghèo", "rate_target": "Tỷ lệ (%)"}
-    sheet = book.create_sheet(SHEETS["wards.csv"])
-    _headers(sheet, f"Biểu số 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}", text.attached_line("…"),
-             columns, upper, lower, {"tt": 6, "unit": 24, "ref_poor_target": 14})
-    col = _letters(columns)
-    totals = [KEYS_ROW + 1 + i for i, unit in enumerate(frame.unit) if unit == TOTAL_LABEL]
-    total_row = totals[-1] if totals else None
-    first, last = KEYS_ROW + 1, (total_row or KEYS_ROW + 1) - 1
+def _described(form: forms.Form, text) -> tuple[str, str, dict[str, str], dict[str, str]]:
+    """A form's title, "(Kèm theo …)" line and two-level header as the workbook writes them,
+    from its description: each column's label over it (``upper``), or its group's over it and
+    its own under it (``lower``)."""
+    upper = {c.key: c.group or c.label for c in form.columns}
+    lower = {c.key: c.label for c in form.columns if c.group}
+    return "\n".join(form.title), form.attached or text.attached_line("…"), upper, lower
+
+
+def _described_formula(form: forms.Form, frame: pd.DataFrame, col: dict[str, str]):
+    """The formula of each cell a described form computes (:func:`_described_value` reads it
+    back): a rate from its relation; in the total row the sum of the rows that are not group
+    rows; in a group row (a Roman number) the sum of its rows; elsewhere the column's first
+    relation."""
+    frame = frame.reset_index(drop=True)  # rows by their place in the sheet
+    rows = forms.mark_groups(frame.assign(tt=frame.tt.where(frame.unit != TOTAL_LABEL, "")), form)
+    at = {i: KEYS_ROW + 1 + i for i in range(len(frame))}
+
+    def ranges(members) -> str:
+        """Rows ``members`` (indexes) as Excel's ranges of rows that follow one another."""
+        runs: list[list[int]] = []
+        for i in members:
+            if runs and i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return ",".join(f"{{c}}{at[run[0]]}" + (f":{{c}}{at[run[-1]]}" if len(run) > 1 else "")
+                        for run in runs)
+
+    total = frame.unit == TOTAL_LABEL
+    body = [i for i in range(len(frame)) if not rows.is_group[i] and not total[i]]
 
     def formula(i, r, name):
-        if name in RATE_COLUMNS:
-            poor = col[RATE_COLUMNS[name]]
-            return f"=IF({col['households']}{r}>0,ROUND({poor}{r}/{col['households']}{r}*100,2),0)"
-        if r == total_row and name in ("households", "poor_prev", "poor_target", "reduction"):
-            return f"=SUM({col[name]}{first}:{col[name]}{last})"
-        if name == "reduction":
-            return f"={col['poor_prev']}{r}-{col['poor_target']}{r}"
+        column = form.column(name) if name in form.keys else None
+        if column is None or column.kind not in forms.FIGURES:
+            return None
+        ratio = next((rel for rel in column.relations if rel.ratio), None)
+        if ratio:
+            a, b = (col[k] for k in ratio.columns)
+            return f"=IF({b}{r}>0,ROUND({a}{r}/{b}{r}*100,2),0)"
+        if total[i] or rows.is_group[i]:
+            members = body if total[i] else [j for j in body if rows.group[j] == rows.tt[i]
+                                             .strip().rstrip(".")]
+            return f"=SUM({ranges(members).format(c=col[name])})" if members else None
+        if column.relations:
+            return "=" + "".join(("-" if sign < 0 else "+" if j else "") + f"{col[k]}{r}"
+                                 for j, (sign, k) in enumerate(column.relations[0].terms))
         return None
 
-    _body(sheet, frame, form, formula)
+    return formula
 
 
-def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
-    described = budget_columns(text.funding)
+def _units_sheet(book, text, frame: pd.DataFrame, form: forms.Form) -> None:
+    columns = form.parse_columns() | unit_columns(text.locality)  # in the form's order
+    frame = _ordered(frame, columns)
+    title, attached, upper, lower = _described(form, text)
+    upper["ref_poor_target"] = f"Chỉ tiêu năm {text.year - 1} (tham khảo)"
+    sheet = book.create_sheet(SHEETS["wards.csv"])
+    _headers(sheet, title, attached, list(frame.columns), upper, lower,
+             {"tt": 6, "unit": 24, "ref_poor_target": 14})
+    _body(sheet, frame, columns, _described_formula(form, frame, _letters(list(frame.columns))))
+
+
+def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int, form: forms.Form) -> None:
+    described = form.parse_columns() | budget_columns(text.funding)
     frame = _ordered(frame, described)
     columns = list(frame.columns)
-    prev, year = text.year - 1, text.year
-    money = [c for c, (_, kind) in described.items() if kind in ("money", "amount")]
-    parts = [c for c in money if c != "total"]
-    upper = {"tt": "TT", "name": "Tên dự án, tiểu dự án", "total": described["total"][0],
-             "lead": "Cơ quan chủ trì", "content": "Nội dung thực hiện",
-             "partners": "Cơ quan phối hợp", "ref_total": f"Kinh phí năm {prev} (tham khảo)"}
-    upper |= dict.fromkeys(parts, "Trong đó")
-    lower = {"carry_over": f"Vốn năm {prev} chuyển sang", "new_funds": f"Vốn năm {year}"}
-    lower |= {s.column: s.name for s in text.funding.sources if s.column}
+    money = [c for c, (_, kind) in budget_columns(text.funding).items()
+             if kind in ("money", "amount")]
+    title, attached, upper, lower = _described(form, text)
+    upper["ref_total"] = f"Kinh phí năm {text.year - 1} (tham khảo)"
     sheet = book.create_sheet(SHEETS["budget.csv"])
-    _headers(sheet, "Biểu số 02: PHÂN CÔNG THỰC HIỆN CÁC DỰ ÁN, TIỂU DỰ ÁN THUỘC CHƯƠNG TRÌNH "
-             f"MTQG GIẢM NGHÈO BỀN VỮNG NĂM {year}", text.attached_line("…"), columns, upper, lower,
+    _headers(sheet, title, attached, columns, upper, lower,
              {"tt": 6, "name": 40, "lead": 26, "content": 40, "partners": 34, "ref_total": 14})
     col = _letters(columns)
     tts = [t.rstrip(".") for t in frame.tt]
@@ -440,19 +485,23 @@ def write_workbook(folder: Path) -> Path:
     if target.exists():
         raise DataError([f"Đã có sổ {target}."], f"{target} exists.")
     text = load_text(folder / "plan.yaml")
+    described = Plan(folder, text.year).forms
     missing = [name for name in ("wards.csv", "budget.csv", "agencies.csv")
                if not (folder / name).is_file()]
     if missing:
         raise DataError([f"Thiếu tệp {folder / name}." for name in missing],
                         f"Missing {', '.join(missing)}.")
-    columns = {"wards.csv": unit_columns(text.locality), "budget.csv": budget_columns(text.funding),
+    columns = {"wards.csv": described[forms.UNITS].parse_columns() | unit_columns(text.locality),
+               "budget.csv": described[forms.BUDGET].parse_columns()
+               | budget_columns(text.funding),
                "agencies.csv": AGENCY_COLUMNS, "crosswalk.csv": CROSSWALK_COLUMNS}
     tables = {name: _raw(folder / name, columns[name]) for name in SHEETS
               if (folder / name).is_file()}
     book = Workbook()
     book.remove(book.active)
-    _units_sheet(book, text, tables["wards.csv"])
-    _budget_sheet(book, text, tables["budget.csv"], len(tables["agencies.csv"]))
+    _units_sheet(book, text, tables["wards.csv"], described[forms.UNITS])
+    _budget_sheet(book, text, tables["budget.csv"], len(tables["agencies.csv"]),
+                  described[forms.BUDGET])
     _simple_sheet(book, "agencies.csv", "Các cơ quan chủ trì, phối hợp", tables["agencies.csv"],
                   AGENCY_COLUMNS)
     _simple_sheet(book, "crosswalk.csv", f"Đối chiếu tên các {text.locality.units} năm "
