@@ -114,18 +114,31 @@ def has_text(plan: Plan, dotted: str) -> bool:
     return bool(value)
 
 
+def drop_times(metadata: dict) -> None:
+    """Remove papermill's start, end and duration of a run from a notebook's or a cell's
+    metadata."""
+    for name in ("start_time", "end_time", "duration"):
+        metadata.get("papermill", {}).pop(name, None)
+
+
 def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
     """Hide papermill's injected parameters cell; drop a cell tagged ``if-text:<field>`` (the
     heading of a section) when the plan has no such text; number the headings tagged
     ``numbered`` that are left (1., 2., … as the plan numbers its subsections); expose the
     parameters and the locality's words to Markdown cells as MyST substitutions
-    (``{{ unit }}``, ``{{ number }}`` in a title), escaped as text."""
+    (``{{ unit }}``, ``{{ number }}`` in a title), escaped as text. The times of the run are
+    left out, so that a notebook run again on the same inputs is the same file."""
     nb = nbformat.read(path, as_version=4)
+    drop_times(nb.metadata)
     kept = []
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")
+        cell.metadata.pop("execution", None)
+        drop_times(cell.metadata)
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill draws a new one each run
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
         if all(has_text(plan, tag.removeprefix("if-text:")) for tag in tags
                if tag.startswith("if-text:")):
             kept.append(cell)

@@ -19,7 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from planbook.execute import KERNELS, ClusterError, ExecutionError, Job, Kernel
+from planbook.execute import (KERNELS, ClusterError, ExecutionError, Job, Kernel,
+                              same_bytes_same_time)
 
 CONNECT_TIMEOUT = "60s"
 """How long to try to reach the scheduler before saying it cannot be reached."""
@@ -60,6 +61,13 @@ def task(source: bytes, source_path: str, output_path: str, parameters: dict,
     return output.read_bytes(), deps, drawn, time.perf_counter() - started
 
 
+def _write_changed(path: Path, content: bytes) -> None:
+    """Write ``content`` unless the file already holds it (its time then stays)."""
+    if not path.is_file() or path.read_bytes() != content:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
 def _data(job: Job, root: Path) -> dict[str, bytes]:
     """The year's data files and last year's, keyed by their path in the project."""
     data = (job.output.parent / job.parameters["data_dir"]).resolve()
@@ -89,11 +97,12 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
                 job = futures[future]
                 cache.forget(job)
                 notebook, deps, drawn, seconds = future.result()
-                for relative, content in {**drawn, job.output.relative_to(root).as_posix():
-                                          notebook}.items():
-                    (root / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (root / relative).write_bytes(content)
-                finish(job.output, job.parameters)
+                for relative, content in drawn.items():
+                    _write_changed(root / relative, content)
+                with same_bytes_same_time(job.output):
+                    job.output.parent.mkdir(parents=True, exist_ok=True)
+                    job.output.write_bytes(notebook)
+                    finish(job.output, job.parameters)
                 cache.record(job, keys[job.output], [root / d for d in deps])
                 report.executed.append(job.output)
                 log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "

@@ -20,8 +20,9 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -161,23 +162,37 @@ class Kernel:
         job.output.parent.mkdir(parents=True, exist_ok=True)
         self._request(_RESET.format(cwd=str(job.output.parent)))
         try:
-            papermill.execute_notebook(str(job.source), str(job.output),
-                                       parameters=job.parameters, engine_name="planbook",
-                                       km=self.km, kc=self.kc, kernel_name="python3",
-                                       cwd=str(job.output.parent), progress_bar=False,
-                                       execution_timeout=CELL_TIMEOUT,
-                                       request_save_on_cell_execute=False)
+            with same_bytes_same_time(job.output):
+                papermill.execute_notebook(str(job.source), str(job.output),
+                                           parameters=job.parameters, engine_name="planbook",
+                                           km=self.km, kc=self.kc, kernel_name="python3",
+                                           cwd=str(job.output.parent), progress_bar=False,
+                                           execution_timeout=CELL_TIMEOUT,
+                                           request_save_on_cell_execute=False)
+                finish(job.output, job.parameters)
         except papermill.PapermillExecutionError as err:
             first_line = (err.source or "").strip().splitlines()[:1]
             raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
                                  f"«{''.join(first_line)}»: {err.ename}: {err.evalue}") from None
-        finish(job.output, job.parameters)
         reply = self._request(user_expressions={"deps": _FILES_READ})
         return ast.literal_eval(reply["user_expressions"]["deps"]["data"]["text/plain"])
 
     def stop(self) -> None:
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
+
+
+@contextmanager
+def same_bytes_same_time(path: Path) -> Iterator[None]:
+    """A file written again with the bytes it had keeps its modification time: Sphinx, which
+    compares times, then does not read again a page whose notebook ran to the same result."""
+    try:
+        before, stat = path.read_bytes(), path.stat()
+    except OSError:
+        before = stat = None
+    yield
+    if before is not None and path.is_file() and path.read_bytes() == before:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 @dataclass
