@@ -216,9 +216,46 @@ def fresh_staging(staging: Path, record: dict) -> None:
         finished = json.loads(path.read_text())
     except (OSError, ValueError):
         finished = None
-    if staging.exists() and finished != record:
+    if staging.exists() and (finished is None or
+                             {key: finished.get(key) for key in record} != record):
         shutil.rmtree(staging)
     path.unlink(missing_ok=True)  # written again only when this build succeeds
+
+
+def builder_inputs(source: Path, builder: str) -> str:
+    """One hash of what a builder reads from the year's sources besides the site sources: the
+    table of contents and the executed notebooks with their figures and, for the site, the
+    files to download. The PDF's leaves out what only the site shows (SVG charts, downloads)."""
+    book = source / "book"
+    files = [source / "_toc.yml", *book.rglob("*")]
+    if builder == "html":
+        files += (source / downloads.FOLDER).rglob("*")
+    return stamp.hash_files([p for p in files if p.is_file() and not (
+        any(part.startswith(".") for part in p.relative_to(source).parts)
+        or builder != "html" and p.suffix == ".svg")], source)
+
+
+def builder_output(staging: Path, builder: str) -> Path:
+    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)
+
+
+def up_to_date(staging: Path, builder: str, record: dict) -> bool:
+    """Whether the last build in ``staging`` finished from exactly ``record`` (pages, site
+    sources and the builder's inputs) and its output is there: then it has nothing to do."""
+    output = builder_output(staging, builder)
+    try:
+        finished = json.loads((staging / ".docs.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return finished == record and (output / "book.pdf" if builder == "pdflatex" else
+                                   output / "index.html").is_file()
+
+
+def jupyter_book_process(command: list[str]) -> subprocess.Popen:
+    """``jupyter-book`` with its arguments, in a process of its own."""
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    return subprocess.Popen([jupyter_book, *command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def compile_catalogues(root: Path) -> None:
@@ -237,32 +274,34 @@ def compile_catalogues(root: Path) -> None:
 
 
 def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> list[Path]:
-    """Run Jupyter Book once per builder, side by side, with warnings as errors, each into a
-    staging folder of its own (so each keeps its incremental state); return the outputs."""
-    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    """Run Jupyter Book once per builder whose inputs changed since its last build, side by
+    side, with warnings as errors, each into a staging folder of its own (so each keeps its
+    incremental state: Sphinx reads again only the pages whose files changed, and writes them
+    and the pages that show them); return the outputs."""
     source = workspace(root, year, todo)
     compile_catalogues(root)
     docs = sorted(job.output.relative_to(book_dir(root, year)).as_posix() for job in todo)
     record = {"docs": docs, "sources": stamp.site_sources_hash(root)}
-    runs = []
+    runs, outputs = [], []
     for builder in builders:
         staging = root / "_build" / f".staging-{year}-{builder}"
+        finished = {**record, "inputs": builder_inputs(source, builder)}
+        outputs.append(builder_output(staging, builder))
+        if up_to_date(staging, builder, finished):
+            continue
         fresh_staging(staging, record)
-        command = [jupyter_book, "build", str(source), "--path-output", str(staging),
-                   "--builder", builder, "-W", "--keep-going", "-q"]
-        runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                        stderr=subprocess.PIPE, text=True)))
-    outputs = []
+        command = ["build", str(source), "--path-output", str(staging), "--builder", builder,
+                   "-W", "--keep-going", "-q"]
+        runs.append((builder, staging, finished, jupyter_book_process(command)))
     try:
-        for builder, staging, process in runs:
+        for builder, staging, finished, process in runs:
             out, err = process.communicate()
             if process.returncode != 0:
                 raise BuildError(f"Jupyter Book ({builder}) báo lỗi (Jupyter Book failed):\n"
                                  + (err.strip() or out.strip())[-4000:])
-            write_atomically(staging / ".docs.json", json.dumps(record))
-            outputs.append(staging / "_build" / ("latex" if builder == "pdflatex" else builder))
+            write_atomically(staging / ".docs.json", json.dumps(finished))
     finally:
-        for _, _, process in runs:  # interrupted: stop the other builder too
+        for *_, process in runs:  # interrupted: stop the other builder too
             if process.poll() is None:
                 process.terminate()
                 process.wait()

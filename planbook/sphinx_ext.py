@@ -1,6 +1,7 @@
 """A small Sphinx extension, loaded from ``_config.yml``: the site's title names the plan's
 locality and year, every page carries the year switcher (``static/year-switcher.js``) and the
-sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``).
+sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``), written again on every page
+when a chapter's title changed.
 
 The build writes ``book/book.json`` (see :func:`planbook.build.write_book_info`) before Jupyter
 Book runs; this extension reads it when Sphinx starts.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
 
 from planbook import search
 
@@ -61,9 +64,30 @@ def forget_chapters(app, env, docnames) -> None:
     env._planbook_chapters = None
 
 
+def chapters_renamed(app, env) -> list[str]:
+    """Every page, when a chapter's title changed since the last build (every page's sidebar
+    lists the chapters; Sphinx would write again only the pages read again)."""
+    chapters = chapter_list(env)[0]
+    before = getattr(env, "planbook_chapters_written", chapters)
+    env.planbook_chapters_written = chapters
+    return sorted(env.found_docs) if chapters != before else []
+
+
+def cache_templates(app) -> None:
+    """Keep the site's templates compiled between builds, in the builder's own state (Jinja's
+    bytecode cache): compiling the theme's templates is most of an edited page's writing."""
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        folder = Path(app.doctreedir) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        templates.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def setup(app):
     app.connect("config-inited", configure)
+    app.connect("builder-inited", cache_templates)
     app.connect("env-before-read-docs", forget_chapters)
+    app.connect("env-updated", chapters_renamed)
     app.connect("html-page-context", add_chapters)
     app.add_js_file("year-switcher.js", defer="defer")
     search.setup(app)  # Vietnamese search: planbook/search.py
