@@ -152,6 +152,15 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
     nbformat.write(nb, path)
 
 
+def part_digest(plan: Plan, path: Path, part: str) -> str | None:
+    """The hash a part of a data file of ``plan`` (or of last year's) has now; None for a
+    file of neither."""
+    for year in [plan, plan.previous] if plan.previous else [plan]:
+        if path.resolve() == (year.folder / "wards.csv").resolve():
+            return year.part_digest(part)
+    return None
+
+
 def remove_stale(book: Path, keep: list[Job]) -> None:
     """Delete executed notebooks of ``book`` no job writes any more, e.g. the page of a unit
     removed from the data (the table of contents picks unit pages up by a glob)."""
@@ -417,7 +426,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     remove_stale(book, todo)
     try:
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
-                             scheduler=scheduler)
+                             scheduler=scheduler, parts=partial(part_digest, plan))
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     except execute.ClusterError as err:

@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from planbook.execute import (KERNELS, ClusterError, ExecutionError, Job, Kernel,
+from planbook.execute import (KERNELS, ClusterError, ExecutionError, Job, Kernel, Read,
                               same_bytes_same_time)
 
 CONNECT_TIMEOUT = "60s"
@@ -44,7 +44,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def task(source: bytes, source_path: str, output_path: str, parameters: dict,
-         data: dict[str, bytes]) -> tuple[bytes, list[str], dict[str, bytes], float]:
+         data: dict[str, bytes]) -> tuple[bytes, list[Read], dict[str, bytes], float]:
     """On a worker: run one notebook; paths are relative to the project folder."""
     started = time.perf_counter()
     kernel, root = _scratch()
@@ -57,7 +57,8 @@ def task(source: bytes, source_path: str, output_path: str, parameters: dict,
     read = kernel.run(Job(root / source_path, output, parameters), lambda path, params: None)
     drawn = {p.relative_to(root).as_posix(): p.read_bytes() for p in figures.glob("*")
              if before.get(p) != p.read_bytes()} if figures.is_dir() else {}
-    deps = [Path(p).relative_to(root).as_posix() for p in read if Path(p).is_relative_to(root)]
+    deps = [(Path(path).relative_to(root).as_posix(), part, digest)
+            for path, part, digest in read if Path(path).is_relative_to(root)]
     return output.read_bytes(), deps, drawn, time.perf_counter() - started
 
 
@@ -103,7 +104,8 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
                     job.output.parent.mkdir(parents=True, exist_ok=True)
                     job.output.write_bytes(notebook)
                     finish(job.output, job.parameters)
-                cache.record(job, keys[job.output], [root / d for d in deps])
+                cache.record(job, keys[job.output],
+                             [(root / path, part, digest) for path, part, digest in deps])
                 report.executed.append(job.output)
                 log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
                     f"({seconds:.1f} s, cụm Dask)")

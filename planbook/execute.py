@@ -8,7 +8,9 @@ papermill run: parameters injected and recorded in the executed notebook's metad
 
 Whether a notebook must run is decided by content hashes, kept in ``book/.executed.json``: the
 source notebook, its parameters, the package's code and pinned requirements, and the data files
-the notebook actually read last time (recorded by :data:`planbook.data.FILES_READ`).
+the notebook actually read last time, as it read them (recorded by :data:`planbook.data.READ`:
+whole files, or the parts of a table a page reads, whose hashes the build computes from its own
+reading of the data).
 """
 from __future__ import annotations
 
@@ -42,10 +44,10 @@ _RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
 get_ipython().user_ns["Out"].clear()
 get_ipython().execution_count = 1
 import os as _os, matplotlib.pyplot as _plt, planbook.data as _data
-_plt.close("all"); _os.chdir({cwd!r}); _data.FILES_READ.clear()
+_plt.close("all"); _os.chdir({cwd!r}); _data.READ.clear()
 del _os, _plt, _data
 """
-_FILES_READ = "sorted(map(str, __import__('planbook.data').data.FILES_READ))"
+_READ = "sorted((*key, digest) for key, digest in __import__('planbook.data').data.READ.items())"
 
 
 class ExecutionError(Exception):
@@ -77,12 +79,21 @@ def _digest(path: Path) -> str | None:
     return sha256(path) if path.is_file() else None
 
 
-class Cache:
-    """The record of what each executed notebook was built from."""
+Read = tuple[str, str, "str | None"]
+"""What a notebook read: a data file's path, a part of it (``""``: the whole file) and the hash
+of what it read (:data:`planbook.data.READ`)."""
 
-    def __init__(self, root: Path, book: Path):
+
+class Cache:
+    """The record of what each executed notebook was built from. ``parts(path, part)`` gives
+    the hash a part of a data file has now (the build reads the data as the pages do)."""
+
+    def __init__(self, root: Path, book: Path,
+                 parts: Callable[[Path, str], str | None] = lambda path, part: None):
         self.root = root
         self.book = book
+        self.parts = parts
+        self.digests: dict[Path, str | None] = {}  # of the files read, once per run
         self.path = book / MANIFEST
         try:
             self.entries = json.loads(self.path.read_text())
@@ -99,14 +110,26 @@ class Cache:
             return False
         if sha256(job.output) != entry["output"]:
             return False
-        return all(_digest(self.root / dep) == digest for dep, digest in entry["deps"].items())
+        try:
+            return all(digest == (self.parts(self.root / path, part) if part else
+                                  self._file(self.root / path))
+                       for path, part, digest in entry["deps"])
+        except (TypeError, ValueError):  # recorded by an older build
+            return False
 
-    def record(self, job: Job, key: str, deps: Iterable[str]) -> None:
+    def _file(self, path: Path) -> str | None:
+        if path not in self.digests:
+            self.digests[path] = _digest(path)
+        return self.digests[path]
+
+    def record(self, job: Job, key: str, deps: Iterable[Read]) -> None:
+        """Record what ``job`` read, with the hashes of what it read (not of the files as they
+        are after it ran: a preview's clerk may have saved an edit meanwhile)."""
         with self.lock:
-            paths = sorted(Path(dep) for dep in deps)
             self.entries[self._name(job)] = {
                 "key": key, "output": sha256(job.output),
-                "deps": {p.relative_to(self.root).as_posix(): _digest(p) for p in paths}}
+                "deps": sorted([Path(path).relative_to(self.root).as_posix(), part, digest]
+                               for path, part, digest in deps)}
 
     def forget(self, job: Job) -> None:
         with self.lock:
@@ -157,8 +180,8 @@ class Kernel:
             raise ExecutionError(f"kernel: {reply['content'].get('evalue')}")
         return reply["content"]
 
-    def run(self, job: Job, finish: Callable[[Path, dict], None]) -> list[str]:
-        """Execute ``job`` with papermill; return the data files it read."""
+    def run(self, job: Job, finish: Callable[[Path, dict], None]) -> list[Read]:
+        """Execute ``job`` with papermill; return what it read of the data."""
         job.output.parent.mkdir(parents=True, exist_ok=True)
         self._request(_RESET.format(cwd=str(job.output.parent)))
         try:
@@ -174,7 +197,7 @@ class Kernel:
             first_line = (err.source or "").strip().splitlines()[:1]
             raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
                                  f"«{''.join(first_line)}»: {err.ename}: {err.evalue}") from None
-        reply = self._request(user_expressions={"deps": _FILES_READ})
+        reply = self._request(user_expressions={"deps": _READ})
         return ast.literal_eval(reply["user_expressions"]["deps"]["data"]["text/plain"])
 
     def stop(self) -> None:
@@ -204,13 +227,14 @@ class Report:
 
 def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], None],
         workers: int | None = None, log: Callable[[str], None] = partial(print, flush=True),
-        scheduler: str | None = None) -> Report:
-    """Execute the jobs whose inputs changed, ``workers`` at a time (default: one per core),
-    or on the Dask cluster at ``scheduler`` (:mod:`planbook.cluster`); stop at the first
-    failure and raise :class:`ExecutionError`."""
+        scheduler: str | None = None,
+        parts: Callable[[Path, str], str | None] = lambda path, part: None) -> Report:
+    """Execute the jobs whose inputs changed (``parts``: see :class:`Cache`), ``workers`` at
+    a time (default: one per core), or on the Dask cluster at ``scheduler``
+    (:mod:`planbook.cluster`); stop at the first failure and raise :class:`ExecutionError`."""
     started = time.perf_counter()
     remove_orphans()
-    cache = Cache(root, book)
+    cache = Cache(root, book, parts)
     cache.forget_except(jobs)
     code = code_hash(root)
     keys = {job.output: job_key(job, code) for job in jobs}

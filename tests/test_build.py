@@ -25,7 +25,8 @@ def test_one_job_per_chapter_and_per_unit(plan):
 
 def test_a_removed_unit_loses_its_page(plan, tmp_path):
     smaller = copy.copy(plan)
-    smaller._unit_table = (plan.units.iloc[1:].reset_index(drop=True), plan.units_total)
+    smaller._unit_table = (plan.units.iloc[1:].reset_index(drop=True), plan.units_total,
+                           *plan._unit_table[2:])
     (tmp_path / "_toc.yml").write_text((ROOT / "_toc.yml").read_text())
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     for job in build.jobs(plan, tmp_path, "data"):
@@ -39,13 +40,18 @@ def test_a_removed_unit_loses_its_page(plan, tmp_path):
     assert f"{derive.unit_pages(plan)[plan.units.unit[0]]}.ipynb" not in remaining
 
 
-def test_a_unit_page_reads_only_the_unit_data(site):
+def test_a_unit_page_reads_only_the_unit_data(site, plan):
     """A unit's page reads plan.yaml and Biểu số 01 (wards.csv) only, so that editing the
     budget re-runs no unit page (the record of the files each executed notebook read; a file it
-    looked for and did not find, such as last year's plan, is recorded as absent)."""
+    looked for and did not find, such as last year's plan, is recorded as absent); of Biểu số
+    01 every unit's counts and its own row's printed figures, so that correcting another unit's
+    printed rate re-runs no other unit's page."""
     record = json.loads((build.book_dir(ROOT, 2023) / execute.MANIFEST).read_text())
     units = {name: entry for name, entry in record.items() if name.startswith("units/")}
-    assert units
+    pages = {f"units/{page}.ipynb": unit for unit, page in derive.unit_pages(plan).items()}
+    assert units.keys() == pages.keys()
     for name, entry in units.items():
-        read = {Path(dep).name for dep, digest in entry["deps"].items() if digest}  # None: absent
+        read = {Path(path).name for path, part, digest in entry["deps"] if digest}  # None: absent
         assert read == {"plan.yaml", "wards.csv"}, name
+        parts = {part for path, part, _ in entry["deps"] if Path(path).name == "wards.csv"}
+        assert parts == {"counts", f"unit:{pages[name]}"}, name
