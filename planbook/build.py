@@ -282,11 +282,13 @@ def compile_catalogues(root: Path) -> None:
         write_atomically(mo, compiled.getvalue())
 
 
-def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> list[Path]:
+def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
+             start=jupyter_book_process) -> list[Path]:
     """Run Jupyter Book once per builder whose inputs changed since its last build, side by
     side, with warnings as errors, each into a staging folder of its own (so each keeps its
     incremental state: Sphinx reads again only the pages whose files changed, and writes them
-    and the pages that show them); return the outputs."""
+    and the pages that show them); return the outputs. ``start`` runs Jupyter Book (a preview
+    keeps it loaded)."""
     source = workspace(root, year, todo)
     compile_catalogues(root)
     docs = sorted(job.output.relative_to(book_dir(root, year)).as_posix() for job in todo)
@@ -301,7 +303,7 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> lis
         fresh_staging(staging, record)
         command = ["build", str(source), "--path-output", str(staging), "--builder", builder,
                    "-W", "--keep-going", "-q"]
-        runs.append((builder, staging, finished, jupyter_book_process(command)))
+        runs.append((builder, staging, finished, start(command)))
     try:
         for builder, staging, finished, process in runs:
             out, err = process.communicate()
@@ -413,9 +415,14 @@ def report_findings(plan: Plan) -> None:
 
 
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
-          workers: int | None = None, scheduler: str | None = None) -> Path:
+          workers: int | None = None, scheduler: str | None = None, *,
+          site_only: bool = False, kernels: execute.Kernels | None = None,
+          start=jupyter_book_process) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
-    and PDF and publish them together only if every step succeeded; return the year's site."""
+    and PDF and publish them together only if every step succeeded; return the year's site.
+    A preview builds the site alone (``site_only``), in kernels and a Jupyter Book it keeps
+    warm between builds (``kernels``, ``start``), and shows what this returns: the built site,
+    unpublished."""
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
     plan.validate()  # last year's data too, when a chapter compares with it
@@ -426,7 +433,8 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     remove_stale(book, todo)
     try:
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
-                             scheduler=scheduler, parts=partial(part_digest, plan))
+                             scheduler=scheduler, kernels=kernels,
+                             parts=partial(part_digest, plan))
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     except execute.ClusterError as err:
@@ -435,11 +443,15 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
     files = downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
-    html, latex = assemble(root, year, todo, ["html", "pdflatex"])
+    html, *latex = assemble(root, year, todo, ["html"] if site_only else ["html", "pdflatex"],
+                            start)
     downloads.prune(html, files)
     for stale in html.glob("*.pdf"):  # a PDF named after an earlier name of the locality
         stale.unlink()
-    shutil.copy(latex / "book.pdf", html / pdf_name(plan))
+    if latex:
+        shutil.copy(latex[0] / "book.pdf", html / pdf_name(plan))
     site.describe_year(plan, title(plan), pdf_name(plan), html)
+    if site_only:
+        return html
     publish(html, site.year_dir(root, year))
     return site.year_dir(root, year)

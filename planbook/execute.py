@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -161,12 +163,16 @@ class ReusedKernelEngine(NBClientEngine):
 papermill_engines.register("planbook", ReusedKernelEngine)
 
 
+_KERNEL_NUMBERS = itertools.count()
+"""Each kernel's own name for its sockets (a thread may start one after another has ended)."""
+
+
 class Kernel:
-    """A kernel owned by one worker thread, wiped between notebooks."""
+    """A kernel, used by one worker thread at a time, wiped between notebooks."""
 
     def __init__(self, folder: str):
         self.km = KernelManager(kernel_name="python3", transport="ipc")
-        self.km.ip = os.path.join(folder, f"kernel-{threading.get_ident()}")
+        self.km.ip = os.path.join(folder, f"kernel-{next(_KERNEL_NUMBERS)}")
         self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -205,6 +211,18 @@ class Kernel:
         self.km.shutdown_kernel(now=True)
 
 
+KERNELS = "planbook-kernels-"
+"""The prefix of the temporary folder of a build's kernels, followed by the build's pid."""
+
+
+def remove_orphans() -> None:
+    """Remove the kernel folders of builds that were killed outright (no cleanup ran)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*"):
+        pid = folder.name.removeprefix(KERNELS).split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def same_bytes_same_time(path: Path) -> Iterator[None]:
     """A file written again with the bytes it had keeps its modification time: Sphinx, which
@@ -218,6 +236,57 @@ def same_bytes_same_time(path: Path) -> Iterator[None]:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
+class Kernels:
+    """Warm kernels for the runs of one build, or of every rebuild of a preview (which keeps
+    them between edits); each runs one notebook at a time. Close them with :meth:`close`."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix=f"{KERNELS}{os.getpid()}-")
+        self.idle: queue.SimpleQueue[Kernel] = queue.SimpleQueue()
+        self.started: list[Kernel] = []
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def kernel(self) -> Iterator[Kernel]:
+        """An idle kernel, started when there is none, given back when done."""
+        try:
+            kernel = self.idle.get_nowait()
+        except queue.Empty:
+            kernel = Kernel(self.folder)
+            with self.lock:
+                self.started.append(kernel)
+        try:
+            yield kernel
+        except BaseException:  # a notebook that failed may have left its kernel unusable
+            kernel.stop()
+            with self.lock:
+                self.started.remove(kernel)
+            raise
+        self.idle.put(kernel)
+
+    def warm(self, count: int, code: str) -> None:
+        """Have ``count`` kernels started, the missing ones side by side, each having run
+        ``code`` (the imports the notebooks make), so that the next run waits for none."""
+        def start() -> None:
+            kernel = Kernel(self.folder)
+            with self.lock:
+                self.started.append(kernel)
+            kernel._request(code)
+            self.idle.put(kernel)
+
+        missing = count - len(self.started)
+        if missing > 0:
+            with ThreadPoolExecutor(missing) as pool:
+                for started in [pool.submit(start) for _ in range(missing)]:
+                    started.result()
+
+    def close(self) -> None:
+        for kernel in self.started:
+            kernel.stop()
+        self.started.clear()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @dataclass
 class Report:
     executed: list[Path] = field(default_factory=list)
@@ -227,11 +296,12 @@ class Report:
 
 def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], None],
         workers: int | None = None, log: Callable[[str], None] = partial(print, flush=True),
-        scheduler: str | None = None,
+        scheduler: str | None = None, kernels: Kernels | None = None,
         parts: Callable[[Path, str], str | None] = lambda path, part: None) -> Report:
     """Execute the jobs whose inputs changed (``parts``: see :class:`Cache`), ``workers`` at
-    a time (default: one per core), or on the Dask cluster at ``scheduler``
-    (:mod:`planbook.cluster`); stop at the first failure and raise :class:`ExecutionError`."""
+    a time (default: one per core), in ``kernels`` (default: kernels of this run only) or on
+    the Dask cluster at ``scheduler`` (:mod:`planbook.cluster`); stop at the first failure and
+    raise :class:`ExecutionError`."""
     started = time.perf_counter()
     remove_orphans()
     cache = Cache(root, book, parts)
@@ -245,55 +315,42 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
         from planbook import cluster  # dask only when a cluster is asked for
         cluster.run(todo, keys, cache, finish, scheduler, report, log, root)
     elif todo:
-        _run_parallel(todo, keys, cache, finish, workers or os.cpu_count() or 1, report, log,
-                      root)
+        own = kernels is None
+        kernels = Kernels() if own else kernels
+        try:
+            _run_parallel(todo, keys, cache, finish, workers or os.cpu_count() or 1, report,
+                          log, root, kernels)
+        finally:
+            if own:
+                kernels.close()
     cache.save()
     report.seconds = time.perf_counter() - started
     return report
 
 
-KERNELS = "planbook-kernels-"
-"""The prefix of the temporary folder of a build's kernels, followed by the build's pid."""
-
-
-def remove_orphans() -> None:
-    """Remove the kernel folders of builds that were killed outright (no cleanup ran)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*"):
-        pid = folder.name.removeprefix(KERNELS).split("-")[0]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _run_parallel(todo, keys, cache, finish, workers, report, log, root):
-    local = threading.local()
-    kernels: list[Kernel] = []
+def _run_parallel(todo, keys, cache, finish, workers, report, log, root, kernels):
     done = threading.Lock()
 
-    with tempfile.TemporaryDirectory(prefix=f"{KERNELS}{os.getpid()}-") as folder:
-        def work(job: Job) -> None:
-            if not hasattr(local, "kernel"):
-                local.kernel = Kernel(folder)
-                kernels.append(local.kernel)
-            t0 = time.perf_counter()
-            cache.forget(job)
-            deps = local.kernel.run(job, finish)
-            cache.record(job, keys[job.output], deps)
-            with done:
-                report.executed.append(job.output)
-                log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
-                    f"({time.perf_counter() - t0:.1f} s)")
+    def work(job: Job) -> None:
+        t0 = time.perf_counter()
+        cache.forget(job)
+        with kernels.kernel() as kernel:
+            deps = kernel.run(job, finish)
+        cache.record(job, keys[job.output], deps)
+        with done:
+            report.executed.append(job.output)
+            log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
+                f"({time.perf_counter() - t0:.1f} s)")
 
-        pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
-        try:
-            futures = [pool.submit(work, job) for job in todo]
-            finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in futures:
-                future.cancel()
-            failed = [f for f in finished if f.exception()]
-            if failed:
-                cache.save()  # keep what did succeed
-                raise failed[0].exception()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            for kernel in kernels:
-                kernel.stop()
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
+    try:
+        futures = [pool.submit(work, job) for job in todo]
+        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            future.cancel()
+        failed = [f for f in finished if f.exception()]
+        if failed:
+            cache.save()  # keep what did succeed
+            raise failed[0].exception()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
