@@ -1,10 +1,14 @@
-"""The list of notebook runs follows _toc.yml and the unit table."""
+"""The list of notebook runs follows _toc.yml and the unit table; what a rebuild does again."""
 import copy
 import json
+import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
-from planbook import build, derive, execute
+from docutils import nodes
+
+from planbook import build, derive, execute, sphinx_ext
 
 from conftest import ROOT
 
@@ -55,3 +59,48 @@ def test_a_unit_page_reads_only_the_unit_data(site, plan):
         assert read == {"plan.yaml", "wards.csv"}, name
         parts = {part for path, part, _ in entry["deps"] if Path(path).name == "wards.csv"}
         assert parts == {"counts", f"unit:{pages[name]}"}, name
+
+
+def test_a_file_written_again_with_the_same_bytes_keeps_its_time(tmp_path):
+    page = tmp_path / "page.ipynb"
+    page.write_text("{}")
+    os.utime(page, ns=(10**18, 10**18))
+    with execute.same_bytes_same_time(page):
+        page.write_text("{}")
+    assert page.stat().st_mtime_ns == 10**18, "Sphinx does not read it again"
+    with execute.same_bytes_same_time(page):
+        page.write_text('{"new": 1}')
+    assert page.stat().st_mtime_ns != 10**18
+
+
+def test_the_pdf_builder_does_not_run_for_what_only_the_site_shows(tmp_path):
+    (tmp_path / "book" / "figures").mkdir(parents=True)
+    (tmp_path / "_toc.yml").write_text("root: book/index")
+    (tmp_path / "book" / "index.ipynb").write_text("{}")
+    chart = tmp_path / "book" / "figures" / "ty-le-01.svg"
+    chart.write_text("<svg/>")
+    before = {b: build.builder_inputs(tmp_path, b) for b in ("html", "pdflatex")}
+    chart.write_text("<svg>moved</svg>")
+    assert build.builder_inputs(tmp_path, "pdflatex") == before["pdflatex"]
+    assert build.builder_inputs(tmp_path, "html") != before["html"]
+    (tmp_path / "book" / "index.ipynb").write_text('{"new": 1}')
+    assert build.builder_inputs(tmp_path, "pdflatex") != before["pdflatex"]
+
+
+def test_a_renamed_chapter_has_every_page_written_again():
+    """Every page's sidebar lists the chapters: Sphinx writes again only the pages it read
+    again, so a chapter's new title makes the extension ask for every page."""
+    def env(title):
+        return SimpleNamespace(
+            config=SimpleNamespace(root_doc="book/index"),
+            toctree_includes={"book/index": ["book/units"], "book/units": ["book/units/01"]},
+            titles={"book/units": nodes.title(text=title)},
+            found_docs={"book/index", "book/units", "book/units/01"})
+    first = env("Phụ lục 1. Các phường")
+    assert sphinx_ext.chapters_renamed(None, first) == []
+    again = env("Phụ lục 1. Các phường")
+    again.planbook_chapters_written = first.planbook_chapters_written
+    assert sphinx_ext.chapters_renamed(None, again) == []
+    renamed = env("Phụ lục 1. Các thôn")
+    renamed.planbook_chapters_written = first.planbook_chapters_written
+    assert sphinx_ext.chapters_renamed(None, renamed) == sorted(renamed.found_docs)
