@@ -587,6 +587,8 @@ class Plan:
         self.notes: list[str] = []
         """What the clerk should know about the tables read, short of an error (a column
         the book leaves out); the build prints them."""
+        self._parts: dict[str, tuple] = {}  # Biểu số 01's parts, with the table taken from
+        self._digests: tuple = (None, {})  # their hashes, with the table hashed
 
     @property
     def previous_year(self) -> int:
@@ -736,32 +738,30 @@ class Plan:
 
     def unit_part(self, part: str) -> pd.DataFrame | None:
         """A part of Biểu số 01: ``counts`` (:attr:`unit_counts`) or ``unit:<name>``
-        (:meth:`printed`); None for a unit that is not there."""
+        (:meth:`printed`), taken once per plan (not to be changed in place); None for a unit
+        that is not there."""
         units = self._unit_table[0]
-        if part == "counts":
-            return units[UNIT_COUNTS]
-        rows = units.loc[units.unit == part.removeprefix("unit:"), UNIT_PRINTED]
-        return rows if len(rows) else None
-
-    @cached_property
-    def _part_digests(self) -> dict[str, str]:
-        """The hash of every part of Biểu số 01, with the name of the file it comes from (a
-        row's place is said differently in a workbook); all at once, as the build asks for
-        every unit's."""
-        units, _, source, _ = self._unit_table
-
-        def digest(text: str) -> str:
-            return hashlib.sha256(f"{source.name}\0{text}".encode()).hexdigest()
-
-        digests = {"counts": digest(units[UNIT_COUNTS].to_csv())}
-        for unit, *printed in units[["unit", *UNIT_PRINTED]].itertuples(index=False):
-            digests[f"unit:{unit}"] = digest(repr(printed))
-        return digests
+        taken = self._parts.get(part)
+        if taken is None or taken[0] is not units:  # not yet, or from another table
+            rows = units[UNIT_COUNTS] if part == "counts" else \
+                units.loc[units.unit == part.removeprefix("unit:"), UNIT_PRINTED]
+            taken = self._parts[part] = (units, rows if len(rows) else None)
+        return taken[1]
 
     def part_digest(self, part: str) -> str | None:
-        """The hash of a part of Biểu số 01 as the data says it now; None for a unit that is
-        not there."""
-        return self._part_digests.get(part)
+        """The hash of a part of Biểu số 01 as the data says it now, with the name of the file
+        it comes from (a row's place is said differently in a workbook); None for a unit that
+        is not there. All the parts' at once, row by row with pandas' own hashing: a page asks
+        for one or two, the build for every unit's."""
+        units, _, source, _ = self._unit_table
+        if self._digests[0] is not units:
+            counts = pd.util.hash_pandas_object(units[UNIT_COUNTS]).to_numpy().tobytes()
+            printed = pd.util.hash_pandas_object(units[UNIT_PRINTED], index=False).to_numpy()
+            digests = {"counts": hashlib.sha256(source.name.encode() + counts).hexdigest()}
+            digests.update((f"unit:{unit}", f"{source.name}:{row:016x}")
+                           for unit, row in zip(units.unit, printed))
+            self._digests = (units, digests)
+        return self._digests[1].get(part)
 
     def _noted_part(self, part: str):
         note(self.folder / "wards.csv", self.part_digest(part), part)
