@@ -13,7 +13,7 @@ INSTALLED := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 # The PDF's toolchain (Debian, installed by `system`): xelatex, latexmk, the fonts, poppler for
 # the PDF tests; chromium for the browser tests (tests/test_browser.py, Playwright drives it; no
-# browser download) and npm to install axe-core for them.
+# browser download) and npm to install axe-core for them. The font's files: planbook/fonts.py.
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
 .PHONY: book preview test bench clean system new-year workbook unpublish

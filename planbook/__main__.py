@@ -39,15 +39,15 @@ def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
 
 
 def start_year(data: Path, year: int) -> int:
-    from planbook.data import DataError
-    from planbook.newyear import new_year
+    from planbook.data import WORKBOOK, DataError
+    from planbook.newyear import new_year, to_fill
     try:
         folder = new_year(data, year)
     except DataError as err:
         print(f"Chưa tạo được năm {year}:\n{err}", file=sys.stderr)
         return 2
-    print(f"Đã tạo {folder}: điền số liệu năm {year} vào wards.csv và budget.csv, sửa lời văn "
-          f"trong plan.yaml, rồi chạy make book YEAR={year}.")
+    print(f"Đã tạo {folder}: điền số liệu năm {year} vào {to_fill((folder / WORKBOOK).is_file())}, "
+          f"sửa lời văn trong plan.yaml, rồi chạy make book YEAR={year}.")
     return 0
 
 

@@ -18,7 +18,8 @@ import nbformat
 import yaml
 from babel.messages import mofile, pofile
 
-from planbook import checks, derive, downloads, execute, fmt, site, sphinx_ext, stamp, text
+from planbook import (checks, derive, downloads, execute, fmt, fonts, site, sphinx_ext, stamp,
+                      text)
 from planbook.data import DataError, Plan, load_plan
 from planbook.execute import Job
 from planbook.guard import write_atomically
@@ -125,9 +126,10 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
     """Hide papermill's injected parameters cell; drop a cell tagged ``if-text:<field>`` (the
     heading of a section) when the plan has no such text; number the headings tagged
     ``numbered`` that are left (1., 2., … as the plan numbers its subsections); expose the
-    parameters and the locality's words to Markdown cells as MyST substitutions
-    (``{{ unit }}``, ``{{ number }}`` in a title), escaped as text. The times of the run are
-    left out, so that a notebook run again on the same inputs is the same file."""
+    parameters, the locality's words and the plan's kind and title (``{{ document_type }}``,
+    ``{{ plan_title }}``) to Markdown cells as MyST substitutions (``{{ unit }}``,
+    ``{{ number }}`` in a title), escaped as text. The times of the run are left out, so that
+    a notebook run again on the same inputs is the same file."""
     nb = nbformat.read(path, as_version=4)
     drop_times(nb.metadata)
     kept = []
@@ -147,7 +149,9 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
         marks, _, heading = cell.source.partition(" ")
         cell.source = f"{marks} {number}. {heading}"
     nb.cells = kept
-    words = {**place_words(plan), "previous_year": plan.previous_year, **parameters}
+    words = {**place_words(plan), "previous_year": plan.previous_year,
+             "document_type": plan.text.document_type, "plan_title": plan.text.title,
+             **parameters}
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
 
@@ -378,7 +382,7 @@ def write_book_info(plan: Plan, path: Path) -> None:
     path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
 
-PRINT_FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+PRINT_FONT = fonts.SERIF["Regular"]
 """The PDF's body font (``_config.yml``): every character of the data must be in it."""
 
 
@@ -409,8 +413,9 @@ def report_findings(plan: Plan) -> None:
     outcomes = checks.run(plan)
     for outcome in outcomes:
         for f in outcome.findings:
-            print(f"Cảnh báo: {outcome.title} — {f.where}: kế hoạch ghi {f.printed}; "
-                  f"đối chiếu: {f.computed} ({f.note}).", flush=True)
+            print(f"Cảnh báo: {outcome.title} — {f.where}: {outcome.sides[0]} {f.printed}; "
+                  f"{outcome.sides[1]} {f.computed}" + (f" ({f.note})" if f.note else "") + ".",
+                  flush=True)
     print(checks.summary(outcomes), flush=True)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import textwrap
 import warnings
 from pathlib import Path
 
@@ -17,29 +16,29 @@ import numpy as np
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
+from matplotlib.axis import Axis  # noqa: E402
 from markupsafe import Markup  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.transforms import Transform, offset_copy  # noqa: E402
 
-from planbook import compare, derive, fmt  # noqa: E402
+from planbook import compare, derive, fmt, fonts  # noqa: E402
 from planbook.data import Plan  # noqa: E402
 
 FIGURE_DIR = Path("figures")
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
-"""The body's font (Debian fonts-liberation2), so that a chart's words read like the text."""
 WIDTH = 4.6
-"""A chart's width in inches. The site shows a chart at the content's width (on a 390 px phone
-about 350 px, so a 10 pt word is 10 px or more) and the PDF at the text's width (6.5 in, so a
-10 pt word prints at 14 pt)."""
+"""A chart's width in inches. The site shows a chart at the content's width up to 30 rem
+(``_static/planbook.css``: on a 390 px phone about 350 px, so a 10 pt word is 10 px or more;
+on a desktop 480 px, so a 10 pt word is no larger than the body's text) and the PDF at 90 %
+(``_config.yml``: a 10 pt word prints at 9 pt)."""
 TEXT = 10
 """The smallest type in a chart, in points (ticks, legends, labels on bars)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
-for _style in ("Regular", "Bold", "Italic", "BoldItalic"):
-    if (FONT_DIR / f"LiberationSerif-{_style}.ttf").is_file():
-        font_manager.fontManager.addfont(str(FONT_DIR / f"LiberationSerif-{_style}.ttf"))
 plt.rcParams.update({
-    "font.family": "Liberation Serif", "font.size": TEXT, "axes.titlesize": TEXT + 1,
+    "font.family": "Liberation Serif",  # the name an SVG gives browsers (matplotlib: _by_file)
+    "font.size": TEXT, "axes.titlesize": TEXT + 1,
     "legend.fontsize": TEXT, "svg.hashsalt": "planbook",
     "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
     "axes.spines.top": False, "axes.spines.right": False,
@@ -48,20 +47,129 @@ plt.rcParams.update({
 # A character the chart font lacks is drawn as a box; the PDF's font is checked at load.
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
-_vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 1))
-_vi_number = FuncFormatter(lambda v, _: fmt.number(v))
+
+def _font(size: float = TEXT, bold: bool = False, italic: bool = False
+          ) -> font_manager.FontProperties:
+    """The body's font (:mod:`planbook.fonts`) by file, so that a chart's words read like the
+    text, whatever other font bears its name."""
+    style = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
+    return font_manager.FontProperties(fname=fonts.SERIF[style], size=size,
+                                       weight="bold" if bold else "normal",
+                                       style="italic" if italic else "normal")
 
 
-def _wrap(text: str, width: int = 52) -> str:
-    """A title or an axis label on as many lines of ``width`` characters as it needs."""
-    return "\n".join(textwrap.wrap(text, width)) or text
+def _by_file(fig: plt.Figure) -> None:
+    """Every text of ``fig`` in :func:`_font`, at its size, weight and style (the tick labels
+    matplotlib adds as it draws copy the first tick's)."""
+    for text in fig.findobj(Text):
+        prop = text.get_fontproperties()
+        weight = font_manager.weight_dict.get(prop.get_weight(), prop.get_weight())
+        text.set_fontproperties(_font(prop.get_size_in_points(), weight >= 600,
+                                      prop.get_style() != "normal"))
 
 
-def _short(name: str, width: int = 24) -> str:
-    """A name as a chart label: on at most two lines of ``width``, cut with "…" beyond (the
-    caption and the alt text carry it whole)."""
-    lines = textwrap.wrap(name, width) or [""]
-    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+_vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True))
+_vi_number = FuncFormatter(lambda v, _: fmt.number(v, 2, trim=True))
+
+
+def _counts(axis: Axis) -> None:
+    """An axis of counts (households, units): whole numbers only."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(_vi_number)
+
+
+_TEXT_PATH = TextToPath()
+LINE = TEXT * 1.3 / 72
+"""The height of a line of chart text, in inches."""
+LABEL = 1.5
+"""The widest a label beside a bar may be, in inches (a third of the chart)."""
+
+
+def _width(label: str, bold: bool = False, size: float = TEXT) -> float:
+    """A label's width in inches (its longest line)."""
+    return max(_TEXT_PATH.get_text_width_height_descent(line, _font(size, bold), False)[0]
+               for line in label.split("\n")) / 72
+
+
+_BREAK_AFTER = (",", ":", ";", "-", "–", "&")
+
+
+def _phrases(text: str) -> list[str]:
+    """``text`` in the pieces a line may break between without cutting a word (a Vietnamese
+    word may have several syllables: "kinh phí"): after a comma, colon, semicolon, dash or
+    "&", before a capitalised word or a parenthesis."""
+    phrases: list[str] = []
+    for word in text.split():
+        if phrases and not (phrases[-1].endswith(_BREAK_AFTER) or word.startswith("(")
+                            or word[0].isupper() and not word.isupper()):
+            phrases[-1] += " " + word
+        else:
+            phrases.append(word)
+    return phrases
+
+
+def _cut(pieces: list[str], width: float, size: float, bold: bool) -> str:
+    """As many of ``pieces`` as ``width`` inches hold, then "…" (as many words of the first
+    when not even it fits; as many letters of a word)."""
+    while len(pieces) > 1 and _width(" ".join(pieces) + "…", bold, size) > width:
+        pieces = pieces[:-1]
+    text = " ".join(pieces)
+    if " " in text and _width(text + "…", bold, size) > width:
+        return _cut(text.split(), width, size, bold)
+    while text and _width(text + "…", bold, size) > width:
+        text = text[:-1]
+    return text.rstrip(" " + "".join(_BREAK_AFTER)) + "…"
+
+
+def _fit(text: str | list[str], width: float, lines: int = 2, size: float = TEXT,
+         bold: bool = False) -> str:
+    """``text`` (a name, or the phrases a title is made of) on at most ``lines`` lines of
+    ``width`` inches: each phrase whole on a line where it fits, else broken between its
+    :func:`_phrases`; cut with "…" where it would need more (the caption and the alt text
+    carry it whole)."""
+    queue = [text] if isinstance(text, str) else list(text)
+    rows: list[list[str]] = []
+    while queue:
+        piece = queue.pop(0)
+        if rows and _width(" ".join([*rows[-1], piece]), bold, size) <= width:
+            rows[-1].append(piece)
+        elif len(rows) < lines and _width(piece, bold, size) <= width:
+            rows.append([piece])
+        elif len(phrases := _phrases(piece)) > 1:
+            queue[:0] = phrases
+        else:
+            if len(rows) < lines:
+                rows.append([piece])
+            rows[-1] = [_cut(rows[-1], width, size, bold)]
+            break
+    return "\n".join(" ".join(row) for row in rows)
+
+
+def _title(fig: plt.Figure, phrases: list[str], lines: int = 3) -> str:
+    """``fig``'s title across the chart, its ``phrases`` each kept whole on a line where they
+    fit; returned."""
+    title = _fit(phrases, WIDTH - 0.2, lines, TEXT + 1)
+    fig.suptitle(title, fontsize=TEXT + 1)
+    return title
+
+
+def _after(ax: plt.Axes) -> Transform:
+    """Data positions 3 pt to the right: a bar's figure just after its end (a leading space
+    would be dropped by the browser in the SVG)."""
+    return offset_copy(ax.transData, fig=ax.get_figure(), x=3, units="points")
+
+
+def _legend(fig: plt.Figure, handles: list) -> None:
+    """The key under the chart, clear of its data, in as many columns as its width holds."""
+    labels = [handle.get_label() for handle in handles]
+    em = TEXT / 72  # a key's mark and gap take 2.8 em; 2 em between columns
+    for ncol in range(len(labels), 0, -1):
+        rows = -(-len(labels) // ncol)
+        columns = [labels[i:i + rows] for i in range(0, len(labels), rows)]
+        if (sum(max(map(_width, column)) + 2.8 * em for column in columns)
+                + 2 * em * (len(columns) - 1) <= WIDTH - 0.2):
+            break
+    fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False)
 
 
 def _write(fig: plt.Figure, path: Path, metadata: dict) -> None:
@@ -78,6 +186,7 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     A ``site_only`` figure is drawn for the site alone (SVG, shown only in HTML): a unit page's
     chart, which the print's compact units annex leaves out."""
     FIGURE_DIR.mkdir(exist_ok=True)
+    _by_file(fig)
     _write(fig, FIGURE_DIR / f"{name}.svg", {"Date": None})
     if not site_only:
         _write(fig, FIGURE_DIR / f"{name}.pdf", {"CreationDate": None, "ModDate": None})
@@ -85,7 +194,7 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     directive = (f"```{{figure}} {FIGURE_DIR}/{name}.{'svg' if site_only else '*'}\n"
                  f":name: fig-{name}\n"
                  f":alt: {json.dumps(' '.join(alt.split()), ensure_ascii=False)}\n"
-                 f":width: 100%\n\n{fmt.md_escape(caption)}\n```\n")
+                 f":width: 100%\n:class: planbook-chart\n\n{fmt.md_escape(caption)}\n```\n")
     return Markup(f"````{{only}} html\n{directive}````\n" if site_only else directive)
 
 
@@ -99,53 +208,43 @@ def unit_rates(plan: Plan) -> Markup:
     table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
     totals = derive.totals(plan)
     place = plan.place
-    whole_label = f"{place.All} năm {plan.year} ({fmt.percent(totals.rate_target)})"
+    whole_label = _fit([place.All, f"năm {plan.year}", f"({fmt.percent(totals.rate_target)})"],
+                       WIDTH - 0.6)
     caption = (f"Tỷ lệ hộ nghèo của các {place.units} cuối năm {plan.previous_year} và chỉ tiêu "
                f"năm {plan.year} (tính từ Biểu số 01)")
     top = table.iloc[-1]
     if len(table) > MAX_BARS:
         fig, ax = plt.subplots(figsize=(WIDTH, 4))
         ax.hist(table.rate_target_calc, bins=20, color=COLOURS["target"])
-        ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", label=whole_label)
-        ax.yaxis.set_major_formatter(_vi_number)
+        keys = [ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--",
+                           label=whole_label)]
+        _counts(ax.yaxis)
         ax.set_ylabel(f"Số {place.units}")
-        ax.set_title(_wrap(f"Phân bố tỷ lệ hộ nghèo chỉ tiêu năm {plan.year} của "
-                           f"{fmt.number(len(table))} {place.units}"), fontsize=TEXT + 1)
+        _title(fig, ["Phân bố tỷ lệ hộ nghèo", f"chỉ tiêu năm {plan.year}",
+                    f"của {fmt.number(len(table))} {place.units}"])
         alt = (f"Biểu đồ cột phân bố tỷ lệ hộ nghèo chỉ tiêu của {fmt.number(len(table))} "
                f"{place.units}; cao nhất là {top.unit} với {fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     else:
-        fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(table) + 1.6))
+        fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(table) + 1.9))
         y = range(len(table))
-        ax.barh([i + 0.2 for i in y], table.rate_prev_calc, height=0.4, color=COLOURS["prev"],
-                label=f"Cuối năm {plan.previous_year}")
-        ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
-                color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
-        ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--", linewidth=1,
-                   label=whole_label)
-        ax.set_yticks(list(y), [_short(unit) for unit in table.unit])
-        ax.set_title(_wrap(f"Tỷ lệ hộ nghèo theo {place.units}: cuối năm {plan.previous_year} "
-                           f"và chỉ tiêu năm {plan.year}"), fontsize=TEXT + 1)
+        keys = [ax.barh([i + 0.2 for i in y], table.rate_prev_calc, height=0.4,
+                        color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}"),
+                ax.barh([i - 0.2 for i in y], table.rate_target_calc, height=0.4,
+                        color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}"),
+                ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--",
+                           linewidth=1, label=whole_label)]
+        ax.set_yticks(list(y), [_fit(unit, LABEL) for unit in table.unit])
+        _title(fig, ["Tỷ lệ hộ nghèo", f"theo {place.units}:", f"cuối năm {plan.previous_year}",
+                    f"và chỉ tiêu năm {plan.year}"])
         alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {fmt.number(len(table))} {place.units}, "
                f"xếp từ thấp đến cao; cao nhất là {top.unit} với chỉ tiêu "
                f"{fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
     ax.xaxis.set_major_formatter(_vi_percent)
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
-    ax.legend(loc="lower right", fontsize=TEXT, frameon=False)
+    _legend(fig, keys)
     return save(fig, "ty-le-ho-ngheo", caption, alt)
-
-
-_TEXT_PATH = TextToPath()
-LINE = TEXT * 1.3 / 72
-"""The height of a line of chart text, in inches."""
-
-
-def _width(label: str, bold: bool = False) -> float:
-    """A label's width in inches at the charts' smallest size (its longest line)."""
-    font = font_manager.FontProperties(size=TEXT, weight="bold" if bold else "normal")
-    return max(_TEXT_PATH.get_text_width_height_descent(line, font, False)[0]
-               for line in label.split("\n")) / 72
 
 
 def unit_position(plan: Plan, unit: str) -> Markup:
@@ -159,16 +258,17 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     totals = derive.totals(plan)
     place = plan.place
     height = 3.4
-    title = _short(f"{unit}: tỷ lệ hộ nghèo so với {place.all} và các {place.units}", 52)
     many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
-    xlabel = _wrap(f"Tỷ lệ hộ nghèo (%); dải dưới: " + (
-        f"số {place.units} theo tỷ lệ chỉ tiêu năm {plan.year}" if many else
-        f"chỉ tiêu năm {plan.year} của từng {place.units}"), 60)
-    labels = [_short(unit), place.All]
+    labels = [_fit(unit, LABEL, bold=True), _fit(place.All, LABEL)]
+    left = max(_width(labels[0], bold=True), _width(labels[1])) + 0.15
+    xlabel = _fit(["Tỷ lệ hộ nghèo (%);", "dải dưới:"] + (
+        [f"số {place.units}", f"theo tỷ lệ chỉ tiêu năm {plan.year}"] if many else
+        [f"chỉ tiêu năm {plan.year}", f"của từng {place.units}"]), WIDTH - left - 0.2, lines=3)
     fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, height), height_ratios=[2, 1],
                                       sharex=True, layout="none")
-    left = max(_width(labels[0], bold=True), _width(labels[1])) + 0.15
-    top = (title.count("\n") + 1) * LINE + 0.12
+    title = _title(fig, [f"{unit}:", "tỷ lệ hộ nghèo", f"so với {place.all}",
+                         f"và các {place.units}"], lines=2)
+    top = (title.count("\n") + 1) * LINE * 1.1 + 0.15
     bottom = 0.3 + (xlabel.count("\n") + 1) * LINE + 0.25  # legend, axis label, ticks
     fig.subplots_adjust(left=left / WIDTH, right=1 - 0.1 / WIDTH, top=1 - top / height,
                         bottom=bottom / height, hspace=0.45)
@@ -178,17 +278,17 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     bars.barh([v - 0.2 for v in y], [row.rate_target_calc, totals.rate_target], height=0.4,
               color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
     for v, value in zip(y, [row.rate_target_calc, totals.rate_target]):
-        bars.text(value, v - 0.2, " " + fmt.percent(value), va="center", fontsize=TEXT)
+        bars.text(value, v - 0.2, fmt.percent(value), va="center", fontsize=TEXT,
+                  transform=_after(bars))
     bars.set_yticks(y, labels)
     bars.get_yticklabels()[0].set_fontweight("bold")
-    bars.set_title(title, fontsize=TEXT + 1)
     fig.legend(loc="lower center", ncol=2, fontsize=TEXT, frameon=False)
     right = max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15
     if many:  # bars of the number of units by rate, the tallest 1 high; the label above them
         counts, edges = np.histogram(table.rate_target_calc, bins=30, range=(0, right))
         strip.bar(edges[:-1], counts / counts.max(), width=np.diff(edges), align="edge",
                   color=COLOURS["prev"])
-        strip.axvline(row.rate_target_calc, color=COLOURS["highlight"], linewidth=1.5)
+        strip.vlines(row.rate_target_calc, 0, 1, color=COLOURS["highlight"], linewidth=1.5)
         label_y, offset = 1, 2
     else:
         strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
@@ -196,7 +296,8 @@ def unit_position(plan: Plan, unit: str) -> Markup:
         label_y, offset = 0, 8
     strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
     at = row.rate_target_calc / right  # the label stands inside the figure wherever the dot is
-    strip.annotate(f"{_short(unit)}: thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}",
+    rank = f": thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}"
+    strip.annotate(_fit(unit, WIDTH / 2 - _width(rank), lines=1) + rank,
                    (row.rate_target_calc, label_y), xytext=(0, offset),
                    textcoords="offset points", fontsize=TEXT,
                    ha="left" if at < 0.3 else "right" if at > 0.7 else "center")
@@ -216,28 +317,59 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     return save(fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt, site_only=True)
 
 
+BAR = 0.26
+"""A bar's thickness in inches where each bar's name stands above it."""
+
+
+def _named_bars(names: list[str], segments: list[tuple[list[float], str, str]],
+                ends: list[str], title: list[str], xlabel: str, ticks: FuncFormatter,
+                right: float | None = None) -> plt.Figure:
+    """One bar per name, top to bottom, stacked from ``segments`` (values, colour, the key's
+    label or ""), each name above its bar across the chart (a long name needs no room beside
+    the bars) and ``ends`` after it; the x axis to ``right``."""
+    labels = [_fit(name, WIDTH - 0.35) for name in names]
+    row = BAR + max(label.count("\n") + 1 for label in labels) * LINE + 0.14
+    fig, ax = plt.subplots(figsize=(WIDTH, len(names) * row + 2))
+    y = [len(names) - 1.5 - i + (0.07 + BAR / 2) / row for i in range(len(names))]
+    totals, keys = np.zeros(len(names)), []
+    for values, colour, key in segments:
+        keys.append(ax.barh(y, values, left=totals, height=BAR / row, color=colour, label=key))
+        totals = totals + np.asarray(values, dtype=float)
+    for v, label, end, total in zip(y, labels, ends, totals):
+        ax.annotate(label, (0, v + BAR / row / 2), xytext=(0, 2), textcoords="offset points",
+                    va="bottom", fontsize=TEXT)
+        ax.text(total, v, end, va="center", fontsize=TEXT, transform=_after(ax))
+    ax.set_ylim(-0.5, len(names) - 0.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(0, right or max(totals.max(), 1) * 1.15)
+    ax.xaxis.set_major_formatter(ticks)
+    ax.set_xlabel(xlabel)
+    _title(fig, title)
+    if any(key for _, _, key in segments):
+        _legend(fig, keys)
+    _by_file(fig)  # then the rows' height, the margins once laid out kept
+    fig.draw_without_rendering()
+    fig.set_figheight(fig.get_figheight() + len(names) * row
+                      - ax.get_position().height * fig.get_figheight())
+    return fig
+
+
 def budget_by_project(plan: Plan) -> Markup:
     """Carry-over and this year's funds, stacked, per project."""
-    table = derive.project_sums(plan).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.5 * len(table) + 1.5))
-    labels = [name.split(":")[0] for name in table.name]
-    ax.barh(labels, table.carry_over_calc, color=COLOURS["carry"],
-            label=f"Vốn năm {plan.previous_year} chuyển sang")
-    ax.barh(labels, table.new_funds_calc, left=table.carry_over_calc, color=COLOURS["new"],
-            label=f"Vốn năm {plan.year}")
-    for i, total in enumerate(table.total_calc):
-        ax.text(total, i, " " + fmt.number(total), va="center", fontsize=TEXT)
-    ax.xaxis.set_major_formatter(_vi_number)
-    ax.set_xlabel("Triệu đồng")
-    ax.set_xlim(0, max(table.total_calc.max(), 1) * 1.15)
+    table = derive.project_sums(plan)
     sources = plan.text.funding.sources
     funds = fmt.lower_first(sources[0].name) + " " if len(sources) == 1 else ""
-    ax.set_title(_wrap(f"Kinh phí {funds}theo dự án năm {plan.year}"), fontsize=TEXT + 1)
-    ax.legend(loc="lower right", fontsize=TEXT, frameon=False)
-    parts = "; ".join(f"{label}: {fmt.number(c)} chuyển sang và {fmt.number(n)} năm {plan.year}"
-                      for label, c, n in zip(labels[::-1], table.carry_over_calc[::-1],
-                                             table.new_funds_calc[::-1]))
-    alt = f"Biểu đồ thanh chồng kinh phí từng dự án, triệu đồng. {parts}."
+    fig = _named_bars(
+        list(table.name),
+        [(table.carry_over_calc, COLOURS["carry"], f"Vốn năm {plan.previous_year} chuyển sang"),
+         (table.new_funds_calc, COLOURS["new"], f"Vốn năm {plan.year}")],
+        [fmt.number(total) for total in table.total_calc],
+        [f"Kinh phí {funds}theo dự án", f"năm {plan.year}"], "Triệu đồng", _vi_number)
+    parts = "; ".join(f"{name} ({fmt.number(c)} chuyển sang và {fmt.number(n)} năm {plan.year})"
+                      for name, c, n in zip(table.name, table.carry_over_calc,
+                                            table.new_funds_calc))
+    alt = f"Biểu đồ thanh chồng kinh phí từng dự án, triệu đồng: {parts}."
     return save(fig, "kinh-phi-du-an",
                 f"Vốn năm {plan.previous_year} chuyển sang và vốn năm {plan.year} theo dự án "
                 "(triệu đồng, tính từ Biểu số 02)", alt)
@@ -245,18 +377,15 @@ def budget_by_project(plan: Plan) -> Markup:
 
 def lead_shares(plan: Plan) -> Markup:
     """Share of the money led by each agency."""
-    shares = derive.lead_shares(plan).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(shares) + 1.4))
-    ax.barh([_short(agency) for agency in shares.index], shares.share, color=COLOURS["target"])
-    for i, (share, total) in enumerate(zip(shares.share, shares.total)):
-        ax.text(share, i, f" {fmt.percent(share, 1)} ({fmt.number(total)})", va="center",
-                fontsize=TEXT)
-    ax.xaxis.set_major_formatter(_vi_percent)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Tỷ trọng trong tổng kinh phí (%)")
-    ax.set_title(f"Kinh phí theo cơ quan chủ trì năm {plan.year}", fontsize=TEXT + 1)
+    shares = derive.lead_shares(plan)
+    fig = _named_bars(
+        list(shares.index), [(shares.share, COLOURS["target"], "")],
+        [f"{fmt.percent(share, 1)} ({fmt.number(total)})"
+         for share, total in zip(shares.share, shares.total)],
+        ["Kinh phí", "theo cơ quan chủ trì", f"năm {plan.year}"],
+        "Tỷ trọng trong tổng kinh phí (%)", _vi_percent, right=100)
     alt = "Biểu đồ thanh tỷ trọng kinh phí theo cơ quan chủ trì: " + "; ".join(
-        f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index[::-1], shares.share[::-1])) + "."
+        f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index, shares.share)) + "."
     return save(fig, "kinh-phi-co-quan",
                 "Tỷ trọng kinh phí theo cơ quan chủ trì (tính từ Biểu số 02)", alt)
 
@@ -271,23 +400,24 @@ def unit_results(plan: Plan) -> Markup:
         fig, ax = plt.subplots(figsize=(WIDTH, 4))
         ax.hist([r.gap for r in results], bins=20, color=COLOURS["target"])
         ax.axvline(0, color=COLOURS["whole"], linestyle="--", linewidth=1)
-        ax.set_xlabel(_wrap("Kết quả trừ chỉ tiêu (hộ nghèo; âm là đạt chỉ tiêu)", 60))
+        ax.set_xlabel(_fit(["Kết quả trừ chỉ tiêu", "(hộ nghèo;", "âm là đạt chỉ tiêu)"],
+                           WIDTH - 1))
         ax.set_ylabel(f"Số {place.units}")
-        ax.yaxis.set_major_formatter(_vi_number)
+        _counts(ax.yaxis)
     else:
         fig, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(results) + 1.6))
         y = range(len(results))[::-1]
-        ax.barh([i + 0.2 for i in y], [r.target for r in results], height=0.4,
-                color=COLOURS["prev"], label=f"Chỉ tiêu cuối năm {prev}")
-        ax.barh([i - 0.2 for i in y], [r.result for r in results], height=0.4,
-                color=[COLOURS["target"] if r.met else COLOURS["highlight"] for r in results],
-                label=f"Kết quả cuối năm {prev} (đỏ: chưa đạt)")
-        ax.set_yticks(list(y), [_short(r.label) for r in results])
+        keys = [ax.barh([i + 0.2 for i in y], [r.target for r in results], height=0.4,
+                        color=COLOURS["prev"], label=f"Chỉ tiêu cuối năm {prev}"),
+                ax.barh([i - 0.2 for i in y], [r.result for r in results], height=0.4,
+                        color=[COLOURS["target"] if r.met else COLOURS["highlight"]
+                               for r in results],
+                        label=f"Kết quả cuối năm {prev} (đỏ: chưa đạt)")]
+        ax.set_yticks(list(y), [_fit(r.label, LABEL) for r in results])
         ax.set_xlabel("Số hộ nghèo")
-        ax.xaxis.set_major_formatter(_vi_number)
-        fig.legend(loc="outside lower center", ncol=2, fontsize=TEXT, frameon=False)
-    ax.set_title(_wrap(f"Chỉ tiêu và kết quả giảm nghèo năm {prev} theo {place.units}"),
-                 fontsize=TEXT + 1)
+        _counts(ax.xaxis)
+        _legend(fig, keys)
+    _title(fig, ["Chỉ tiêu và kết quả giảm nghèo", f"năm {prev}", f"theo {place.units}"])
     missed = [r.label for r in results if not r.met]
     alt = (f"Biểu đồ so sánh chỉ tiêu hộ nghèo cuối năm {prev} với kết quả của "
            f"{len(results)} {place.units}: {met} đạt chỉ tiêu"

@@ -1,12 +1,14 @@
 """Consistency checks: what the plan prints against what its own numbers imply.
 
 Each check compares printed values (rates, reductions, subtotals, totals, figures stated in the
-text) with values recomputed from the plan's own counts and amounts, at the printed precision.
+text) with values recomputed from the plan's own counts and amounts, at the printed precision,
+and the names section III gives its projects and agencies with those of Biểu số 02.
 A check never stops the build: its findings are listed in the book's "Kiểm tra số liệu"
-chapter and printed as warnings by the build.
+chapter, noted under the form they concern and printed as warnings by the build.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -19,20 +21,27 @@ COUNT_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 
 """How a check's explanation says a small count ("ở cả ba cột kinh phí")."""
 RATE_DIGITS = 2
 """Rates are printed with two decimals (0,42%); a computed rate matches when it rounds to it."""
+TOTAL_ROW = "Tổng cộng"
+"""How a reader's note names a form's total row."""
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One disagreement: where, what is printed, what the plan's own numbers give, and what
-    figure of the book it is ``about`` (``unit:<name>``, ``units-total``, ``budget:<tt>``,
-    ``budget-total``, ``text:<tt>``, ``text-total``, ``text-target``; none for a finding
-    that is not about a figure), so that the page showing that figure can say so next to it
-    (:func:`planbook.text.doubts`)."""
+    """One disagreement: where (for the clerk: the file and its row), what is printed, what
+    the plan's own numbers give, and what figure of the book it is ``about`` (``unit:<name>``,
+    ``units-total``, ``budget:<tt>``, ``budget-total``, ``text:<tt>``, ``text-total``,
+    ``text-target``; none for a finding that is not about a figure of this year's plan), so
+    that the page showing that figure can say so next to it (:func:`planbook.text.doubts`).
+    ``item`` names the line for a reader ("Đa Mai", "mục 2.1", "Tổng cộng"); ``cell`` is
+    the column of the form marked as disagreeing (``reduction``, ``partners``…), none when no
+    one cell of the form is at odds."""
     where: str
     printed: str
     computed: str
     note: str = ""
     about: str = ""
+    item: str = ""
+    cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -41,30 +50,45 @@ class Check:
     ``explanation`` may name the plan's units (``{units}``), its whole (``{all}``), the
     number of money columns of Biểu số 02 (``{columns}``) and the numeral of a section of the
     plan (``{projects}``: III);
-    ``applies`` says whether the plan has what the check compares; ``about`` names the kinds of
+    ``applies`` says whether the check belongs in this plan's book at all (those comparing with
+    last year need last year's plan); ``why_not`` says why the plan has nothing for the check to
+    compare ("" when it has); ``about`` names the kinds of
     figure its findings can be about (``unit`` for ``unit:<name>``, ``units-total``…), so that
     a page asking about one figure runs only the checks that can speak of it. A check about
-    units only takes, after the plan, the names of the units a page asks about."""
+    units only takes, after the plan, the names of the units a page asks about. ``says`` is
+    what its findings mean, in a reader's words, for the notes; ``sides`` name the two values
+    it compares (the printed one first), in the notes and over the findings' columns."""
     name: str
     title: str
     explanation: str
     find: Callable[[Plan], list[Finding]]
+    why_not: Callable[[Plan], str] = lambda plan: ""
     applies: Callable[[Plan], bool] = lambda plan: True
     about: tuple[str, ...] = ()
+    says: str = ""
+    sides: tuple[str, str] = ("kế hoạch in", "tính lại được")
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A check, its title and explanation in the plan's words, and what it found (no findings
-    = passed)."""
+    """A check, its title, explanation, reader's words and sides in the plan's words, and what
+    it found (no findings = passed); a check with nothing to compare did not run and says why
+    (``not_applicable``)."""
     check: Check
     title: str
     explanation: str
     findings: list[Finding] = field(default_factory=list)
+    not_applicable: str = ""
+    says: str = ""
+    sides: tuple[str, str] = ("", "")
+
+    @property
+    def ran(self) -> bool:
+        return not self.not_applicable
 
     @property
     def passed(self) -> bool:
-        return not self.findings
+        return self.ran and not self.findings
 
 
 def _rate_text(value: float) -> str:
@@ -88,12 +112,14 @@ def _budget_where(plan: Plan, row) -> str:
     return f"Biểu số 02, mục {row.tt} ({plan.location('budget.csv', row.row)})"
 
 
-def _budget_rows(plan: Plan) -> list[tuple[object, str, str]]:
-    """Each row of Biểu số 02 and the Tổng cộng row, with where it is and what it is about."""
+def _budget_rows(plan: Plan) -> list[tuple[object, str, str, str]]:
+    """Each row of Biểu số 02 and the Tổng cộng row, with where it is, what it is about and
+    how a reader names it."""
     total = plan.budget_total
-    return [*[(r, _budget_where(plan, r), f"budget:{r.tt}") for r in plan.budget.itertuples()],
+    return [*[(r, _budget_where(plan, r), f"budget:{r.tt}", f"mục {r.tt}")
+              for r in plan.budget.itertuples()],
             (total, f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})",
-             "budget-total")]
+             "budget-total", TOTAL_ROW)]
 
 
 def _units(plan: Plan, only: set[str] | None) -> pd.DataFrame:
@@ -118,7 +144,8 @@ def unit_rates(plan: Plan, printed: str, poor: str, only: set[str] | None = None
             out.append(Finding(_unit_where(plan, row), _rate_text(getattr(row, printed)),
                                _rate_text(computed),
                                f"{fmt.number(getattr(row, poor))} hộ nghèo / "
-                               f"{fmt.number(row.households)} hộ dân cư", f"unit:{row.unit}"))
+                               f"{fmt.number(row.households)} hộ dân cư", f"unit:{row.unit}",
+                               row.unit, printed))
     return out
 
 
@@ -126,7 +153,7 @@ def unit_reductions(plan: Plan, only: set[str] | None = None) -> list[Finding]:
     table = _units(plan, only)
     return [Finding(_unit_where(plan, r), fmt.number(r.reduction), fmt.number(r.reduction_calc),
                     f"{fmt.number(r.poor_prev)} − {fmt.number(r.poor_target)} hộ",
-                    f"unit:{r.unit}")
+                    f"unit:{r.unit}", r.unit, "reduction")
             for r in table.itertuples() if r.reduction != r.reduction_calc]
 
 
@@ -142,24 +169,24 @@ def unit_totals(plan: Plan) -> list[Finding]:
         if total[column] != computed:
             out.append(Finding(where, fmt.number(total[column]), fmt.number(computed),
                                f"{label}: cộng {fmt.number(totals.units)} {plan.place.units}",
-                               "units-total"))
+                               "units-total", TOTAL_ROW, column))
     for column, computed, label in [("rate_prev", totals.rate_prev, "tỷ lệ năm trước"),
                                     ("rate_target", totals.rate_target, "tỷ lệ chỉ tiêu")]:
         if round(computed, RATE_DIGITS) != round(total[column], RATE_DIGITS):
             out.append(Finding(where, _rate_text(total[column]), _rate_text(computed),
-                               f"{label} {plan.place.all}", "units-total"))
+                               f"{label} {plan.place.all}", "units-total", TOTAL_ROW, column))
     return out
 
 
 def budget_rows(plan: Plan) -> list[Finding]:
     """Carry-over + this year's funds = total, on every row and on the grand total."""
     out = []
-    for row, where, about in _budget_rows(plan):
+    for row, where, about, item in _budget_rows(plan):
         parts = _amount(row.carry_over) + _amount(row.new_funds)
         if row.total != parts:
             out.append(Finding(where, _money(row.total), _money(parts),
                                f"vốn chuyển sang {_money(row.carry_over)} + vốn năm "
-                               f"{plan.year} {_money(row.new_funds)}", about))
+                               f"{plan.year} {_money(row.new_funds)}", about, item, "total"))
     return out
 
 
@@ -167,12 +194,12 @@ def budget_sources(plan: Plan) -> list[Finding]:
     """The sources' columns add up to the total, on every row and on the grand total."""
     sources = plan.text.funding.sources
     out = []
-    for row, where, about in _budget_rows(plan):
+    for row, where, about, item in _budget_rows(plan):
         parts = sum(_amount(getattr(row, s.column)) for s in sources)
         if _amount(row.total) != parts:
             out.append(Finding(where, _money(row.total), _money(parts), " + ".join(
                 f"{fmt.lower_first(s.name)} {_money(getattr(row, s.column))}" for s in sources),
-                about))
+                about, item, "total"))
     return out
 
 
@@ -197,7 +224,8 @@ def project_subtotals(plan: Plan) -> list[Finding]:
             if printed != row[f"{column}_calc"]:
                 out.append(Finding(_budget_where(plan, printed_row), _money(printed),
                                    _money(row[f"{column}_calc"]),
-                                   f"{label}: cộng các tiểu dự án {row.tt}.x", f"budget:{row.tt}"))
+                                   f"{label}: cộng các tiểu dự án {row.tt}.x", f"budget:{row.tt}",
+                                   f"mục {row.tt}", column))
     return out
 
 
@@ -206,21 +234,19 @@ def grand_total(plan: Plan) -> list[Finding]:
     total, computed = plan.budget_total, derive.grand_total(plan)
     where = f"Biểu số 02, dòng Tổng cộng ({plan.location('budget.csv', total.row)})"
     return [Finding(where, _money(total[c]), _money(computed[c]), f"{label}: cộng các dự án",
-                    "budget-total")
+                    "budget-total", TOTAL_ROW, c)
             for c, label in _money_labels(plan) if _amount(total[c]) != computed[c]]
 
 
 def text_budget(plan: Plan) -> list[Finding]:
-    """Figures the text of section III and IV states against Biểu số 02."""
+    """Figures the text of section III and IV states against Biểu số 02 (a project the form
+    lacks is :func:`text_names`'s finding)."""
     budget = plan.budget.set_index("tt")
     section = derive.sections(plan)
+    labels = dict(_money_labels(plan))
     out = []
     for item in plan.text.projects:
-        if item.text_figures is None:
-            continue
-        if item.tt not in budget.index:
-            out.append(Finding(f"plan.yaml, dự án {item.tt}", item.title, "không có trong "
-                               "Biểu số 02"))
+        if item.text_figures is None or item.tt not in budget.index:
             continue
         row = budget.loc[item.tt]
         for column, value in item.text_figures.model_dump().items():
@@ -228,7 +254,8 @@ def text_budget(plan: Plan) -> list[Finding]:
             if value is not None and value != printed:
                 out.append(Finding(f"Lời văn mục {section['projects']}, {item.title}",
                                    _money(value), _money(printed),
-                                   f"{column} theo Biểu số 02 mục {item.tt}", f"text:{item.tt}"))
+                                   f"{labels[column]} theo Biểu số 02 mục {item.tt}",
+                                   f"text:{item.tt}", f"mục {item.tt}", column))
     computed = derive.grand_total(plan)
     for source in plan.text.funding.sources:
         if source.text_figures is None:
@@ -240,7 +267,7 @@ def text_budget(plan: Plan) -> list[Finding]:
                 out.append(Finding(f"Lời văn mục {section['budget']}, tổng vốn "
                                    f"{fmt.lower_first(source.name)}", _money(value),
                                    _money(computed[column]), "cộng các dự án của Biểu số 02",
-                                   "text-total"))
+                                   "text-total", f"tổng vốn {fmt.lower_first(source.name)}"))
     return out
 
 
@@ -256,31 +283,83 @@ def text_target(plan: Plan) -> list[Finding]:
         out.append(Finding(f"Lời văn mục {where}, tỷ lệ hộ nghèo năm kế hoạch",
                            _rate_text(stated), _rate_text(totals.rate_target),
                            f"{fmt.number(totals.poor_target)} / {fmt.number(totals.households)} hộ "
-                           "theo Biểu số 01", "text-target"))
+                           "theo Biểu số 01", "text-target", "tỷ lệ tính từ số hộ"))
     if round(plan.units_total.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
         out.append(Finding(f"Lời văn mục {where} và dòng Tổng cộng của Biểu số 01",
                            _rate_text(stated), _rate_text(plan.units_total.rate_target),
-                           "tỷ lệ in ở dòng Tổng cộng", "text-target"))
+                           "tỷ lệ in ở dòng Tổng cộng", "text-target", TOTAL_ROW,
+                           "rate_target"))
     return out
 
 
-def text_leads(plan: Plan) -> list[Finding]:
-    """The lead agency named in the text against Biểu số 02, and a lead listed as its own
-    partner."""
+def lead_partner(plan: Plan) -> list[Finding]:
+    """A lead agency of Biểu số 02 listed as its own partner."""
+    return [Finding(_budget_where(plan, row), row.lead, row.partners, "", f"budget:{row.tt}",
+                    f"mục {row.tt}", "partners")
+            for row in derive.leaves(plan).itertuples()
+            if row.lead_agency in derive.partner_agencies(plan, row.partners)]
+
+
+_NUMBERED = re.compile(r"^((?:tiểu )?dự án \d+)\s*[.:–-]\s*")
+"""A project's number before its name ("Dự án 2:", "Tiểu dự án 1."), case folded."""
+
+
+def same_title(a: str, b: str) -> bool:
+    """Two spellings of a project's name: the same but for case, spacing, "hóa/hoá", the final
+    punctuation, the mark after its number ("Tiểu dự án 1." or "1:"), or the number itself
+    when one of them leaves it out."""
+    a, b = (_NUMBERED.sub(r"\1: ", normalise_name(x).rstrip(" .:;,")) for x in (a, b))
+    if bool(_NUMBERED.match(a)) != bool(_NUMBERED.match(b)):
+        a, b = _NUMBERED.sub("", a), _NUMBERED.sub("", b)
+    return a == b
+
+
+def _agency(plan: Plan, name: str) -> str:
+    """An agency's name as ``agencies.csv`` names it, or the spelling folded if it is not
+    there."""
+    return plan.alias_to_agency.get(normalise_name(name), normalise_name(name))
+
+
+def _partners_differ(plan: Plan, text: str, form: str) -> str:
+    """What one list of partners names and the other does not, in a reader's words ("" when
+    they name the same agencies, however spelled)."""
+    (text_known, text_other), (form_known, form_other) = (
+        derive.named_agencies(plan, text), derive.named_agencies(plan, form))
+    only_text = [*(a for a in text_known if a not in form_known),
+                 *(o for o in text_other if o not in form_other)]
+    only_form = [*(a for a in form_known if a not in text_known),
+                 *(o for o in form_other if o not in text_other)]
+    return "; ".join(([f"lời văn có {', '.join(only_text)} mà Biểu số 02 không có"]
+                      if only_text else []) +
+                     ([f"Biểu số 02 có {', '.join(only_form)} mà lời văn không có"]
+                      if only_form else []))
+
+
+def text_names(plan: Plan) -> list[Finding]:
+    """Each project's name, lead and partners as section III states them against Biểu số 02;
+    a project of section III that the form lacks."""
     section = derive.sections(plan)["projects"]
+    budget = {row.tt: row for row in plan.budget.itertuples()}
     out = []
-    for row in derive.leaves(plan).itertuples():
-        item = plan.project_text(row.tt)
-        if item and item.lead:
-            named = plan.alias_to_agency.get(normalise_name(item.lead), item.lead)
-            if named != row.lead_agency:
-                out.append(Finding(f"Mục {row.tt}: lời văn mục {section} và Biểu số 02",
-                                   f"Lời văn: {item.lead}", f"Biểu số 02: {row.lead}",
-                                   "cơ quan chủ trì"))
-        if row.lead_agency in derive.partner_agencies(plan, row.partners):
-            out.append(Finding(_budget_where(plan, row), f"Cơ quan phối hợp: {row.partners}",
-                               f"Cơ quan chủ trì: {row.lead}",
-                               "cơ quan chủ trì cũng được ghi là cơ quan phối hợp"))
+    for item in plan.text.projects:
+        row = budget.get(item.tt)
+        if row is None:
+            out.append(Finding(f"Lời văn mục {section}, mục {item.tt} (plan.yaml)", item.title,
+                               "không có", "dự án, tiểu dự án không có trong Biểu số 02",
+                               f"text:{item.tt}", f"mục {item.tt}"))
+            continue
+        where = f"{_budget_where(plan, row)} và lời văn mục {section}"
+        if not same_title(item.title, row.name):
+            out.append(Finding(where, item.title, row.name, "tên dự án, tiểu dự án",
+                               f"budget:{row.tt}", f"mục {row.tt}", "name"))
+        if item.lead and _agency(plan, item.lead) != _agency(plan, row.lead):
+            out.append(Finding(where, item.lead, row.lead or "trống", "cơ quan chủ trì",
+                               f"budget:{row.tt}", f"mục {row.tt}", "lead"))
+        differ = item.partners and _partners_differ(plan, item.partners, row.partners)
+        if differ:
+            out.append(Finding(where, item.partners, row.partners or "trống",
+                               f"cơ quan phối hợp: {differ}", f"budget:{row.tt}",
+                               f"mục {row.tt}", "partners"))
     return out
 
 
@@ -297,9 +376,11 @@ def vanished_units(plan: Plan) -> list[Finding]:
 def carry_over_above_funds(plan: Plan) -> list[Finding]:
     """This year's carry-over of a project above all of last year's funds for it."""
     table = compare.project_results(plan).dropna(subset=["funds", "carry_over"])
+    tt = dict(zip(plan.budget.name, plan.budget.tt))
     return [Finding(f"Biểu số 02 năm {plan.year}, {r['name']}", _money(r.carry_over),
                     _money(r.funds), f"vốn năm {plan.previous_year} chuyển sang lớn hơn kinh "
-                    f"phí năm {plan.previous_year} của dự án")
+                    f"phí năm {plan.previous_year} của dự án", f"budget:{tt[r['name']]}",
+                    f"mục {tt[r['name']]}", "carry_over")
             for _, r in table.iterrows() if r.carry_over > r.funds]
 
 
@@ -307,52 +388,102 @@ def _has_previous(plan: Plan) -> bool:
     return plan.previous is not None
 
 
+def _no_text_budget(plan: Plan) -> str:
+    stated = [p for p in plan.text.projects if p.text_figures] + [
+        s for s in plan.text.funding.sources if s.text_figures]
+    return "" if stated else "lời văn của kế hoạch không nêu số kinh phí nào để đối chiếu"
+
+
+def _no_text_target(plan: Plan) -> str:
+    return "" if "rate_target" in plan.text.targets.text_figures else (
+        "lời văn của kế hoạch không nêu tỷ lệ hộ nghèo mục tiêu để đối chiếu")
+
+
+def _no_pairs(plan: Plan) -> str:
+    paired = any(row.lead and row.partners for row in derive.leaves(plan).itertuples())
+    return "" if paired else "Biểu số 02 không ghi cặp cơ quan chủ trì, phối hợp nào để đối chiếu"
+
+
+def _no_text_projects(plan: Plan) -> str:
+    return "" if plan.text.projects else (
+        f"lời văn mục {derive.sections(plan)['projects']} không nêu riêng dự án nào để đối chiếu")
+
+
 CHECKS = [
     Check("rate-prev", "Tỷ lệ hộ nghèo năm trước của từng {units}",
           "Tỷ lệ in trong Biểu số 01 so với số hộ nghèo chia tổng số hộ dân cư, làm tròn "
           "2 chữ số thập phân.", lambda p, only=None: unit_rates(p, "rate_prev", "poor_prev", only),
-          about=("unit",)),
+          about=("unit",), says="Tỷ lệ hộ nghèo năm {prev} in ở Biểu số 01 khác với số hộ nghèo "
+          "chia tổng số hộ dân cư"),
     Check("rate-target", "Tỷ lệ hộ nghèo chỉ tiêu của từng {units}",
           "Tỷ lệ chỉ tiêu in trong Biểu số 01 so với chỉ tiêu số hộ nghèo chia tổng số hộ "
           "dân cư.", lambda p, only=None: unit_rates(p, "rate_target", "poor_target", only),
-          about=("unit",)),
+          about=("unit",), says="Tỷ lệ hộ nghèo chỉ tiêu năm {year} in ở Biểu số 01 khác với "
+          "chỉ tiêu số hộ nghèo chia tổng số hộ dân cư"),
     Check("reduction", "Số hộ giảm của từng {units}",
           "Số hộ giảm in trong Biểu số 01 so với hiệu của số hộ nghèo năm trước và chỉ tiêu.",
-          unit_reductions, about=("unit",)),
+          unit_reductions, about=("unit",), says="Số hộ giảm in ở Biểu số 01 khác với số hộ "
+          "nghèo cuối năm {prev} trừ chỉ tiêu năm {year}"),
     Check("unit-totals", "Dòng Tổng cộng của Biểu số 01",
           "Các số của dòng Tổng cộng so với tổng các {units} và tỷ lệ tính lại.",
-          unit_totals, about=("units-total",)),
+          unit_totals, about=("units-total",),
+          says="Dòng Tổng cộng của Biểu số 01 khác với tổng các {units}"),
     Check("budget-rows", "Vốn chuyển sang cộng vốn năm kế hoạch bằng kinh phí thực hiện",
           "Trên từng dòng của Biểu số 02 và dòng Tổng cộng.", budget_rows,
-          about=("budget", "budget-total")),
+          about=("budget", "budget-total"), says="Kinh phí thực hiện in ở Biểu số 02 khác với "
+          "vốn năm {prev} chuyển sang cộng vốn năm {year}"),
     Check("budget-sources", "Các nguồn vốn cộng lại bằng kinh phí thực hiện",
           "Trên từng dòng của Biểu số 02 và dòng Tổng cộng, tổng các cột nguồn vốn so với cột "
           "kinh phí thực hiện.", budget_sources,
           applies=lambda plan: len(plan.text.funding.sources) > 1,
-          about=("budget", "budget-total")),
+          about=("budget", "budget-total"),
+          says="Kinh phí thực hiện in ở Biểu số 02 khác với tổng các nguồn vốn"),
     Check("project-subtotals", "Dự án bằng tổng các tiểu dự án",
           "Số in ở dòng dự án so với tổng các tiểu dự án của nó, ở cả {columns} cột kinh phí.",
-          project_subtotals, about=("budget",)),
+          project_subtotals, about=("budget",),
+          says="Dòng dự án của Biểu số 02 khác với tổng các tiểu dự án của nó"),
     Check("grand-total", "Tổng cộng bằng tổng các dự án",
           "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả {columns} cột kinh phí.",
-          grand_total, about=("budget-total",)),
+          grand_total, about=("budget-total",),
+          says="Dòng Tổng cộng của Biểu số 02 khác với tổng các dự án"),
     Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
           "Các số kinh phí ở mục {projects} (từng dự án, tiểu dự án) và mục {budget} (tổng vốn) "
-          "so với Biểu số 02.", text_budget, about=("text", "text-total")),
+          "so với Biểu số 02.", text_budget, _no_text_budget, about=("text", "text-total"),
+          says="Kinh phí nêu trong lời văn khác với Biểu số 02",
+          sides=("lời văn ghi", "Biểu số 02 cho")),
     Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
           "Tỷ lệ nêu ở mục {targets}.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
-          text_target, about=("text-target",)),
+          text_target, _no_text_target, about=("text-target",),
+          says="Tỷ lệ hộ nghèo mục tiêu nêu ở mục {targets}.1 khác với Biểu số 01",
+          sides=("lời văn ghi", "Biểu số 01 cho")),
     Check("units-vanished", "Các {units} của năm trước đều có trong năm nay",
           "Mỗi {units} trong Biểu số 01 năm trước có trong Biểu số 01 năm nay, cùng tên hoặc "
           "qua tệp crosswalk.csv (đổi tên, sáp nhập, chia tách).", vanished_units,
-          applies=_has_previous),
+          applies=_has_previous, sides=("năm {prev}", "năm {year}")),
     Check("carry-over", "Vốn chuyển sang không lớn hơn kinh phí năm trước",
           "Vốn năm trước chuyển sang của từng dự án so với kinh phí năm trước của dự án đó.",
-          carry_over_above_funds, applies=_has_previous),
-    Check("text-leads", "Cơ quan chủ trì thống nhất giữa lời văn và Biểu số 02",
-          "Cơ quan chủ trì nêu ở mục {projects} so với cột Cơ quan chủ trì của Biểu số 02; cơ quan "
-          "chủ trì không đồng thời được ghi là cơ quan phối hợp.", text_leads),
+          carry_over_above_funds, applies=_has_previous, about=("budget",),
+          says="Vốn năm {prev} chuyển sang in ở Biểu số 02 lớn hơn cả kinh phí năm {prev} "
+          "của dự án", sides=("vốn chuyển sang", "kinh phí năm {prev}")),
+    Check("text-names", "Tên dự án, cơ quan chủ trì và phối hợp thống nhất giữa lời văn và "
+          "Biểu số 02",
+          "Tên từng dự án, tiểu dự án, cơ quan chủ trì và các cơ quan phối hợp nêu ở mục "
+          "{projects} so với Biểu số 02, không kể khác biệt về chữ hoa, dấu cách, cách viết "
+          "«hóa/hoá», dấu câu cuối tên, số thứ tự dự án khi một bên không ghi, và tên gọi khác "
+          "của cùng một cơ quan (agencies.csv).", text_names, _no_text_projects,
+          about=("budget", "text"), says="Lời văn mục {projects} và Biểu số 02 ghi khác nhau",
+          sides=("lời văn ghi", "Biểu số 02 ghi")),
+    Check("lead-partner", "Cơ quan chủ trì không đồng thời là cơ quan phối hợp",
+          "Cơ quan chủ trì của từng dự án, tiểu dự án trong Biểu số 02 không được ghi cả ở cột "
+          "cơ quan phối hợp.", lead_partner, _no_pairs, about=("budget",),
+          says="Cơ quan chủ trì cũng được ghi là cơ quan phối hợp",
+          sides=("cơ quan chủ trì", "cột cơ quan phối hợp ghi")),
 ]
+
+FORMS = {"bieu-01": ("unit:*", "units-total", "text-target"),
+         "bieu-02": ("budget:*", "budget-total", "text:*", "text-total")}
+"""The figures of each of the plan's forms (Biểu số 01, 02) as findings name them: a finding
+about one of them concerns that form; its note stands under the form, its cell is marked."""
 
 
 def kind(about: str) -> str:
@@ -367,30 +498,51 @@ def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     wanted = None if about is None else {kind(key) for key in about}
     names = {key.partition(":")[2] for key in about or [] if kind(key) == "unit"}
     only = names if names and not any(name.endswith("*") for name in names) else None
-    words = {"units": plan.place.units, "all": plan.place.all,
+    words = {"units": plan.place.units, "all": plan.place.all, "year": plan.year,
+             "prev": plan.previous_year,
              "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns))),
              **derive.sections(plan)}
     outcomes = []
     for check in CHECKS:
         if wanted is not None and not wanted & set(check.about) or not check.applies(plan):
             continue
+        title, explanation = check.title.format(**words), check.explanation.format(**words)
+        worded = {"says": check.says.format(**words),
+                  "sides": tuple(side.format(**words) for side in check.sides)}
+        why_not = check.why_not(plan)
+        if why_not:
+            outcomes.append(Outcome(check, title, explanation, not_applicable=why_not, **worded))
+            continue
         findings = check.find(plan, only) if only and check.about == ("unit",) else \
             check.find(plan)
         stray = {f.about for f in findings if f.about and kind(f.about) not in check.about}
-        assert not stray, f"check {check.name} finds about {stray}, not in its about"
-        outcomes.append(Outcome(check, check.title.format(**words),
-                                check.explanation.format(**words), findings))
+        if stray:
+            raise ValueError(f"check {check.name} finds about {stray}, not in its about")
+        outcomes.append(Outcome(check, title, explanation, findings, **worded))
     return outcomes
 
 
+def concerning(plan: Plan, *about: str) -> list[tuple[Outcome, Finding]]:
+    """The findings about the figures ``about`` names (``unit:Đa Mai``; ``unit:*`` for every
+    unit; :data:`FORMS` for a form's), each with its check's outcome, in the checks' order."""
+    def matches(finding: Finding) -> bool:
+        return any(finding.about == key or key.endswith("*") and
+                   finding.about.startswith(key[:-1]) for key in about)
+    return [(o, f) for o in run(plan, about) for f in o.findings if matches(f)]
+
+
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
-    """How many checks ran, how many found something, how many findings in all."""
-    return {"checks": len(outcomes), "failed": sum(not o.passed for o in outcomes),
+    """How many checks ran (those with nothing to compare apart), how many found something,
+    how many findings in all."""
+    return {"checks": sum(o.ran for o in outcomes),
+            "not_applicable": sum(not o.ran for o in outcomes),
+            "failed": sum(o.ran and not o.passed for o in outcomes),
             "findings": sum(len(o.findings) for o in outcomes)}
 
 
 def summary(outcomes: list[Outcome]) -> str:
     """One line for the console: how many checks found how many disagreements."""
     n = counts(outcomes)
-    return (f"Kiểm tra số liệu: {n['checks']} phép kiểm tra, {n['failed']} phép có điểm chưa "
-            f"khớp, tổng {n['findings']} điểm (xem chương «Kiểm tra số liệu»).")
+    idle = f" ({n['not_applicable']} phép không áp dụng)" if n["not_applicable"] else ""
+    return (f"Kiểm tra số liệu: {n['checks']} phép kiểm tra{idle}, {n['failed']} phép có điểm "
+            f"chưa khớp, tổng {n['findings']} điểm (xem chương «Kiểm tra số liệu»).")

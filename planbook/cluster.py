@@ -72,6 +72,10 @@ def _write_changed(path: Path, content: bytes) -> None:
 def _data(job: Job, root: Path) -> dict[str, bytes]:
     """The year's data files and last year's, keyed by their path in the project."""
     data = (job.output.parent / job.parameters["data_dir"]).resolve()
+    if not data.is_relative_to(root):
+        raise ClusterError(f"Thư mục dữ liệu {data} nằm ngoài thư mục dự án {root}: cụm Dask chỉ "
+                           "nhận dữ liệu trong thư mục dự án — hãy chép dữ liệu vào đó, hoặc "
+                           "bỏ SCHEDULER để dựng trên máy này.")
     year = int(job.parameters["year"])
     return {(data / str(y) / name).relative_to(root).as_posix(): content
             for y in (year, year - 1) for name, content in _files(data / str(y)).items()}

@@ -31,6 +31,7 @@ import pandera.pandas as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from planbook import fmt
 from planbook.fmt import capitalise
 
 READ: dict[tuple[str, str], str | None] = {}
@@ -225,8 +226,10 @@ class PlanText(_Model):
         """The line under a form's title: "(Kèm theo Kế hoạch số …/KH-UBND ngày …/4/2023 của
         UBND …)"; a number or day left blank in the signed plan is ``blank``."""
         d = self.date
+        day = fmt.day(d.day) if d.day else blank
+        month = fmt.month(d.month) if d.month else blank
         return (f"(Kèm theo {self.document_type} số {self.number or blank}/{self.symbol} ngày "
-                f"{d.day or blank}/{d.month or blank}/{d.year} của {self.issuer_short})")
+                f"{day}/{month}/{d.year} của {self.issuer_short})")
 
     @field_validator("content_intro")
     @classmethod
@@ -291,21 +294,28 @@ AGENCY_COLUMNS = {
     "aliases": ("Tên gọi khác (cách nhau bởi |)", "text"),
 }
 
-_INT = re.compile(r"^-?\d{1,3}([.\s]\d{3})+$|^-?\d+$")
+_SPACES = " \u00a0\u202f"
+"""What may stand between groups of thousands besides a dot: a space or a no-break space
+(U+00A0, U+202F)."""
+_INT = re.compile(rf"^-?[0-9]{{1,3}}([.{_SPACES}])[0-9]{{3}}(\1[0-9]{{3}})*$|^-?[0-9]+$")
+_PERCENT = re.compile(r"^-?[0-9]+([.,][0-9]+)?$")
 _CODE = re.compile(r"^\d+(\.\d+)?\.?$")
 
 
 def _parse_int(text: str) -> int:
+    """A whole number as the clerk sees it: ``2244``, ``2.244``, ``2 244`` (one separator
+    throughout, ASCII digits only)."""
     if not _INT.match(text):
         raise ValueError
-    return int(re.sub(r"[.\s]", "", text))
+    return int(re.sub(f"[.{_SPACES}]", "", text))
 
 
 def _parse_rate(text: str) -> float:
-    text = text.removesuffix("%").strip()
-    if "," in text:  # Vietnamese decimal comma; dots are then thousands separators
-        text = text.replace(".", "").replace(",", ".")
-    return float(text)
+    """A percentage: ``0,42``, ``0.42``, with or without a ``%`` sign."""
+    text = text.removesuffix("%").strip(_SPACES)
+    if not _PERCENT.match(text):
+        raise ValueError
+    return float(text.replace(",", "."))
 
 
 _PARSERS = {
@@ -314,6 +324,13 @@ _PARSERS = {
     "amount": (_parse_int, "một số tiền nguyên (triệu đồng), ví dụ 1.691"),
     "rate": (_parse_rate, "một tỷ lệ phần trăm, ví dụ 0,42"),
 }
+
+
+def parse_figure(text: str, kind: str) -> int | float:
+    """A figure of a column of ``kind`` (a key of ``_PARSERS``) read as the clerk sees it — the
+    one reading of the CSV files, the workbook's cells and the figures its formulas use;
+    ValueError when it is not one."""
+    return _PARSERS[kind][0](text.strip())
 
 
 def _where(source: Path | str, row: int | None, label: str | None = None) -> str:
@@ -326,7 +343,7 @@ def _where(source: Path | str, row: int | None, label: str | None = None) -> str
 
 
 MAX_BYTES = 64 * 2**20
-"""The largest data file read (64 MiB): a plan of every commune of the country is far smaller."""
+"""The largest data file read (64 MiB): a plan listing every locality of the country is far smaller."""
 
 
 def note(path: Path, digest: str | None = None, part: str = "") -> None:
@@ -378,7 +395,7 @@ def read_bytes(path: Path) -> bytes:
     return content
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
@@ -389,24 +406,31 @@ def _read_text(path: Path) -> str:
             f"{path} is not UTF-8 encoded: save it as 'CSV UTF-8'.") from None
 
 
-def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
-    """Read a CSV as text, check its header, parse each typed column (:func:`parse_table`).
-
-    ``key`` names the column used to label a row in messages. The returned frame keeps the
-    spreadsheet row number (header = row 1) in the column ``row``.
-    """
-    text = _read_text(path)
+def read_csv(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A CSV file as text, every column kept, blank lines too (so that rows keep their
+    spreadsheet numbers), once its header has every column of the form."""
+    text = read_text(path)
     if not text.strip():
         raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
                         f"{path} is empty.")
     try:
         frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
                             skipinitialspace=True, skip_blank_lines=False)
-    except pd.errors.ParserError as err:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
                         f"{path} is not valid CSV.") from None
     frame.columns = [c.strip() for c in frame.columns]
     check_header(list(frame.columns), columns, path)
+    return frame
+
+
+def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
+    """Read a CSV as text, check its header, parse each typed column (:func:`parse_table`).
+
+    ``key`` names the column used to label a row in messages. The returned frame keeps the
+    spreadsheet row number (header = row 1) in the column ``row``.
+    """
+    frame = read_csv(path, columns)
     notes = unknown_columns(list(frame.columns), columns, path)
     frame = frame[list(columns)]
     frame.insert(0, "row", range(2, len(frame) + 2))  # blank lines count, as in a spreadsheet
@@ -417,23 +441,24 @@ def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.
 
 
 def unknown_columns(found: list[str], columns: dict[str, tuple[str, str]],
-                    source: Path | str) -> list[str]:
+                    source: Path | str, row: int = 1) -> list[str]:
     """A note for each column the form does not have, which the book leaves out: the clerk's
-    own notes, or a column whose name is mistyped. Reference columns (``ref_…``, written by
-    ``make new-year``) are expected."""
-    extra = [c for c in found if c not in columns and not c.startswith("ref_")]
-    return [f"{_where(source, 1)}: cột {c!r} không có trong mẫu biểu nên sách không in "
+    own notes, or a column whose name is mistyped (``row``: the header's row). Reference
+    columns (``ref_…``, written by ``make new-year``) are expected."""
+    extra = [c for c in found if c and c not in columns and not c.startswith("ref_")]
+    return [f"{_where(source, row)}: cột {c!r} không có trong mẫu biểu nên sách không in "
             f"(các cột của mẫu: {', '.join(columns)})." for c in extra]
 
 
 def check_header(found: list[str], columns: dict[str, tuple[str, str]],
-                 source: Path | str) -> None:
-    """Every column the table needs is there (others are ignored: notes, references)."""
+                 source: Path | str, row: int = 1) -> None:
+    """Every column the table needs is there, in its header row ``row`` (others are left
+    out: see :func:`unknown_columns`)."""
     missing = [c for c in columns if c not in found]
     extra = [c for c in found if c not in columns]
     if missing:
         raise DataError(
-            [f"{_where(source, 1)}: thiếu cột {', '.join(repr(c) for c in missing)}"
+            [f"{_where(source, row)}: thiếu cột {', '.join(repr(c) for c in missing)}"
              + (f" (có cột lạ {', '.join(repr(c) for c in extra)} — sai tên cột?)" if extra else "")
              + f". Các cột cần có: {', '.join(columns)}."],
             f"{source}: missing column(s) {', '.join(missing)}.")
@@ -462,7 +487,7 @@ def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: s
                                 f"điều khiển {bad} không in được — hãy xóa ký tự đó.")
         if kind not in _PARSERS:
             continue
-        parse, expected = _PARSERS[kind]
+        expected = _PARSERS[kind][1]
         values = []
         for row, cell, who in zip(frame["row"], frame[name], frame[key]):
             if cell == "":
@@ -471,7 +496,7 @@ def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: s
                     blanks.setdefault((row, who), []).append(f"{name} ({label})")
                 continue
             try:
-                value = parse(cell)
+                value = parse_figure(cell, kind)
             except ValueError:
                 value = None
                 problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): "
@@ -836,8 +861,8 @@ class Plan:
                 except DataError as err:  # every file's problems in one list
                     problems += err.problems
                     english.append(err.english)
-        if problems:
-            raise DataError(problems, " ".join(english))
+        if problems:  # a workbook's problem is found once per sheet read: say it once
+            raise DataError(list(dict.fromkeys(problems)), " ".join(dict.fromkeys(english)))
         assert self.crosswalk is not None
 
     def project_text(self, tt: str) -> ProjectText | None:
@@ -964,7 +989,7 @@ def control_characters(text: str) -> str:
 
 
 def load_text(path: Path) -> PlanText:
-    text = _read_text(path)
+    text = read_text(path)
     try:
         _screen(text, path)
         raw = _clean(yaml.load(text, Loader=_TextLoader), path)

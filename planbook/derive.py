@@ -5,6 +5,7 @@ with these in :mod:`planbook.checks`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -13,7 +14,7 @@ from planbook import fmt
 from planbook.data import Plan, normalise_name
 
 SECTIONS = {"purpose": ("purpose", "requirements"), "targets": (), "projects": (), "budget": (),
-            "tasks": ("tasks",), "organisation": ("organisation", "closing", "recipients")}
+            "tasks": ("tasks",), "organisation": ("organisation",)}
 """The plan's own sections in the order the national form numbers them (I., II., …), each with
 the texts of ``plan.yaml`` of which it needs one (none: always there)."""
 
@@ -43,12 +44,14 @@ def rate(poor: int, households: int) -> float:
 
 def units(plan: Plan) -> pd.DataFrame:
     """The unit table's counts with computed rates and reduction, and each unit's rank by
-    target rate (1 = highest rate); not the rates and reductions the table prints."""
+    target rate as printed (1 = highest rate; units whose printed rates are equal share a
+    rank); not the rates and reductions the table prints."""
     table = plan.unit_counts.copy()
     table["rate_prev_calc"] = [rate(p, h) for p, h in zip(table.poor_prev, table.households)]
     table["rate_target_calc"] = [rate(p, h) for p, h in zip(table.poor_target, table.households)]
     table["reduction_calc"] = table.poor_prev - table.poor_target
-    table["rank"] = table.rate_target_calc.rank(ascending=False, method="min").astype(int)
+    printed = table.rate_target_calc.map(fmt.as_printed)
+    table["rank"] = printed.rank(ascending=False, method="min").astype(int)
     return table
 
 
@@ -123,6 +126,19 @@ def partner_agencies(plan: Plan, partners: str) -> list[str]:
     text = normalise_name(partners)
     found = {agency for alias, agency in plan.alias_to_agency.items() if alias in text}
     return [name for name in plan.agencies.name if name in found]
+
+
+def named_agencies(plan: Plan, partners: str) -> tuple[list[str], list[str]]:
+    """The known agencies a list of agencies names, by any of their spellings (the longest
+    first), and what else it names, folded: ``Phòng Y tế, các đơn vị liên quan, Hội Nông
+    dân`` → ``(["Phòng Y tế", "Các cơ quan, đơn vị liên quan"], ["hội nông dân"])``."""
+    text, found = normalise_name(partners), set()
+    for alias in sorted(plan.alias_to_agency, key=len, reverse=True):
+        if alias in text:
+            found.add(plan.alias_to_agency[alias])
+            text = text.replace(alias, ",")
+    others = [part.strip(" .;") for part in re.split(r"[,;]|\bvà\b", text)]
+    return [name for name in plan.agencies.name if name in found], [o for o in others if o]
 
 
 def roles(plan: Plan) -> pd.DataFrame:

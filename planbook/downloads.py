@@ -13,11 +13,15 @@ not in the PDF.
 
 Figures reach the files as numbers a spreadsheet computes with: a cell shown the Vietnamese
 way (``1.691``, ``0,42%``, ``−1``) in a number column becomes ``1691``, ``0.42``, ``-1``; a
-percentage stays in percent, as the data has it, and its header says ``(%)``.
+percentage stays in percent, as the data has it, and its header says ``(%)``. Every other cell
+is text and stays text: a name typed ``=HYPERLINK(…)`` never becomes a formula (:func:`csv_text`,
+:func:`put_text`).
 """
 from __future__ import annotations
 
+import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -30,6 +34,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from planbook import fmt
+from planbook.data import read_bytes
 
 FOLDER = "tai-ve"
 """The folder of the year's sources that holds the files to download (Sphinx copies those a
@@ -44,6 +49,9 @@ _LINKED = re.compile(rf"\(/{FOLDER}/([a-z0-9-]+)\.csv\)")
 _NUMBER = re.compile(r"^([+−-]?)(\d{1,3}(?:\.\d{3})*)(?:,(\d+))?(%?)$")
 _LINK = re.compile(r"^\[(.*)\]\([^()]*\)$", re.S)
 _PENDING: dict[str, dict] = {}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula when a text begins with it (OWASP, CSV
+injection)."""
 
 
 def _plain(value: object) -> str:
@@ -68,6 +76,23 @@ def number(text: str) -> tuple[int | float, str, bool] | None:
     if sign in ("−", "-"):
         value = -value
     return value, ("0." + "0" * len(decimals) if decimals else "#,##0"), bool(percent)
+
+
+def csv_text(text: str) -> str:
+    """A text cell as a CSV file holds it: one a spreadsheet would take for a formula gets a
+    leading apostrophe, as OWASP advises against CSV injection."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def put_text(cell, text: str) -> None:
+    """Write ``text`` into an openpyxl cell as text, never as a formula or an error code
+    (openpyxl makes ``=…`` a formula and ``#N/A`` an error); text starting like a formula is
+    marked as typed after an apostrophe (quotePrefix): Excel shows it as it is, without the
+    apostrophe, and keeps it text when the cell is edited."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
 
 
 def _line(words: str, links: str) -> str:
@@ -159,11 +184,12 @@ def tables_of(nb) -> list[dict]:
 
 def csv_bytes(table: dict) -> bytes:
     """The table as CSV: UTF-8 with a BOM (Excel reads the accents), the header row, then
-    the rows; numbers plain (``1691``, ``0.42``)."""
+    the rows; numbers plain (``1691``, ``0.42``), texts quoted and never a formula
+    (:func:`csv_text`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table["header"])
-    writer.writerows(table["rows"])
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+    for row in [table["header"], *table["rows"]]:
+        writer.writerow([csv_text(v) if isinstance(v, str) else v for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -193,7 +219,8 @@ def _sheet_title(caption: str) -> str:
 
 def xlsx_bytes(table: dict) -> bytes:
     """The table as an Excel workbook: the header row (bold, frozen), the rows, numbers with
-    the formats of the clerk's workbook (``#,##0``, ``0.00``), totals in bold."""
+    the formats of the clerk's workbook (``#,##0``, ``0.00``), texts as text (:func:`put_text`),
+    totals in bold."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -202,15 +229,19 @@ def xlsx_bytes(table: dict) -> bytes:
     sheet.title = _sheet_title(table["caption"])
     book.properties.title = table["caption"]
     book.properties.creator = "planbook"
-    sheet.append(table["header"])
-    for cell in sheet[1]:
+    for j, head in enumerate(table["header"], start=1):
+        cell = sheet.cell(1, j)
+        put_text(cell, head)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     bold = {i + 2 for i in table["bold_rows"]}
     for i, row in enumerate(table["rows"], start=2):
-        sheet.append(row)
-        for j, cell in enumerate(sheet[i]):
-            if isinstance(cell.value, (int, float)):
+        for j, value in enumerate(row):
+            cell = sheet.cell(i, j + 1)
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = value
                 cell.number_format = table["formats"].get(str(j), "General")
             if i in bold:
                 cell.font = Font(bold=True)
@@ -224,14 +255,25 @@ def xlsx_bytes(table: dict) -> bytes:
     return _fixed_times(out.getvalue())
 
 
+def _changed(path: Path) -> tuple[int, ...]:
+    """When the file at ``path`` was last changed, as a ZIP records it (its dates start in
+    1980)."""
+    when = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    return max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
+
+
 def zip_bytes(plan) -> bytes:
     """The year's data files (:attr:`planbook.data.Plan.files`) as one ZIP, in a folder named
-    after the year."""
+    after the year, each with the date it was last changed; a CSV file starts with a byte-order
+    mark, so that Excel opens it with its accents."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in plan.files:
-            archive.writestr(zipfile.ZipInfo(f"{plan.year}/{path.name}", FIXED_TIME),
-                             Path(path).read_bytes(), zipfile.ZIP_DEFLATED)
+            content = read_bytes(path)
+            if path.suffix == ".csv" and not content.startswith(codecs.BOM_UTF8):
+                content = codecs.BOM_UTF8 + content
+            archive.writestr(zipfile.ZipInfo(f"{plan.year}/{path.name}", _changed(path)),
+                             content, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

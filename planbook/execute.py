@@ -130,8 +130,8 @@ class Cache:
         with self.lock:
             self.entries[self._name(job)] = {
                 "key": key, "output": sha256(job.output),
-                "deps": sorted([Path(path).relative_to(self.root).as_posix(), part, digest]
-                               for path, part, digest in deps)}
+                "deps": sorted([Path(os.path.relpath(path, self.root)).as_posix(), part, digest]
+                               for path, part, digest in deps)}  # ../ for a data folder elsewhere
 
     def forget(self, job: Job) -> None:
         with self.lock:

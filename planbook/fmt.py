@@ -5,7 +5,6 @@ import datetime as dt
 import string
 import unicodedata
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
@@ -13,22 +12,42 @@ LOCALE = "vi"
 _MD_SPECIAL = set(string.punctuation) - set(",;?/'\"")
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
-    """``1691`` → ``1.691``; ``0.5`` with ``digits=1`` → ``0,5``; ``None`` → ``""``."""
+def number(value: float | int | None, digits: int = 0, trim: bool = False) -> str:
+    """``1691`` → ``1.691``; ``0.5`` with ``digits=1`` → ``0,5``; ``None`` → ``""``. With
+    ``trim``, only the decimals needed (as on a chart's axis): ``20.0`` → ``20``."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = "#,##0" + ("." + ("#" if trim else "0") * digits if digits else "")
+    if trim:  # an axis's 0 may come as -0.0 or -1e-17: never "-0"
+        value = round(value, digits) + 0
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
-def percent(value: float | None, digits: int = 2) -> str:
-    """A rate already in percent: ``0.42`` → ``0,42%``."""
-    return "" if value is None else number(value, digits) + "%"
+def as_printed(value: float, digits: int = 2) -> float:
+    """A figure as :func:`number` prints it, read back: ``0.0891`` → ``0.09``."""
+    return float(number(value, digits).replace(".", "").replace(",", "."))
+
+
+def percent(value: float | None, digits: int = 2, trim: bool = False) -> str:
+    """A rate already in percent: ``0.42`` → ``0,42%``; ``20.0`` with ``trim`` → ``20%``."""
+    return "" if value is None else number(value, digits, trim) + "%"
+
+
+def day(value: int) -> str:
+    """A day of the month as Decree 30/2020/NĐ-CP writes it: a 0 before 1–9 (``05``)."""
+    return f"{value:02d}"
+
+
+def month(value: int) -> str:
+    """A month as Decree 30/2020/NĐ-CP writes it: a 0 before January and February only
+    (``01``, ``02``, ``3``)."""
+    return f"{value:02d}" if value < 3 else str(value)
 
 
 def date(value: dt.date) -> str:
-    """``2023-03-21`` → ``ngày 21 tháng 3 năm 2023``."""
-    return format_date(value, "'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
+    """``2023-03-21`` → ``ngày 21 tháng 3 năm 2023``; ``2024-01-05`` → ``ngày 05 tháng 01 năm
+    2024`` (Decree 30/2020/NĐ-CP)."""
+    return f"ngày {day(value.day)} tháng {month(value.month)} năm {value.year}"
 
 
 def capitalise(text: str) -> str:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import yaml
 
-from planbook.data import (AGENCY_COLUMNS, TOTAL_LABEL, UNIT_COLUMNS, DataError, budget_columns,
-                           data_years, load_plan)
+from planbook.data import (AGENCY_COLUMNS, SHEETS, TOTAL_LABEL, UNIT_COLUMNS, WORKBOOK, DataError,
+                           budget_columns, data_years, load_plan)
 
 HEADER = """\
 # Kế hoạch năm {year}, tạo từ năm {latest} bằng `make new-year`: hãy sửa lời văn, số và ngày của
-# văn bản, căn cứ pháp lý, người ký cho năm {year}; điền số liệu vào wards.csv và budget.csv
-# (các cột ref_… chỉ để tham khảo số của năm {latest}, phần mềm không đọc chúng).
+# văn bản, căn cứ pháp lý, người ký cho năm {year}; điền số liệu vào {tables}
+# ({references} chỉ để tham khảo số của năm {latest}, phần mềm không đọc chúng).
 """
 UNIT_FIGURES = [name for name, (_, kind) in UNIT_COLUMNS.items() if kind in ("int", "rate")]
 
@@ -31,6 +31,14 @@ def _move_years(node, latest: int, year: int):
     return node
 
 
+def to_fill(workbook: bool) -> str:
+    """Where the clerk types a new year's figures: the two forms of the workbook, when the year
+    is kept as one, else the two CSV files."""
+    if workbook:
+        return f"sổ {WORKBOOK} (trang «{SHEETS['wards.csv']}» và «{SHEETS['budget.csv']}»)"
+    return "wards.csv và budget.csv"
+
+
 def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, header, extrasaction="ignore")
@@ -39,7 +47,8 @@ def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
 
 
 def new_year(data: Path, year: int) -> Path:
-    """Create ``data/<year>/`` from the latest earlier year; refuse to overwrite."""
+    """Create ``data/<year>/`` from the latest earlier year, kept as a workbook when that year
+    is; refuse to overwrite."""
     dest = data / str(year)
     earlier = [y for y in data_years(data) if y < year]
     if dest.exists():
@@ -54,9 +63,11 @@ def new_year(data: Path, year: int) -> Path:
     text = yaml.safe_load((data / str(latest) / "plan.yaml").read_text(encoding="utf-8"))
     text = _move_years(text, latest, year) | {"year": year, "number": "",
                                               "date": {"day": None, "month": None, "year": year}}
+    workbook = plan.workbook.is_file()
     dest.mkdir(parents=True)
     (dest / "plan.yaml").write_text(
-        HEADER.format(year=year, latest=latest)
+        HEADER.format(year=year, latest=latest, tables=to_fill(workbook),
+                      references="các cột «… (tham khảo)»" if workbook else "các cột ref_…")
         + yaml.safe_dump(text, allow_unicode=True, sort_keys=False, width=100),
         encoding="utf-8")
     total = {"tt": "", "unit": TOTAL_LABEL, "name": TOTAL_LABEL}
@@ -71,7 +82,7 @@ def new_year(data: Path, year: int) -> Path:
     _write_rows(dest / "budget.csv", [*columns, "ref_total"], budget)
     _write_rows(dest / "agencies.csv", list(AGENCY_COLUMNS),
                 plan.agencies[list(AGENCY_COLUMNS)].to_dict("records"))
-    if plan.workbook.is_file():  # a year kept as a workbook gives a workbook
+    if workbook:  # a year kept as a workbook gives a workbook
         from planbook.workbook import write_workbook
         write_workbook(dest)
     return dest

@@ -26,12 +26,19 @@ has a place for each:
   page (numbers too); one result per page; the page whose title is the query first, then
   titles holding it, then sections titled with it (linked to the section), then pages with
   the syllables side by side, then the rest; equal results in the book's reading order (given
-  to the search page as ``PLANBOOK_SEARCH_ORDER``). It is not a static file of the site, so
-  it lives beside this module, not in ``static/``.
+  to the search page as ``PLANBOOK_SEARCH_ORDER``, in ``_static/planbook-search-order.js``).
+  It is not a static file of the site, so it lives beside this module, not in ``static/``.
 - The messages of ``searchtools.js`` ("Search Results", "Search finished, found …") come from
   ``_static/translations.js``, which Sphinx copies from its own Vietnamese catalog, where they
   are blank (so they show in English). :func:`translate_scripts` fills it from the catalogs
   Sphinx uses for the pages, the project's ``locales/`` first.
+
+The excerpts under the results are the site's own: Sphinx fetches each result's page for its
+excerpt, which a page opened from the files may not do (and took the navigation around the
+text with it). :func:`write_page_text` writes each page's text as a script,
+``_static/planbook-text/<page>.js``, which ``search.js`` loads for the results it shows. It
+marks the query as the search finds it (its words in a row where the text has them so, else
+each word; whole words, marks folded) in the excerpts and on the page a result opens.
 """
 from __future__ import annotations
 
@@ -39,6 +46,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 from sphinx.locale import get_translation
@@ -146,22 +154,118 @@ def reading_order(env) -> list[str]:
     return order + sorted(set(env.found_docs) - set(order))
 
 
+ORDER_SCRIPT = "planbook-search-order.js"
+
+
 def add_reading_order(app, pagename, templatename, context, doctree) -> None:
-    """Give the search page the reading order (a script in the page: no request is made)."""
+    """Give the search page the reading order: a script file beside the site's others (the
+    Content Security Policy refuses scripts written in the page)."""
     if pagename == "search":
         order = json.dumps(reading_order(app.env), ensure_ascii=False)
-        app.add_js_file(None, body=f"var PLANBOOK_SEARCH_ORDER = {order};")
+        path = Path(app.outdir) / "_static" / ORDER_SCRIPT
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"var PLANBOOK_SEARCH_ORDER = {order};\n", encoding="utf-8")
+        app.add_js_file(ORDER_SCRIPT)
+
+
+TEXTS = "planbook-text"  # _static/planbook-text/<page>.js: each page's text, for the excerpts
+
+#: Elements that part their text from the text around them.
+BLOCKS = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
+          "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+          "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class PageText(HTMLParser):
+    """The text of a page's body as a reader reads it: one space between words, blocks and
+    cells; no script, style or heading link ("#"). ``places`` tells where each element with an
+    id starts in it, counted as JavaScript counts (UTF-16 units)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.length = 0  # of the text so far, in UTF-16 units
+        self.places: dict[str, int] = {}
+        self.skipped = 0  # depth inside an element left out
+
+    def add(self, text: str) -> None:
+        text = re.sub(r"\s+", " ", text)
+        if text.startswith(" ") and (not self.parts or self.parts[-1].endswith(" ")):
+            text = text[1:]
+        if text:
+            self.parts.append(text)
+            self.length += len(text.encode("utf-16-le")) // 2
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.skipped or tag in ("script", "style") or "headerlink" in (
+                attrs.get("class") or "").split():
+            self.skipped += tag not in VOID
+            return
+        if tag in BLOCKS:
+            self.add(" ")
+        if attrs.get("id"):
+            self.places.setdefault(attrs["id"], self.length)
+
+    def handle_endtag(self, tag):
+        if self.skipped:
+            self.skipped -= tag not in VOID
+        elif tag in BLOCKS:
+            self.add(" ")
+
+    def handle_data(self, data):
+        if not self.skipped:
+            self.add(data)
+
+
+def page_text(body: str) -> tuple[str, dict[str, int]]:
+    """The text of the page's body (HTML) and where its elements with an id start in it."""
+    parser = PageText()
+    parser.feed(body)
+    parser.close()
+    return "".join(parser.parts).rstrip(), parser.places
+
+
+def write_page_text(app, pagename, templatename, context, doctree) -> None:
+    """Write the page's text, for the excerpts under search results, as a script
+    (``_static/planbook-text/<page>.js``): opened from the files, a page may load scripts but
+    not fetch files, which is how Sphinx gets the excerpts. Only the page's body: not the
+    navigation around it. Pages of no document (the index, the search page) have none."""
+    if doctree is None:
+        return
+    text, places = page_text(context.get("body", ""))
+    path = Path(app.outdir) / "_static" / TEXTS / f"{pagename}.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arguments = (json.dumps(value, ensure_ascii=False) for value in (pagename, text, places))
+    path.write_text(f"planbookPageText({', '.join(arguments)});\n", encoding="utf-8")
+
+
+#: ``_static/translations.js`` as the site writes it: the steps of Sphinx's
+#: ``Documentation.addTranslations``, whose ``new Function`` (the plural rule, a string) the
+#: Content Security Policy refuses, with the rule written as a function.
+TRANSLATIONS_JS = """(() => {{
+  const catalog = {catalog};
+  Object.assign(Documentation.TRANSLATIONS, catalog.messages);
+  Documentation.PLURAL_EXPR = (n) => ({plural});
+  Documentation.LOCALE = catalog.locale;
+}})();
+"""
 
 
 def translate_scripts(app, exception) -> None:
     """Fill the blanks of ``_static/translations.js`` (the messages of Sphinx's scripts) with
-    the translations the pages use: the project's catalog, then Sphinx's."""
+    the translations the pages use: the project's catalog, then Sphinx's; write it as
+    :data:`TRANSLATIONS_JS`."""
     if exception is not None or app.builder.format != "html":
         return
     path = Path(app.outdir) / "_static" / "translations.js"
     if not path.is_file():
         return
     text = path.read_text(encoding="utf-8")
+    if not text.startswith("Documentation.addTranslations("):
+        return  # written already: an incremental build keeps the last one's static files
     start, end = text.index("(") + 1, text.rindex(")")
     catalog = json.loads(text[start:end])
     translate = get_translation("sphinx")
@@ -169,8 +273,9 @@ def translate_scripts(app, exception) -> None:
         translated = str(translate(message))
         if translated != message:
             catalog["messages"][message] = translated
-    path.write_text(text[:start] + json.dumps(catalog, indent=4, sort_keys=True) + text[end:],
-                    encoding="utf-8")
+    path.write_text(TRANSLATIONS_JS.format(
+        catalog=json.dumps(catalog, indent=4, sort_keys=True), plural=catalog["plural_expr"]),
+        encoding="utf-8")
 
 
 def drop_dead_words(app, exception) -> None:
@@ -193,5 +298,6 @@ def setup(app) -> None:
     app.add_search_language(SearchVietnamese)
     app.connect("config-inited", configure)
     app.connect("html-page-context", add_reading_order)
+    app.connect("html-page-context", write_page_text)
     app.connect("build-finished", translate_scripts)
     app.connect("build-finished", drop_dead_words)

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from planbook import derive, fmt
 from planbook.guard import write_atomically
+from planbook.sphinx_ext import CONTENT_POLICY
 
 SITE = Path("_build") / "html"
 YEAR_INFO = "year.json"
@@ -82,5 +83,6 @@ def write_root(root: Path, folder: Path = SITE) -> Path:
     switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
     _write(site / "years.js", "window.PLANBOOK_YEARS = "
            + json.dumps(switcher, ensure_ascii=False) + ";\n")
-    _write(site / "index.html", ENV.get_template("site.html").render(years=years))
+    _write(site / "index.html", ENV.get_template("site.html").render(
+        years=years, policy=CONTENT_POLICY))
     return site / "index.html"

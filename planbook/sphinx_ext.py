@@ -1,33 +1,47 @@
 """A small Sphinx extension, loaded from ``_config.yml``: the site's title names the plan's
-locality and year, every page carries the year switcher (``static/year-switcher.js``) and the
-sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``), written again on every page
-when a chapter's title changed.
+locality and year, every page carries the year switcher (``static/year-switcher.js``), the
+sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``, written again on every page
+when a chapter's title changed) and the site's Content Security Policy (:data:`CONTENT_POLICY`,
+printed by ``_templates/layout.html``); figures and tables are numbered as the print numbers
+them (:func:`number_as_printed`).
 
 The build writes ``book/book.json`` (see :func:`planbook.build.write_book_info`) before Jupyter
 Book runs; this extension reads it when Sphinx starts.
 """
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
+from docutils import nodes
 from jinja2 import FileSystemBytecodeCache
+from markupsafe import Markup
+from sphinx import addnodes
 
 from planbook import search
 
 BOOK_INFO = Path("book") / "book.json"
 STATIC = Path(__file__).parent / "static"
+CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                  "img-src 'self' data:; font-src 'self' data:; object-src 'none'; "
+                  "base-uri 'none'; form-action 'self'")
+"""What a page may load and run: its site's own files only, no script written in a page (so
+text from the data that slipped into the markup would not run), nothing from elsewhere. In
+Chromium a page opened from a file counts every local file as its own ('self')."""
 
 
 def configure(app, config) -> None:
     """Use the title the build wrote, for the navigation bar, the pages and the PDF, and give
-    the pages the PDF's name (linked above each page); add the package's static files."""
+    the pages the PDF's name (linked above each page) and the Content Security Policy; add the
+    package's static files."""
     path = Path(app.srcdir) / BOOK_INFO
     if path.is_file():
         info = json.loads(path.read_text(encoding="utf-8"))
         config.html_title = config.project = info["title"]
         config.html_context = {**config.html_context, "planbook_pdf": info["pdf"]}
-    config.html_static_path.append(str(STATIC))  # the package's own: the year switcher
+    config.html_context = {**config.html_context, "planbook_policy": CONTENT_POLICY}
+    config.html_static_path.append(str(STATIC))  # the package's own scripts
 
 
 def chapter_list(env) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -59,6 +73,79 @@ def add_chapters(app, pagename, templatename, context, doctree) -> None:
          doc == current) for doc, title in chapters]
 
 
+def escape_title(app, pagename, templatename, context, doctree) -> None:
+    """Give the templates the site's title escaped, as :class:`~markupsafe.Markup`: the title
+    is text from the data, which pydata-sphinx-theme prints as it is (the sidebar's title, the
+    search page's ``<title>``); Sphinx's own templates escape it with ``|e``, which leaves
+    Markup as it is."""
+    for name in ("docstitle", "shorttitle"):
+        if context.get(name):
+            context[name] = Markup.escape(context[name])
+
+
+THEME_SCRIPTS = ("DOCUMENTATION_OPTIONS.pagename", "DOCUMENTATION_OPTIONS.search_as_you_type")
+
+
+def drop_theme_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Take off the scripts pydata-sphinx-theme writes into each page, which the Content
+    Security Policy would refuse: the page's name (for a version switcher the site has not)
+    and ``search_as_you_type = false`` (what the theme reads when it is unset)."""
+    context["script_files"][:] = [js for js in context["script_files"] if js.filename
+                                  or not js.attributes.get("body", "").startswith(THEME_SCRIPTS)]
+
+
+NUMBERED = (nodes.figure, nodes.table)
+
+
+def note_site_only(app, doctree) -> None:
+    """Note the ids of the page's figures and tables shown on the site alone (in ``only
+    html``: a unit page's chart)."""
+    app.env.planbook_site_only = getattr(app.env, "planbook_site_only", {})
+    app.env.planbook_site_only[app.env.docname] = {
+        node["ids"][0] for only in doctree.findall(addnodes.only)
+        for node in only.findall(lambda n: isinstance(n, NUMBERED)) if node["ids"]}
+
+
+def forget_site_only(app, env, docname) -> None:
+    getattr(env, "planbook_site_only", {}).pop(docname, None)
+
+
+def merge_site_only(app, env, docnames, other) -> None:
+    env.planbook_site_only = {**getattr(env, "planbook_site_only", {}),
+                              **getattr(other, "planbook_site_only", {})}
+
+
+def give_sphinx_its_numbers(app, env) -> list[str]:
+    """Before Sphinx numbers the figures and tables again, give it back its own numbers of the
+    last build, which it compares with the new ones (not ours: every page after a unit's would
+    seem changed and be written again), keeping ours aside."""
+    env.planbook_printed = env.toc_fignumbers
+    env.toc_fignumbers = getattr(env, "planbook_sphinx", {})
+    return []
+
+
+def number_as_printed(app, env) -> list[str]:
+    """Number the figures and tables 1, 2, … through the book in reading order, as LaTeX
+    numbers them in print, leaving out those the print lacks: they get no number. (Sphinx
+    numbers them all; this runs after it.) Returns the pages whose numbers are not the last
+    build's, to be written again."""
+    env.planbook_sphinx = copy.deepcopy(env.toc_fignumbers)
+    site_only = getattr(env, "planbook_site_only", {})
+    for figtype in ("figure", "table"):
+        numbered = sorted((numbers, doc, id_) for doc, kinds in env.toc_fignumbers.items()
+                          for id_, numbers in kinds.get(figtype, {}).items())
+        count = 0
+        for _, doc, id_ in numbered:
+            if id_ in site_only.get(doc, ()):
+                del env.toc_fignumbers[doc][figtype][id_]
+            else:
+                count += 1
+                env.toc_fignumbers[doc][figtype][id_] = (count,)
+    last = getattr(env, "planbook_printed", {})
+    return sorted(doc for doc in set(last) | set(env.toc_fignumbers)
+                  if last.get(doc) != env.toc_fignumbers.get(doc))
+
+
 def forget_chapters(app, env, docnames) -> None:
     """A new read (another build, or pages changed) lists the chapters afresh."""
     env._planbook_chapters = None
@@ -88,7 +175,14 @@ def setup(app):
     app.connect("builder-inited", cache_templates)
     app.connect("env-before-read-docs", forget_chapters)
     app.connect("env-updated", chapters_renamed)
+    app.connect("doctree-read", note_site_only)
+    app.connect("env-purge-doc", forget_site_only)
+    app.connect("env-merge-info", merge_site_only)
+    app.connect("env-get-updated", give_sphinx_its_numbers, priority=100)  # before Sphinx
+    app.connect("env-get-updated", number_as_printed, priority=900)  # after Sphinx numbers
     app.connect("html-page-context", add_chapters)
+    app.connect("html-page-context", escape_title)
+    app.connect("html-page-context", drop_theme_scripts, priority=900)  # after the theme's
     app.add_js_file("year-switcher.js", defer="defer")
     search.setup(app)  # Vietnamese search: planbook/search.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,8 @@
 """Tables as MyST ``list-table`` directives: a header row, a numbered caption, escaped cells.
 
 Numbers are formatted the Vietnamese way before they reach a cell; a row can be marked as a
-subtotal or total, which sets it in bold.
+subtotal or total, which sets it in bold. In the plan's forms, a cell that disagrees with the
+plan elsewhere is marked :data:`MARK` (the note under the form says why).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from markupsafe import Markup, escape
 
-from planbook import compare, derive, downloads, fmt
+from planbook import checks, compare, derive, downloads, fmt
 from planbook.data import Plan, budget_columns
 
 
@@ -21,14 +22,19 @@ def _cell(value: object, bold: bool) -> str:
     return f"**{text}**" if bold and text else str(text)
 
 
+KEPT_WHOLE = 6
+"""A table of at most this many rows below its header is printed whole on one page."""
+
+
 def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str, name: str,
                bold_rows: Iterable[int] = (), widths: Sequence[int] | None = None,
                align_right: Iterable[int] = ()) -> Markup:
     """A numbered table; ``bold_rows`` are row indexes set apart (subtotals, totals).
 
-    In print it is a ``longtable`` (breaks across pages, header row repeated) whose columns
-    have the given relative widths, text ragged-right and numbers (``align_right``) flush
-    right. Its rows go with it for download (:mod:`planbook.downloads`)."""
+    In print its columns have the given relative widths, text ragged-right and numbers
+    (``align_right``) flush right; a short table (:data:`KEPT_WHOLE`) is never split, a longer
+    one is a ``longtable`` (breaks between rows, header row repeated). Its rows go with it for
+    download (:mod:`planbook.downloads`)."""
     rows = [list(header), *map(list, rows)]
     bold_rows, align_right = set(bold_rows), set(align_right)
     widths = list(widths or [1] * len(header))
@@ -36,7 +42,8 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in align_right else
                         r">{\raggedright\arraybackslash}") + rf"\Y{{{w:.3f}}}"
                        for j, w in enumerate(share))
-    classes = ["planbook-table", "longtable"] + [f"align-right-{i + 1}" for i in sorted(align_right)]
+    classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE else [])
+               + [f"align-right-{i + 1}" for i in sorted(align_right)])
     lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
              f"```{{list-table}} {fmt.md_escape(caption)}", ":header-rows: 1",
              f":name: {name}", f":class: {' '.join(classes)}",
@@ -65,13 +72,37 @@ BLANK = "\x00"
 Header = Sequence["str | tuple[str, Sequence[str]]"]
 """A form's header: a column's label, or a group's label over its columns' labels."""
 
+MARK = "*"
+"""The sign after a form's cell that disagrees with the plan elsewhere, in print as on the
+site (not a colour alone); the form's downloads keep the plain figure."""
+
+
+def _flagged(plan: Plan, form: str, rows: dict[str, int], columns: list[str]
+             ) -> set[tuple[int, int]]:
+    """The cells of ``form`` that findings about it mark, as (row, column) indexes; ``rows``
+    gives the row of each figure a finding can be about (``unit:Đa Mai``, ``units-total``)."""
+    return {(rows[f.about], columns.index(f.cell))
+            for _, f in checks.concerning(plan, *checks.FORMS[form])
+            if f.about in rows and f.cell in columns}
+
+
+def _html_cell(value: str, bold: bool, flagged: bool) -> str:
+    """A form's cell: bold in a total row; a flagged cell set apart (``planbook-flagged``),
+    with :data:`MARK` and words for a screen reader."""
+    text = f"<strong>{escape(value)}</strong>" if bold and value else escape(value)
+    if not flagged:
+        return f"<td>{text}</td>"
+    return (f'<td class="planbook-flagged">{text}<sup class="planbook-mark">{MARK}</sup>'
+            '<span class="visually-hidden"> (chưa khớp)</span></td>')
+
 
 def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
-               rows: list[list[str]], bold: set[int], right: set[int]) -> str:
+               rows: list[list[str]], bold: set[int], right: set[int],
+               flagged: set[tuple[int, int]]) -> str:
     """A printed form as an HTML table: its title and "(Kèm theo …)" line as the caption, a
-    two-level header (a group spans its columns, a lone column both header rows). Cells stand
-    on lines of their own, so that the search index, which strips the tags, reads each
-    figure and name as a word of its own."""
+    two-level header (a group spans its columns, a lone column both header rows), the
+    ``flagged`` cells marked. Cells stand on lines of their own, so that the search index,
+    which strips the tags, reads each figure and name as a word of its own."""
     e, nl = escape, "\n"
     rowspan = ' rowspan="2"' if any(not isinstance(h, str) for h in header) else ""
     top, sub = [], []
@@ -83,8 +114,7 @@ def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
             sub += [f"<th>{e(label)}</th>" for label in h[1]]
     body = []
     for i, row in enumerate(rows):
-        cells = nl.join(f"<td>{f'<strong>{e(v)}</strong>' if i in bold and v else e(v)}</td>"
-                        for v in row)
+        cells = nl.join(_html_cell(v, i in bold, (i, j) in flagged) for j, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     classes = " ".join(["table", "planbook-table", "planbook-form"]
                        + [f"align-right-{j + 1}" for j in sorted(right)])
@@ -98,10 +128,13 @@ def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
 
 
 def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[list[str]],
-                bold: set[int], right: set[int], widths: Sequence[float], size: str) -> str:
+                bold: set[int], right: set[int], flagged: set[tuple[int, int]],
+                widths: Sequence[float], size: str) -> str:
     """A printed form as a LaTeX ``longtable``: title in capitals and bold, the "(Kèm theo …)"
     line in italics, a short rule; the two-level header repeated on each page; numbers flush
-    right; ``widths`` are shares of the line."""
+    right; the ``flagged`` cells marked; ``widths`` are shares of the line. A form is no
+    numbered table (the site does not number it either): the step ``longtable`` gives the table
+    counter is taken back."""
     t = fmt.tex_escape
     share = [w / sum(widths) for w in widths]
     columns = "|".join((r">{\raggedleft\arraybackslash}" if j in right else
@@ -128,7 +161,9 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
     head = "\n".join(head)
     body = []
     for i, row in enumerate(rows):
-        cells = [rf"\textbf{{{t(v)}}}" if i in bold and v else str(t(v)) for v in row]
+        cells = [(rf"\textbf{{{t(v)}}}" if i in bold and v else str(t(v)))
+                 + (rf"\textsuperscript{{{MARK}}}" if (i, j) in flagged else "")
+                 for j, v in enumerate(row)]
         body.append(" & ".join(cells) + r" \tabularnewline \hline")
     lines = [r"\begingroup\par\centering\bfseries",
              *[rf"{t(line)}\par" for line in title],
@@ -139,20 +174,21 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
              r"\setlength{\LTpost}{0pt}\setlength{\extrarowheight}{2pt}",
              rf"\begin{{longtable}}{{|{columns}|}}",
              head, r"\endfirsthead", head, r"\endhead",
-             *body, r"\end{longtable}\endgroup", ""]
+             *body, r"\end{longtable}\addtocounter{table}{-1}\endgroup", ""]
     return "\n".join(lines)
 
 
 def _form(name: str, title: Sequence[str], attached: str, header: Header,
           rows: list[list[str]], bold: Iterable[int], right: Iterable[int],
-          widths: Sequence[float], size: str) -> Markup:
+          flagged: set[tuple[int, int]], widths: Sequence[float], size: str) -> Markup:
     """A form of the plan (Biểu) as printed, for both outputs: a raw HTML table for the site
-    and a raw LaTeX table for the PDF (MyST tables cannot span header cells). ``name`` is the
-    link target (``#name`` in the site, ``{ref}`` in both) and the name of its CSV and Excel
-    files, linked under it on the site (one label per column: a two-level header joined)."""
+    and a raw LaTeX table for the PDF (MyST tables cannot span header cells), the ``flagged``
+    cells marked. ``name`` is the link target (``#name`` in the site, ``{ref}`` in both) and
+    the name of its CSV and Excel files, linked under it on the site (one label per column: a
+    two-level header joined; the figures plain)."""
     bold, right = set(bold), set(right)
-    html = _html_form(name, title, attached, header, rows, bold, right)
-    latex = _latex_form(title, attached, header, rows, bold, right, widths, size)
+    html = _html_form(name, title, attached, header, rows, bold, right, flagged)
+    latex = _latex_form(title, attached, header, rows, bold, right, flagged, widths, size)
     fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", html + latex)])
     labels = [label for cell in header for label in
               ([cell] if isinstance(cell, str) else [f"{cell[0]} - {part}" for part in cell[1]])]
@@ -170,9 +206,14 @@ def units_printed(plan: Plan) -> Markup:
     header = ["TT", plan.place.Units, "Tổng số hộ dân cư",
               (f"Kết quả thực hiện năm {prev}", ["Số hộ", "Tỷ lệ (%)"]),
               (f"Chỉ tiêu năm {year}", ["Số hộ", "Tỷ lệ (%)"]), "Số hộ giảm"]
+    lines = {f"unit:{unit}": i for i, unit in enumerate(plan.units.unit)}
+    lines.update({"units-total": len(rows) - 1, "text-target": len(rows) - 1})
+    columns = ["tt", "unit", "households", "poor_prev", "rate_prev", "poor_target",
+               "rate_target", "reduction"]
     return _form("bieu-01", [f"BIỂU SỐ 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}"],
                  plan.text.attached_line(BLANK), header, rows, bold=[len(rows) - 1],
-                 right=range(2, 8), widths=[6, 26, 14, 11, 11, 11, 11, 10], size=r"\fontsize{12bp}{14bp}")
+                 right=range(2, 8), flagged=_flagged(plan, "bieu-01", lines, columns),
+                 widths=[6, 26, 14, 11, 11, 11, 11, 10], size=r"\fontsize{12bp}{14bp}")
 
 
 def budget_printed(plan: Plan) -> Markup:
@@ -194,8 +235,12 @@ def budget_printed(plan: Plan) -> Markup:
               "Cơ quan phối hợp thực hiện dự án, tiểu dự án"]
     title = ["BIỂU SỐ 02: PHÂN CÔNG THỰC HIỆN", "Các dự án, tiểu dự án thuộc Chương trình MTQG "
              f"giảm nghèo bền vững năm {plan.year}"]
+    lines = {f"{kind}:{tt}": i for i, tt in enumerate(table.tt) for kind in ("budget", "text")}
+    lines["budget-total"] = len(rows) - 1
+    columns = ["tt", "name", *money, "lead", "content", "partners"]
     return _form("bieu-02", title, plan.text.attached_line(BLANK), header, rows, bold=bold,
                  right=range(2, 2 + len(money)),
+                 flagged=_flagged(plan, "bieu-02", lines, columns),
                  widths=[4, 17, *[7.5] * len(money), 11, 28, 19],
                  size=r"\fontsize{10.5bp}{12bp}")
 
@@ -277,17 +322,20 @@ def units_computed(plan: Plan) -> Markup:
 
 def checks_overview(outcomes) -> Markup:
     """Every check and its outcome."""
-    rows = [[i, o.title, "Khớp" if o.passed else f"{fmt.number(len(o.findings))} điểm "
-             "chưa khớp"] for i, o in enumerate(outcomes, start=1)]
+    rows = [[i, o.title, "Không áp dụng" if not o.ran else "Khớp" if o.passed else
+             f"{fmt.number(len(o.findings))} điểm chưa khớp"]
+            for i, o in enumerate(outcomes, start=1)]
     return list_table(["STT", "Phép kiểm tra", "Kết quả"], rows,
                       "Các phép kiểm tra số liệu và kết quả", "kiem-tra-tong-hop",
                       widths=[8, 62, 30])
 
 
 def findings(outcome) -> Markup:
-    """A failed check's findings: where, the printed value, the recomputed value, how."""
+    """A failed check's findings: where (the file and its row), the two values it compares
+    (the printed one first), how."""
     rows = [[f.where, f.printed, f.computed, f.note] for f in outcome.findings]
-    return list_table(["Vị trí", "Kế hoạch ghi", "Tính lại, đối chiếu", "Cách tính"], rows,
+    sides = [fmt.capitalise(side) for side in outcome.sides]
+    return list_table(["Vị trí", *sides, "Giải thích"], rows,
                       f"Điểm chưa khớp: {outcome.title}",
                       f"kiem-tra-{outcome.check.name}", widths=[34, 18, 18, 30])
 

@@ -25,7 +25,18 @@ ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+FIGURE = re.compile(r"^[−-]?[\d.,]+%?( triệu đồng)?$")
+"""A figure as a check's finding shows it (``1.691 triệu đồng``, ``0,42%``)."""
+
+
+def _value(text: str) -> Markup:
+    """A value a note compares: a figure in bold, a name between «»."""
+    shown = fmt.md_escape(text)
+    return Markup(f"**{shown}**" if FIGURE.match(text) else f"«{shown}»")
+
+
 ENV.filters.update(
+    value=_value,
     num=fmt.number,
     pct=fmt.percent,
     date=fmt.date,
@@ -34,11 +45,14 @@ ENV.filters.update(
     tex=fmt.tex_escape,
     lower_first=fmt.lower_first,
     padded=lambda n: f"{n:02d}",  # a count as the plan prints it: "05 dự án thành phần"
+    day=fmt.day,
+    month=fmt.month,
 )
 
 
 TEX_ENV = Environment(loader=PackageLoader("planbook"), undefined=StrictUndefined,
                       finalize=fmt.tex_escape, trim_blocks=True, lstrip_blocks=True)
+TEX_ENV.filters.update(day=fmt.day, month=fmt.month)
 
 
 def write_cover(plan: Plan, path: Path) -> None:
@@ -56,15 +70,18 @@ def render(template: str, plan: Plan, **values) -> Markup:
         doubts=lambda *about: doubts(plan, *about), **values))
 
 
-def doubts(plan: Plan, *about: str) -> Markup:
-    """A note next to a figure that the plan prints differently: each finding of the checks
-    about it (``unit:Đa Mai``; ``unit:*`` for every unit), linking to the findings chapter;
-    nothing when the plan agrees with itself."""
-    def matches(finding) -> bool:
-        return any(finding.about == key or key.endswith("*") and
-                   finding.about.startswith(key[:-1]) for key in about)
-    items = [(o, f) for o in consistency.run(plan, about) for f in o.findings if matches(f)]
-    return Markup(ENV.get_template("doubts.md").render(items=items))
+def doubts(plan: Plan, *about: str, form: str = "") -> Markup:
+    """One note next to figures that the plan prints differently: the findings of the checks
+    about them (``unit:Đa Mai``; ``unit:*`` for every unit; under a ``form``, ``bieu-01``, all
+    of that form's, :data:`planbook.checks.FORMS`), those of a check together, in a reader's
+    words, linking to the findings chapter; nothing when the plan agrees with itself."""
+    groups: dict[str, tuple] = {}
+    found = consistency.concerning(plan, *about, *consistency.FORMS.get(form, ()))
+    for outcome, finding in found:
+        groups.setdefault(outcome.check.name, (outcome, []))[1].append(finding)
+    return Markup(ENV.get_template("doubts.md").render(
+        groups=list(groups.values()), count=len(found), form=form,
+        marked=form and any(f.cell for _, f in found)))
 
 
 def show(markdown: str) -> None:
@@ -75,11 +92,23 @@ def show(markdown: str) -> None:
         display(Markdown(str(markdown)), metadata=downloads.metadata(str(markdown)))
 
 
+def header(plan: Plan) -> Markup:
+    """The plan's national header, above its title on the home page (site only)."""
+    return render("header.md", plan)
+
+
+def preamble(plan: Plan) -> Markup:
+    return render("preamble.md", plan)
+
+
 def overview(plan: Plan) -> Markup:
+    """What the book adds on the home page after the preamble, on the site only: what the book
+    is, the checks' outcome, the key figures, the downloads and a link to each unit's page."""
     table = derive.budget(plan)
     outcomes = consistency.run(plan)
     return render("overview.md", plan, projects=int(table.is_project.sum()),
                   subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan),
+                  links=downloads.data_links(plan), pages=derive.unit_pages(plan),
                   **consistency.counts(outcomes))
 
 
@@ -140,12 +169,12 @@ def organisation(plan: Plan) -> Markup:
     return render("organisation.md", plan)
 
 
-def closing(plan: Plan) -> Markup:
-    return render("closing.md", plan)
-
-
-def signature(plan: Plan) -> Markup:
-    return render("signature.md", plan)
+def ending(plan: Plan, section: str) -> Markup:
+    """The plan's closing, recipients and signature, after its last section (``section``
+    being that one), whatever sections the plan has; nothing after any other."""
+    if section != list(derive.sections(plan))[-1]:
+        return Markup("")
+    return Markup("\n\n").join([render("closing.md", plan), render("signature.md", plan)])
 
 
 def unit(plan: Plan, unit: str) -> Markup:

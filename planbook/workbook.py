@@ -2,14 +2,21 @@
 printed forms, and read back by the build with the same messages as the CSV files.
 
 ``make workbook YEAR=2024`` turns ``wards.csv``, ``budget.csv``, ``agencies.csv`` (and
-``crosswalk.csv``) into ``ke-hoach.xlsx`` and removes them: from then on the workbook is the
-year's only source of figures (``plan.yaml`` keeps the text). A figure the form computes (rates,
+``crosswalk.csv``) into ``ke-hoach.xlsx``, the files' other columns (references, the clerk's
+notes) after the form's, and removes the files once the workbook reads back as they are: from
+then on the workbook is the year's only source of figures (``plan.yaml`` keeps the text). Text
+is written as text, never as a formula (a name typed ``=…``). A figure the form computes (rates,
 reductions, project rows, totals) is written as a formula where it is still blank; read back,
 a formula takes the value Excel shows when the file was saved by Excel, else the value the form
-defines for that cell.
+defines for that cell, computed from the figures as :func:`planbook.data.parse_figure` reads
+them — the one reading of every cell. A file that is not a workbook, or a sheet the reader does
+not know, stops the build with a clerk message.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -20,12 +27,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
-                           DataError, budget_columns, check_header, load_text, parse_table,
-                           read_bytes, unit_columns)
+                           DataError, budget_columns, check_header, control_characters,
+                           load_text, parse_figure, parse_table, read_bytes, read_csv,
+                           unit_columns, unknown_columns)
+from planbook.downloads import put_text
 
 KEYS_ROW = 6
 """The row of column names (``tt``, ``unit``…) the build reads, under the printed headers."""
 RATE_COLUMNS = {"rate_prev": "poor_prev", "rate_target": "poor_target"}
+REF_KINDS = {"ref_poor_target": "int", "ref_total": "money"}
+"""The reference columns ``make new-year`` adds (last year's figures): numbers, not read."""
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""How an OLE compound file starts: a workbook with a password, or Excel 97–2003's .xls."""
 THIN = Side(style="thin", color="999999")
 GREY = PatternFill("solid", fgColor="EEEEEE")
 
@@ -33,149 +46,235 @@ GREY = PatternFill("solid", fgColor="EEEEEE")
 # ---------------------------------------------------------------------------- reading
 
 
-def _text(value) -> str:
-    """A cell as the CSV readers see it."""
+def _text(value, percent: bool = False) -> str:
+    """A cell as the CSV readers see it: a number written out in full (``0.00001``, not
+    ``1e-05``); with ``percent``, a number Excel shows as a percentage (0.0004 shown 0,04%) in
+    percent, as the tables hold rates."""
     if value is None or (isinstance(value, float) and value != value):  # empty, NaN
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    number = Decimal(repr(value))
+    if not number.is_finite():
+        return str(value)
+    number = number.scaleb(2) if percent else number
+    return str(int(number)) if number == number.to_integral_value() else format(number, "f")
 
 
-def _is_formula(value) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_percent(number_format: str) -> bool:
+    """Whether Excel shows a number in this format as a percentage: a ``%`` in the format for
+    positive numbers, not in quotes, escaped or in brackets."""
+    return "%" in _LITERAL.sub("", number_format).split(";")[0]
+
+
+def _name(title: str) -> str:
+    """A sheet's name as the reader matches it: NFC, no spaces around it."""
+    return unicodedata.normalize("NFC", title).strip()
+
+
+def _unreadable(path: Path, raw: bytes) -> DataError:
+    """Why the file at ``path`` does not open as a workbook, and what the clerk can do."""
+    if not raw:
+        return DataError([f"Sổ {path} trống (0 byte), có lẽ hỏng khi chép hoặc khi lưu: hãy chép "
+                          "lại sổ từ bản sao lưu."], f"{path} is empty (0 bytes).")
+    if raw.startswith(OLE):
+        return DataError([f"Sổ {path} có đặt mật khẩu, hoặc là sổ Excel 97–2003 (.xls): phần mềm "
+                          "không mở được. Hãy mở sổ bằng Excel, bỏ mật khẩu (Bảo vệ sổ làm việc › Mã "
+                          "hóa bằng mật khẩu: xóa mật khẩu) rồi lưu với kiểu "
+                          f"«Sổ làm việc Excel (*.xlsx)», tên {WORKBOOK}."],
+                         f"{path} is password-protected or an Excel 97-2003 workbook: remove the "
+                         "password and save it as .xlsx.")
+    if not raw.startswith(b"PK"):
+        return DataError([f"Sổ {path} không phải sổ Excel .xlsx (có thể là tệp CSV hay tệp khác bị "
+                          f"đổi tên thành {path.name}): hãy mở tệp bằng Excel rồi lưu với kiểu «Sổ "
+                          f"làm việc Excel (*.xlsx)», tên {WORKBOOK}."],
+                         f"{path} is not an .xlsx workbook (a renamed CSV file?).")
+    return DataError([f"Sổ {path} bị hỏng hoặc chép chưa hết nên không mở được: hãy chép lại sổ "
+                      "từ bản sao lưu, hoặc mở sổ bằng Excel (Excel đề nghị sửa sổ hỏng) rồi lưu "
+                      "lại."],
+                     f"{path} is damaged or truncated.")
+
+
+def _open(path: Path) -> tuple[tuple[Workbook, Workbook], list[str]]:
+    """The workbook at ``path`` with its formulas, and with the values Excel saved for them,
+    and a note of the sheets the reader does not know; a clerk message for a file that is not
+    a workbook, or whose unknown sheet may be the crosswalk renamed (it has none of that
+    name)."""
+    raw = read_bytes(path)
+    try:
+        books = tuple(load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
+    except Exception:  # a damaged file fails anywhere in the ZIP, XML and openpyxl readers
+        raise _unreadable(path, raw) from None
+    unknown = [title for title in books[0].sheetnames if _name(title) not in SHEETS.values()]
+    if unknown and SHEETS["crosswalk.csv"] in map(_name, books[0].sheetnames):
+        return books, [f"Sổ {path}: trang {', '.join(f'«{t}»' for t in unknown)} không thuộc "
+                       "mẫu nên sách không đọc."]
+    if unknown:  # perhaps the crosswalk, renamed: it would be silently left out
+        expected = ", ".join(f"«{name}»" for name in SHEETS.values())
+        raise DataError([f"Sổ {path}: có trang {', '.join(f'«{t}»' for t in unknown)} mà phần mềm "
+                         f"không biết. Các trang của sổ mang đúng tên {expected} (trang "
+                         f"«{SHEETS['crosswalk.csv']}» có thể không có): hãy đặt lại đúng tên "
+                         "trang, hoặc chuyển trang thừa sang một sổ khác."],
+                        f"{path}: unknown sheet(s) {', '.join(map(repr, unknown))}; the sheets are "
+                        f"{', '.join(map(repr, SHEETS.values()))}.")
+    return books, []
 
 
 def read_sheet(path: Path, csv_name: str, columns: dict[str, tuple[str, str]],
                key: str) -> tuple[pd.DataFrame, str]:
     """The table of the sheet standing for ``csv_name``, parsed like the CSV file, with
-    Excel's row numbers in ``row``, and the words that name the sheet in messages; formulas
-    the form defines are computed (see the module's note)."""
-    raw = read_bytes(path)
+    Excel's row numbers in ``row``, and the words that name the sheet in messages; a formula
+    cell is the value it shows (see the module's note)."""
+    (formulas, values), notes = _open(path)
     sheet_name = SHEETS[csv_name]
     source = f"Sổ {path}, trang «{sheet_name}»"
-    formulas, values = (load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
-    if sheet_name not in formulas.sheetnames and csv_name == "crosswalk.csv":
+    sheets = {_name(sheet.title): sheet for sheet in formulas.worksheets}
+    if sheet_name not in sheets and csv_name == "crosswalk.csv":
         return parse_table(pd.DataFrame(columns=["row", *columns]), columns, key, source), source
-    if sheet_name not in formulas.sheetnames:
+    if sheet_name not in sheets:
         raise DataError([f"Sổ {path}: thiếu trang «{sheet_name}»."], f"{path}: no sheet "
                         f"{sheet_name!r}.")
-    sheet, cached = formulas[sheet_name], values[sheet_name]
+    sheet = sheets[sheet_name]
+    cached = values[sheet.title]
     header = [_text(c.value).strip() for c in sheet[KEYS_ROW]]
-    check_header(header, columns, f"{source}, dòng {KEYS_ROW}")
+    check_header(header, columns, source, KEYS_ROW)
     where = {name: header.index(name) + 1 for name in columns}
-    rows = []
+    rows, pending = [], []
     for r in range(KEYS_ROW + 1, sheet.max_row + 1):
-        cells = {name: sheet.cell(r, col).value for name, col in where.items()}
-        if all(v is None or _text(v).strip() == "" for v in cells.values()):
+        cells = {name: sheet.cell(r, col) for name, col in where.items()}
+        if all(_text(c.value).strip() == "" for c in cells.values()):
             continue
-        shown = {name: cached.cell(r, col).value for name, col in where.items()}
-        rows.append({"row": r, **{name: shown[name] if _is_formula(v) else v
-                                  for name, v in cells.items()}, "_formulas": {
-            name for name, v in cells.items() if _is_formula(v) and shown[name] is None}})
-    frame = pd.DataFrame(rows, columns=["row", *columns, "_formulas"])
-    return parse_table(_computed(frame, csv_name, source), columns, key, source), source
+        row = {"row": r}
+        for name, cell in cells.items():
+            value = cached.cell(r, cell.column).value if cell.data_type == "f" else cell.value
+            if cell.data_type == "f" and value is None:
+                pending.append((len(rows), name))
+            row[name] = _text(value, columns[name][1] == "rate" and _is_percent(cell.number_format))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["row", *columns])
+    table = _computed(frame, pending, csv_name, columns, key, source)
+    table.attrs["notes"] = unknown_columns(header, columns, source, KEYS_ROW) + notes
+    return table, source
 
 
-def _number(value) -> float:
-    """A cell a formula reads, as a number; a cell that is not one counts 0 here (the build
-    stops anyway, naming that cell)."""
-    try:
-        return float(_text(value).replace(",", ".").strip() or 0)
-    except ValueError:
-        return 0.0
-
-
-def _form_value(frame: pd.DataFrame, i: int, name: str, csv_name: str,
-                is_total: pd.Series) -> float | None:
-    """What the printed form defines for cell (``i``, ``name``), from the cells computed so
-    far; None where the form defines nothing."""
-    row, body = frame.loc[i], frame[~is_total]
+def _form_value(figures: pd.DataFrame, i: int, name: str, csv_name: str,
+                columns: dict[str, tuple[str, str]], is_total: pd.Series) -> int | float | None:
+    """What the printed form defines for cell (``i``, ``name``), from the figures parsed and
+    computed so far (a blank amount counts 0, as in Excel); None where it defines nothing."""
+    if columns[name][1] in ("text", "code"):
+        return None
+    row, body = figures.loc[i], figures[~is_total]
     if csv_name == "wards.csv":
         if name in RATE_COLUMNS:
-            households = _number(row.households)
-            return round(100 * _number(row[RATE_COLUMNS[name]]) / households, 2) if households \
+            households = row.households
+            return float(round(100 * row[RATE_COLUMNS[name]] / households, 2)) if households \
                 else 0.0
         if is_total[i]:
-            return sum(map(_number, body[name]))
-        return _number(row.poor_prev) - _number(row.poor_target) if name == "reduction" else None
+            return int(body[name].sum())
+        return int(row.poor_prev - row.poor_target) if name == "reduction" else None
     if csv_name == "budget.csv":
-        tts = body.tt.map(lambda v: _text(v).rstrip("."))
+        tts = body.tt.str.rstrip(".")
         parents = {t.rsplit(".", 1)[0] for t in tts if "." in t}
         if is_total[i]:
-            return sum(map(_number, body[name][~tts.isin(parents)]))
-        tt = _text(row.tt).rstrip(".")
+            return int(body[name][~tts.isin(parents)].sum())
+        tt = row.tt.rstrip(".")
         if tt in parents:
-            return sum(map(_number, body[name][tts.str.startswith(tt + ".")]))
-        return _number(row.carry_over) + _number(row.new_funds) if name == "total" else None
+            return int(body[name][tts.str.startswith(tt + ".")].sum())
+        return int(row[["carry_over", "new_funds"]].fillna(0).sum()) if name == "total" else None
     return None
 
 
-def _computed(frame: pd.DataFrame, csv_name: str, source: str) -> pd.DataFrame:
-    """Fill each formula cell that has no value saved with the value the form defines: rows
-    before the sums of them, counts before the rates made of them."""
-    is_total = frame.iloc[:, 2].map(lambda v: _text(v).strip() == TOTAL_LABEL)
-    pending = [(i, name) for i, names in frame["_formulas"].items() for name in names]
+def _computed(frame: pd.DataFrame, pending: list[tuple[int, str]], csv_name: str,
+              columns: dict[str, tuple[str, str]], key: str, source: str) -> pd.DataFrame:
+    """The table parsed, each formula cell that has no value saved (``pending``) filled with
+    the value the form defines. The typed cells are parsed first (those cells counted 0 for the
+    while), so a figure typed wrong is named at its own cell, never at a formula using it; the
+    formulas are then computed from the parsed figures — rows before the sums of them, counts
+    before the rates made of them — and the whole table parsed again."""
+    for i, name in pending:
+        frame.at[i, name] = "" if columns[name][1] in ("text", "code") else "0"
+    figures = parse_table(frame, columns, key, source)
+    is_total = figures.iloc[:, 2] == TOTAL_LABEL
     for i, name in sorted(pending, key=lambda p: (is_total[p[0]], p[1] in RATE_COLUMNS,
-                                                  "." not in _text(frame.tt[p[0]])
-                                                  if "tt" in frame else False)):
-        value = _form_value(frame, i, name, csv_name, is_total)
+                                                  "." not in figures.tt[p[0]]
+                                                  if "tt" in figures else False)):
+        value = _form_value(figures, i, name, csv_name, columns, is_total)
         if value is None:
             raise DataError([f"{source}, dòng {frame.row[i]}, cột {name!r}: ô chứa công thức mà "
-                             "mẫu biểu không có; hãy ghi số, hoặc mở sổ bằng Excel rồi lưu lại."],
+                             "mẫu biểu không có; hãy ghi thẳng giá trị vào ô, hoặc mở sổ bằng "
+                             "Excel rồi lưu lại (Excel lưu kèm giá trị của công thức)."],
                             f"{source}: an unknown formula.")
-        frame.at[i, name] = value if name in RATE_COLUMNS else int(value)
-    for name in frame.columns.drop(["row", "_formulas"]):
-        frame[name] = frame[name].map(_text)
-    return frame.drop(columns="_formulas")
+        figures.at[i, name] = value
+        frame.at[i, name] = _text(value)
+    return parse_table(frame, columns, key, source)
 
 
 # ---------------------------------------------------------------------------- writing
 
 
-def _raw(path: Path) -> pd.DataFrame | None:
-    """A CSV file as text, every column kept (reference columns too)."""
-    if not path.is_file():
-        return None
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [c.strip() for c in frame.columns]
-    return frame.apply(lambda col: col.str.strip())
+def _raw(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A CSV file as text, every column kept (references and the clerk's notes too), each row
+    indexed by its number in the spreadsheet; blank lines dropped."""
+    frame = read_csv(path, columns)
+    frame.index = range(2, len(frame) + 2)
+    frame = frame.apply(lambda col: col.str.strip())
+    cells = [(1, name, name) for name in frame.columns] + [
+        (row, name, value) for row, record in frame.iterrows() for name, value in record.items()]
+    bad = [f"Tệp {path}, dòng {row}, cột {name!r}: có ký tự điều khiển {chars} không in được — "
+           "hãy xóa ký tự đó."
+           for row, name, value in cells if (chars := control_characters(value))]
+    if bad:
+        raise DataError(bad, f"{path}: control characters.")
+    return frame[(frame != "").any(axis=1)]
+
+
+def _kinds(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The kind of each column of a sheet: the form's, the references'; other columns are text."""
+    return {name: kind for name, (_, kind) in columns.items()} | REF_KINDS
 
 
 def _value(text: str, kind: str):
-    """A cell's value: numbers as numbers (as the CSV readers parse them), text as text."""
-    if text == "" or kind in ("text", "code"):
-        return text or None
-    try:
-        return float(text.replace(",", ".")) if kind == "rate" else int(
-            text.replace(".", "").replace(" ", ""))
-    except ValueError:
-        return text  # kept as typed: the build will say what is wrong with it
+    """A cell's value: a figure as the build reads it (:func:`planbook.data.parse_figure`),
+    anything else as text, its line ends as Excel keeps them in a cell (a figure typed wrong
+    stays as typed: the build will say what is wrong with it)."""
+    if text == "":
+        return None
+    if kind not in ("text", "code"):
+        try:
+            return parse_figure(text, kind)
+        except ValueError:
+            pass
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _headers(sheet, title: str, subtitle: str, columns: list[str],
              upper: dict[str, str], lower: dict[str, str], widths: dict[str, int]) -> None:
-    """Rows 1–3: the form's title; rows 4–5: its two-level header; row 6 (hidden): the names
-    the build reads."""
+    """Rows 1–3: the form's title; rows 4–5: its two-level header (a column the form does not
+    have is headed by its name); row 6 (hidden): the names the build reads."""
     last = get_column_letter(len(columns))
     for row, text, font in [(1, title, Font(bold=True, size=13)),
                             (2, subtitle, Font(italic=True))]:
         sheet.merge_cells(f"A{row}:{last}{row}")
-        cell = sheet.cell(row, 1, text)
+        cell = sheet.cell(row, 1)
+        put_text(cell, text)
         cell.font, cell.alignment = font, Alignment(horizontal="center", wrap_text=True)
     sheet.row_dimensions[2].height = 30
     groups: dict[str, list[int]] = {}
     for j, name in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = widths.get(name, 12)
-        sheet.cell(KEYS_ROW, j, name).font = Font(color="888888", size=8)
+        put_text(sheet.cell(KEYS_ROW, j), name)
+        sheet.cell(KEYS_ROW, j).font = Font(color="888888", size=8)
         if name in lower:
             groups.setdefault(upper[name], []).append(j)
-            sheet.cell(5, j, lower[name])
+            put_text(sheet.cell(5, j), lower[name])
         else:
-            sheet.cell(4, j, upper[name])
+            put_text(sheet.cell(4, j), upper.get(name, name))
             sheet.merge_cells(start_row=4, start_column=j, end_row=5, end_column=j)
     for text, cols in groups.items():
-        sheet.cell(4, cols[0], text)
+        put_text(sheet.cell(4, cols[0]), text)
         if len(cols) > 1:
             sheet.merge_cells(start_row=4, start_column=cols[0], end_row=4, end_column=cols[-1])
     for row in (4, 5):
@@ -190,25 +289,28 @@ def _headers(sheet, title: str, subtitle: str, columns: list[str],
     sheet.freeze_panes = sheet.cell(KEYS_ROW + 1, 3)
 
 
-def _body(sheet, frame: pd.DataFrame, columns: list[str], kinds: dict[str, str],
-          formula) -> None:
-    """The rows: each cell's value, or the form's formula where a computed cell is blank."""
+def _body(sheet, frame: pd.DataFrame, form: dict[str, tuple[str, str]], formula) -> None:
+    """The rows: each cell's value (text always as text), or the form's formula where a
+    computed cell is blank in a row the form's columns fill."""
+    kinds = _kinds(form)
     for i, record in enumerate(frame.to_dict("records")):
         r = KEYS_ROW + 1 + i
-        for j, name in enumerate(columns, start=1):
-            text = record.get(name, "")
-            value = _value(text, kinds.get(name, "text"))
-            if value is None:
-                value = formula(i, r, name)
-            cell = sheet.cell(r, j, value)
-            cell.border = Border(THIN, THIN, THIN, THIN)
+        filled = any(record[name] for name in form)
+        for j, (name, text) in enumerate(record.items(), start=1):
             kind = kinds.get(name, "text")
+            value = _value(text, kind)
+            cell = sheet.cell(r, j)
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = formula(i, r, name) if value is None and filled else value
+            cell.border = Border(THIN, THIN, THIN, THIN)
             cell.number_format = "0.00" if kind == "rate" else "#,##0" if kind != "text" else "@"
             cell.alignment = Alignment(vertical="top", wrap_text=kind == "text")
             if name.startswith("ref_"):
                 cell.fill = GREY
         if record.get("unit", record.get("name")) == TOTAL_LABEL:
-            for j in range(1, len(columns) + 1):
+            for j in range(1, len(record) + 1):
                 sheet.cell(r, j).font = Font(bold=True)
 
 
@@ -216,8 +318,15 @@ def _letters(columns: list[str]) -> dict[str, str]:
     return {name: get_column_letter(j) for j, name in enumerate(columns, start=1)}
 
 
+def _ordered(frame: pd.DataFrame, form: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The form's columns first, then the file's others (references, notes) as they come."""
+    return frame[[*form, *[c for c in frame.columns if c not in form]]]
+
+
 def _units_sheet(book, text, frame: pd.DataFrame) -> None:
-    columns = [*unit_columns(text.locality), *[c for c in frame.columns if c.startswith("ref_")]]
+    form = unit_columns(text.locality)
+    frame = _ordered(frame, form)
+    columns = list(frame.columns)
     prev, year = text.year - 1, text.year
     upper = {"tt": "TT", "unit": text.locality.Units, "households": "Tổng số hộ dân cư",
              "poor_prev": f"Kết quả thực hiện năm {prev}",
@@ -230,8 +339,9 @@ def _units_sheet(book, text, frame: pd.DataFrame) -> None:
     _headers(sheet, f"Biểu số 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}", text.attached_line("…"),
              columns, upper, lower, {"tt": 6, "unit": 24, "ref_poor_target": 14})
     col = _letters(columns)
-    first, last = KEYS_ROW + 1, KEYS_ROW + len(frame) - 1
-    total_row = KEYS_ROW + len(frame)
+    totals = [KEYS_ROW + 1 + i for i, unit in enumerate(frame.unit) if unit == TOTAL_LABEL]
+    total_row = totals[-1] if totals else None
+    first, last = KEYS_ROW + 1, (total_row or KEYS_ROW + 1) - 1
 
     def formula(i, r, name):
         if name in RATE_COLUMNS:
@@ -243,13 +353,13 @@ def _units_sheet(book, text, frame: pd.DataFrame) -> None:
             return f"={col['poor_prev']}{r}-{col['poor_target']}{r}"
         return None
 
-    kinds = {name: kind for name, (_, kind) in unit_columns(text.locality).items()}
-    _body(sheet, frame, columns, kinds | {"ref_poor_target": "int"}, formula)
+    _body(sheet, frame, form, formula)
 
 
 def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
     described = budget_columns(text.funding)
-    columns = [*described, *[c for c in frame.columns if c.startswith("ref_")]]
+    frame = _ordered(frame, described)
+    columns = list(frame.columns)
     prev, year = text.year - 1, text.year
     money = [c for c, (_, kind) in described.items() if kind in ("money", "amount")]
     parts = [c for c in money if c != "total"]
@@ -280,8 +390,7 @@ def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
             return f"={col['carry_over']}{r}+{col['new_funds']}{r}"
         return None
 
-    kinds = {name: kind for name, (_, kind) in described.items()}
-    _body(sheet, frame, columns, kinds | {"ref_total": "money"}, formula)
+    _body(sheet, frame, described, formula)
     lead = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
                           formula1=f"'{SHEETS['agencies.csv']}'!$A${KEYS_ROW + 1}:"
                                    f"$A${KEYS_ROW + agencies}",
@@ -293,23 +402,53 @@ def _budget_sheet(book, text, frame: pd.DataFrame, agencies: int) -> None:
 
 def _simple_sheet(book, csv_name: str, title: str, frame: pd.DataFrame,
                   columns: dict[str, tuple[str, str]]) -> None:
+    frame = _ordered(frame, columns)
     sheet = book.create_sheet(SHEETS[csv_name])
-    _headers(sheet, title, "", list(columns), {c: label for c, (label, _) in columns.items()},
-             {}, dict.fromkeys(columns, 40))
-    _body(sheet, frame, list(columns), {}, lambda i, r, name: None)
+    _headers(sheet, title, "", list(frame.columns),
+             {c: label for c, (label, _) in columns.items()}, {}, dict.fromkeys(frame.columns, 40))
+    _body(sheet, frame, columns, lambda i, r, name: None)
+
+
+def _read_back(path: Path, tables: dict[str, pd.DataFrame],
+               columns: dict[str, dict[str, tuple[str, str]]], folder: Path) -> None:
+    """Open the workbook just written and check that each sheet holds every cell of its CSV
+    file as written: text as text, figures as the build reads them, a blank the form computes
+    as its formula."""
+    book = _open(path)[0][0]  # with its formulas
+    for csv_name, frame in tables.items():
+        sheet, kinds = book[SHEETS[csv_name]], _kinds(columns[csv_name])
+        keys = [c.value for c in sheet[KEYS_ROW]]
+        for i, (row, record) in enumerate(zip(frame.index, frame.to_dict("records"))):
+            for name, text in record.items():
+                cell = sheet.cell(KEYS_ROW + 1 + i, keys.index(name) + 1)
+                written = _value(text, kinds.get(name, "text"))
+                if written is None and cell.data_type == "f" or cell.value == written and (
+                        cell.data_type == "s") == isinstance(written, str):
+                    continue
+                raise DataError([f"Tệp {folder / csv_name}, dòng {row}, cột {name!r}: sổ Excel vừa "
+                                 f"ghi không giữ được giá trị {text[:80]!r} (đọc lại thấy "
+                                 f"{str(cell.value)[:80]!r}; một ô Excel giữ tối đa 32.767 ký tự). "
+                                 "Chưa tạo sổ, các tệp CSV vẫn giữ nguyên."],
+                                f"{folder / csv_name}: the workbook does not read back as the file "
+                                f"(row {row}, column {name!r}); nothing changed.")
 
 
 def write_workbook(folder: Path) -> Path:
-    """Write the year's tables as ``ke-hoach.xlsx`` and remove the CSV files it replaces."""
+    """Write the year's tables as ``ke-hoach.xlsx`` and, once it reads back as they are, remove
+    the CSV files it replaces."""
     target = folder / WORKBOOK
     if target.exists():
         raise DataError([f"Đã có sổ {target}."], f"{target} exists.")
     text = load_text(folder / "plan.yaml")
-    tables = {name: _raw(folder / name) for name in SHEETS}
-    missing = [name for name in ("wards.csv", "budget.csv", "agencies.csv") if tables[name] is None]
+    missing = [name for name in ("wards.csv", "budget.csv", "agencies.csv")
+               if not (folder / name).is_file()]
     if missing:
         raise DataError([f"Thiếu tệp {folder / name}." for name in missing],
                         f"Missing {', '.join(missing)}.")
+    columns = {"wards.csv": unit_columns(text.locality), "budget.csv": budget_columns(text.funding),
+               "agencies.csv": AGENCY_COLUMNS, "crosswalk.csv": CROSSWALK_COLUMNS}
+    tables = {name: _raw(folder / name, columns[name]) for name in SHEETS
+              if (folder / name).is_file()}
     book = Workbook()
     book.remove(book.active)
     _units_sheet(book, text, tables["wards.csv"])
@@ -318,11 +457,16 @@ def write_workbook(folder: Path) -> Path:
                   AGENCY_COLUMNS)
     _simple_sheet(book, "crosswalk.csv", f"Đối chiếu tên các {text.locality.units} năm "
                   f"{text.year - 1} và năm {text.year} (đổi tên, sáp nhập, chia tách)",
-                  tables["crosswalk.csv"] if tables["crosswalk.csv"] is not None
-                  else pd.DataFrame(columns=list(CROSSWALK_COLUMNS)), CROSSWALK_COLUMNS)
+                  tables.get("crosswalk.csv", pd.DataFrame(columns=list(CROSSWALK_COLUMNS))),
+                  CROSSWALK_COLUMNS)
     fresh = target.with_name(target.name + ".new")
     book.save(fresh)
+    try:
+        _read_back(fresh, tables, columns, folder)
+    except DataError:
+        fresh.unlink()
+        raise
     fresh.rename(target)
-    for name in SHEETS:
-        (folder / name).unlink(missing_ok=True)
+    for name in tables:
+        (folder / name).unlink()
     return target

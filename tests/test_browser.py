@@ -1,12 +1,15 @@
 """The built site in a browser (Debian's chromium driven by Playwright, pages opened from
 file://, one browser for the module): every page passes axe-core's WCAG 2.1 A/AA rules, fits a
 390 px phone screen, speaks Vietnamese once its scripts ran, and every link to a local file —
-the year switcher's among them — leads to a file that exists."""
+the year switcher's among them — leads to a file that exists; a chart's words are no larger
+than the text on a desktop and legible on a phone."""
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from planbook import charts
 
 from conftest import ROOT, SITE
 from test_site import ENGLISH_UI
@@ -84,6 +87,12 @@ UI_TEXTS = """() => [document.body.innerText, document.title].concat(
     .flatMap((e) => ["aria-label", "title", "placeholder", "alt"]
       .map((a) => e.getAttribute(a)).filter(Boolean)))"""
 
+# The search fields and buttons a reader sees on the page as it opens.
+SEARCH_BOXES = """() => [...document.querySelectorAll(
+    'input[type="search"], .search-button__button')].filter(
+  (e) => e.checkVisibility({visibilityProperty: true}) && e.getBoundingClientRect().width > 0
+).length"""
+
 
 @pytest.fixture(scope="module")
 def visit(desktop, phone):
@@ -92,11 +101,13 @@ def visit(desktop, phone):
 
     def visit(path):
         if path not in seen:
-            result = {"axe": {DESKTOP: axe_run(open_page(desktop, path))}}
+            result = {"axe": {DESKTOP: axe_run(open_page(desktop, path))},
+                      "search boxes": {DESKTOP: desktop.evaluate(SEARCH_BOXES)}}
             tab = open_page(phone, path)
             if path.is_relative_to(SITE / "book"):  # the switcher's list comes from years.js
                 tab.wait_for_selector("nav.planbook-years li", timeout=5000)
             result["axe"][PHONE] = axe_run(tab)
+            result["search boxes"][PHONE] = tab.evaluate(SEARCH_BOXES)
             result["width"] = tab.evaluate("document.scrollingElement.scrollWidth")
             result["texts"] = tab.evaluate(UI_TEXTS)
             result["links"] = tab.evaluate(
@@ -138,6 +149,13 @@ def test_fits_a_phone(visit, path):
 def test_interface_is_vietnamese_once_scripts_ran(visit, path):
     texts = visit(path)["texts"]
     assert not sorted({m.group(0) for text in texts for m in ENGLISH_UI.finditer(text)})
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.is_relative_to(SITE)], ids=page_id)
+def test_one_search_box(visit, path):
+    """One way to search on every page of the year, at desktop width and on a phone (the
+    search page's own field on the search page)."""
+    assert visit(path)["search boxes"] == {DESKTOP: 1, PHONE: 1}
 
 
 def local_target(url):
@@ -188,6 +206,25 @@ def test_the_year_switcher_of_two_years(phone, two_years):
     assert not axe_run(open_page(phone, site / "2024" / "book" / "results.html"))
 
 
+CHART_SIZES = """() => [...document.querySelectorAll("img.planbook-chart")].map((img) =>
+  [img.getBoundingClientRect().width / img.naturalWidth,
+   parseFloat(getComputedStyle(document.querySelector("article p")).fontSize)])"""
+
+
+@pytest.mark.parametrize("page", ["book/units.html", "book/analysis.html",
+                                  "book/units/01-tran-phu.html"])
+def test_chart_words_no_larger_than_the_text_and_legible_on_a_phone(desktop, phone, page):
+    """A chart's smallest words (10 pt where the chart is drawn 4.6 in wide) are at most the
+    body's size on a desktop and about 10 px on a phone (once they were 22 px against 16 px,
+    30 px on a unit's page)."""
+    words = charts.TEXT * 96 / 72  # CSS px at the chart's own size
+    desk = open_page(desktop, SITE / page).evaluate(CHART_SIZES)
+    small = open_page(phone, SITE / page).evaluate(CHART_SIZES)
+    assert desk and len(small) == len(desk)
+    assert all(words * scale <= body for scale, body in desk), desk
+    assert all(words * scale >= 9.5 for scale, _ in small), small
+
+
 def test_the_year_page_forwards_to_a_page(site):
     """The year's index.html, left out above, only forwards: to a page that exists."""
     target = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"',
@@ -197,10 +234,78 @@ def test_the_year_page_forwards_to_a_page(site):
 
 def test_the_checks_find_faults(phone):
     """The same checks on a page made to fail them: axe-core runs and reports, the width is
-    measured."""
+    measured. (A blank document first: written into the last page, the test's page would keep
+    that page's Content Security Policy, which refuses the script tag adding axe-core.)"""
+    phone.goto("about:blank")
     phone.set_content('<html><body><div style="width: 800px">x</div><img src="x.png">'
                       '<button aria-label="Đóng">Mở bảng</button></body></html>')
     phone.add_script_tag(path=str(AXE))
     found = {v.split(":")[0] for v in axe_run(phone)}
     assert {"html-has-lang", "image-alt", "label-content-name-mismatch"} <= found
     assert phone.evaluate("document.scrollingElement.scrollWidth") > PHONE + 1
+
+
+# A wide table's box scrolled to `at` (0 to 1 of its way), its headers measured: each header
+# cell's first and last column (spans counted, as in HTML's table model), its box against its
+# columns' body cells, the pinned (sticky) cells' backgrounds, and what lies at points inside
+# each pinned header cell. What is wrong, as text.
+SWIPED = """async ([index, at]) => {
+  const box = document.querySelectorAll(".planbook-wide")[index];
+  const table = box.querySelector("table");
+  const spans = new Map();
+  for (const group of table.querySelectorAll(":scope > :is(thead, tbody)")) {
+    const taken = [];
+    [...group.rows].forEach((row, r) => {
+      let column = 0;
+      for (const cell of row.cells) {
+        while (taken[r] && taken[r].has(column)) column++;
+        spans.set(cell, [column, column + cell.colSpan - 1]);
+        for (let i = r; i < r + (cell.rowSpan || group.rows.length - r); i++)
+          for (let c = column; c < column + cell.colSpan; c++)
+            (taken[i] = taken[i] || new Set()).add(c);
+        column += cell.colSpan;
+      }
+    });
+  }
+  window.scrollTo(0, window.scrollY + table.tHead.getBoundingClientRect().top - 250);
+  box.scrollLeft = at * (box.scrollWidth - box.clientWidth);
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const body = [...table.tBodies[0].rows[0].cells];
+  const name = (cell) => `«${cell.textContent.trim()}» (${at})`;
+  const pinned = (cell) => getComputedStyle(cell).position === "sticky";
+  const wrong = [];
+  for (const cell of table.querySelectorAll("thead th, thead td")) {
+    const [first, last] = spans.get(cell);
+    const own = cell.getBoundingClientRect();
+    const left = body[first].getBoundingClientRect().left;
+    const right = body[last].getBoundingClientRect().right;
+    if (Math.abs(own.left - left) > 1.5 || Math.abs(own.right - right) > 1.5)
+      wrong.push(`${name(cell)} spans ${own.left}-${own.right}, its columns ${left}-${right}`);
+    if (!pinned(cell)) continue;
+    for (const [x, y] of [[0.5, 0.5], [0.15, 0.5], [0.85, 0.5], [0.5, 0.15], [0.5, 0.85]]) {
+      const seen = document.elementFromPoint(own.left + x * own.width, own.top + y * own.height);
+      if (!cell.contains(seen))
+        wrong.push(`${name(cell)} is covered by «${seen ? seen.textContent.trim() : "nothing"}»`);
+    }
+  }
+  for (const cell of table.querySelectorAll("th, td"))
+    if (pinned(cell) && !/^rgb\\(|, 1\\)$/.test(getComputedStyle(cell).backgroundColor))
+      wrong.push(`${name(cell)} lets through what scrolls under it`);
+  return wrong;
+}"""
+TABLE_PAGES = [p for p in PAGES if "<table" in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("path", TABLE_PAGES, ids=page_id)
+def test_a_swiped_table_keeps_each_header_over_its_column(phone, path):
+    """On a phone, each wide table swiped from its first column to its last: every header cell
+    (both rows of a Biểu's, spans counted) stays over its own column, the pinned columns' headers
+    are not covered by what scrolls under them, and no pinned cell lets it show through."""
+    tab = open_page(phone, path)
+    shown = tab.evaluate("[...document.querySelectorAll('.planbook-wide')].flatMap("
+                         "(box, i) => box.checkVisibility() ? [i] : [])")  # not folded away
+    if path.name == "appendix.html":
+        assert len(shown) >= 2, "Biểu số 01 and 02 are wider than a phone"
+    wrong = [f"table {index + 1}: {fault}" for index in shown
+             for at in (0, 0.25, 0.5, 0.75, 1) for fault in tab.evaluate(SWIPED, [index, at])]
+    assert not wrong

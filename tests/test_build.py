@@ -3,6 +3,8 @@ import copy
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,7 +12,7 @@ from docutils import nodes
 
 from planbook import build, derive, execute, sphinx_ext
 
-from conftest import ROOT
+from conftest import DATA, ROOT, scratch_project
 
 
 def test_one_job_per_chapter_and_per_unit(plan):
@@ -104,3 +106,19 @@ def test_a_renamed_chapter_has_every_page_written_again():
     renamed = env("Phụ lục 1. Các thôn")
     renamed.planbook_chapters_written = first.planbook_chapters_written
     assert sphinx_ext.chapters_renamed(None, renamed) == sorted(renamed.found_docs)
+
+
+def test_a_data_folder_anywhere_builds(tmp_path):
+    """A data folder outside the project, named with spaces and Vietnamese letters, given as
+    a link: the book builds, and a second run finds nothing changed."""
+    project = scratch_project(tmp_path / "project")
+    real = tmp_path / "ổ khác" / "dữ liệu kế hoạch"
+    shutil.copytree(DATA / "2023", real / "2023")
+    (tmp_path / "liên kết").symlink_to(real)
+    command = [sys.executable, "-m", "planbook", "build", "--root", str(project),
+               "--data", str(tmp_path / "liên kết")]
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (project / "_build" / "html" / "2023" / "year.json").is_file()
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0 and "không có đầu vào nào thay đổi" in again.stdout

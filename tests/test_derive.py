@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planbook import derive
+from planbook import derive, fmt
 from planbook.data import Plan
 
 
@@ -25,6 +25,27 @@ def test_unit_rates_and_rank():
     assert list(table.rate_target_calc) == [1.0, 1.0, 2.0]
     assert list(table.reduction_calc) == [1, 0, 0]
     assert list(table["rank"]) == [2, 2, 1]
+
+
+def test_units_whose_printed_rates_are_equal_share_a_rank():
+    """0.0891% and 0.0937% both print as 0,09%: the table shows them tied, so are they."""
+    units = pd.DataFrame({"tt": ["1", "2", "3", "4"], "unit": ["A", "B", "C", "D"],
+                          "households": [2244, 3202, 100, 1000],
+                          "poor_prev": [2, 3, 1, 1], "poor_target": [2, 3, 1, 0],
+                          "row": [2, 3, 4, 5], "rate_prev": [0.09, 0.09, 1.0, 0.1],
+                          "rate_target": [0.09, 0.09, 1.0, 0.0], "reduction": [0, 0, 0, 1]})
+    stub = Plan(Path("."), 2023)
+    stub._unit_table = (units, None, Path("wards.csv"), "")
+    assert list(derive.units(stub)["rank"]) == [2, 2, 1, 4]
+
+
+def test_the_2023_ranks_follow_the_printed_rates(plan):
+    table = derive.units(plan)
+    printed = table.rate_target_calc.map(fmt.percent)
+    assert printed[table.unit == "Trần Phú"].item() == printed[table.unit == "Dĩnh Kế"].item()
+    for rank, mine, rate in zip(table["rank"], printed, table.rate_target_calc):
+        assert rank == 1 + sum(p != mine and r > rate
+                               for p, r in zip(printed, table.rate_target_calc))
 
 
 def test_project_sums_add_their_subprojects(plan):

@@ -241,3 +241,24 @@ def test_an_unreachable_cluster_is_named_as_such(tmp_path, monkeypatch):
     assert "Không kết nối được tới cụm Dask tại 'tcp://127.0.0.1:1'" in message
     assert "đĩa" not in message
     assert not (project / site.SITE / "2023").exists()
+
+
+def test_names_of_250_characters_draw_every_chart(tmp_path, monkeypatch):
+    """A careless paste: a unit's name and the locality's level of 250 characters each (made
+    up) still give every chart, cut with «…» (the caption and alt text carry them whole)."""
+    from planbook import charts
+
+    shutil.copytree(DATA / "2023", tmp_path / "data" / "2023")
+    long = "Tổ dân phố " + "rất dài " * 30
+    wards = tmp_path / "data" / "2023" / "wards.csv"
+    wards.write_text(wards.read_text(encoding="utf-8").replace("Trần Phú", long.strip()),
+                     encoding="utf-8")
+    plan_yaml = tmp_path / "data" / "2023" / "plan.yaml"
+    plan_yaml.write_text(plan_yaml.read_text(encoding="utf-8").replace(
+        "  level: thành phố", f"  level: {long.strip()}", 1), encoding="utf-8")
+    plan = load_plan(tmp_path / "data", 2023)
+    plan.validate()
+    monkeypatch.chdir(tmp_path)
+    for chart in (charts.unit_rates, charts.budget_by_project, charts.lead_shares):
+        assert "figures/" in chart(plan)
+    assert "figures/" in charts.unit_position(plan, long.strip())

@@ -23,8 +23,14 @@ def test_list_table_has_header_caption_and_escaped_cells():
                               "thu", bold_rows=[0])
     assert "```{list-table} Bảng thử\n:header-rows: 1\n:name: thu\n" in table
     assert table.startswith("```{tabularcolumns} |")  # column widths in print
-    assert ":class: planbook-table longtable" in table  # header repeats across pages
+    assert ":class: planbook-table\n" in table  # a short table is printed whole
     assert rows_of(table) == [["Tên", "Số"], ["**\\<script\\>x\\</script\\>**", "**1\\.691**"]]
+
+
+def test_a_long_table_breaks_between_rows_in_print_its_header_repeated():
+    rows = [[str(i)] for i in range(tables.KEPT_WHOLE + 1)]
+    assert ":class: planbook-table longtable\n" in tables.list_table(["Số"], rows, "Dài", "dai")
+    assert "longtable" not in tables.list_table(["Số"], rows[1:], "Ngắn", "ngan")
 
 
 def test_printed_unit_table_reproduces_every_row(plan):

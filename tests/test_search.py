@@ -1,6 +1,7 @@
 """Vietnamese search (planbook/search.py, planbook/search.js): the folding of marks, tones and
 case in Python (the index) and in the browser (the query), the index of the built 2023 site,
-and the search page run in headless Chromium from the files."""
+and the search page run in headless Chromium from the files: its results, their excerpts, and
+the words marked on the page a result opens."""
 import csv
 import json
 import re
@@ -92,8 +93,9 @@ def test_the_sites_index_is_folded(site):
     assert not any(re.search(r"[^\x00-\x7f]", term) for term in terms if term.isalpha())
     language_data = (site / "_static" / "language_data.js").read_text(encoding="utf-8")
     assert "planbookFold" in language_data and "Search._performSearch =" in language_data
+    assert "planbook-search-order.js" in (site / "search.html").read_text(encoding="utf-8")
     order = re.search(r"var PLANBOOK_SEARCH_ORDER = (\[.*?\]);",
-                      (site / "search.html").read_text(encoding="utf-8"))
+                      (site / "_static" / "planbook-search-order.js").read_text(encoding="utf-8"))
     assert order, "the search page is given the reading order"
     docs = json.loads(order.group(1))
     assert docs[0] == "book/index" and sorted(docs) == sorted(data["docnames"])
@@ -114,7 +116,9 @@ def toc_files(node):
 
 def test_the_search_messages_are_vietnamese(site):
     text = (site / "_static" / "translations.js").read_text(encoding="utf-8")
-    messages = json.loads(text[text.index("(") + 1:text.rindex(")")])["messages"]
+    catalog = re.search(r"const catalog = (\{.*?\});\n", text, re.S).group(1)
+    messages = json.loads(catalog)["messages"]
+    assert "new Function" not in text and "addTranslations" not in text, "no eval: the CSP"
     for message in ("Search Results", "Searching", "Preparing search...",
                     "Search finished, found ${resultCount} page(s) matching the search query.",
                     "Your search did not match any documents. Please make sure that all words "
@@ -213,3 +217,92 @@ def test_a_figure_finds_the_pages_that_print_it(site):
                 if re.search(rf"(?<![\d.,]){figure}(?![\d.,]\d)", folded_text(p))}
     assert printing and message.startswith(f"Tìm thấy {len(results)} trang")
     assert {href.split("#")[0] for href, _ in results} == printing
+
+
+NAVIGATION = ("Các năm", "Tải bản PDF", "Trang trước", "Trang sau")  # around each page's text
+# Each word or phrase marked in `root`, with the characters just before and after it.
+MARKS = """(root) => [...root.querySelectorAll(".highlighted")].map((mark) => [
+  (mark.previousSibling?.textContent ?? "").slice(-1), mark.textContent,
+  (mark.nextSibling?.textContent ?? "").slice(0, 1)])"""
+RESULTS = """() => [...document.querySelectorAll("#search-results ul.search li")].map((li) => [
+  li.querySelector("a").getAttribute("href"), li.querySelector("p.context")?.textContent,
+  (MARKS)(li)])""".replace("MARKS", MARKS)
+EXCERPTS_SHOWN = """() => document.querySelector("#search-results .search-summary")?.textContent
+  && [...document.querySelectorAll("#search-results ul.search li")].every(
+    (li) => li.querySelector("p.context"))"""
+
+
+@pytest.fixture(scope="module")
+def reader():
+    """A browser tab (Playwright driving Chromium) at desktop width."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM_ARGS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser.new_page(viewport={"width": 1280, "height": 900})
+        browser.close()
+
+
+def excerpts(tab, site, query):
+    """The search page's results for ``query``, opened from the files, once their excerpts are
+    shown: [(link, excerpt or None, [(character before, mark, character after)])]."""
+    from playwright.sync_api import TimeoutError as Timeout
+    tab.goto((site / "search.html").as_uri() + "?q=" + quote_plus(query))
+    tab.wait_for_selector("#search-results .search-summary:not(:empty)", timeout=10000)
+    try:
+        tab.wait_for_function(EXCERPTS_SHOWN, timeout=5000)
+    except Timeout:
+        pass  # the assertions say which are missing
+    return tab.evaluate(RESULTS)
+
+
+def whole_words(marks, allowed):
+    """The marks that are not one of ``allowed`` (folded) as a whole word."""
+    return [m for m in marks if fold(m[1]) not in allowed or re.match(r"\w", m[0] + " ")
+            or re.match(r"\w", m[2] + " ")]
+
+
+def total_funds():
+    """The plan's total funds as the site prints them ("1.691")."""
+    rows = list(csv.DictReader(open(DATA / "2023" / "budget.csv", encoding="utf-8-sig")))
+    return f"{int(rows[-1]['total']):,}".replace(",", ".")
+
+
+@needs_chromium
+@pytest.mark.parametrize("query", ["dinh duong", "Da Mai", "ho tro", total_funds()])
+def test_results_from_the_files_have_an_excerpt_with_the_querys_words(reader, site, query):
+    """Opened from the files (a USB stick, the ZIP), every result shows the text around the
+    query's words, marked as whole words, marks folded; never the navigation around the page."""
+    results = excerpts(reader, site, query)
+    words = set(syllables(fold(query)))
+    assert len(results) >= 2
+    for href, excerpt, marks in results:
+        assert excerpt, f"{href}: no excerpt"
+        assert all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", fold(excerpt)) for w in words), (
+            href, excerpt)
+        assert marks and not whole_words(marks, words | {fold(query)}), (href, marks)
+        assert not [n for n in NAVIGATION if n in excerpt], (href, excerpt)
+
+
+@needs_chromium
+def test_a_figure_is_found_with_its_excerpt(reader, site):
+    """"1.691" is one figure: each excerpt shows it, marked whole."""
+    number = total_funds()
+    results = excerpts(reader, site, number)
+    assert results and all(number in excerpt for _, excerpt, _ in results), results
+    assert all(marks and {mark for _, mark, _ in marks} == {number} for _, _, marks in results)
+
+
+@needs_chromium
+@pytest.mark.parametrize("query, marked", [("Da Mai", {"da mai"}), ("ho", {"ho"})])
+def test_the_opened_page_marks_the_query_as_the_search_finds_it(reader, site, query, marked):
+    """A result opened, its page marks what the search found: the query's words in a row where
+    the page has them so ("Da Mai": «Đa Mai», not «đã»), else each word; whole words only
+    ("ho": «hộ», «hỗ», not the «ho» of «hoạch»), marks folded."""
+    excerpts(reader, site, query)
+    reader.click("#search-results ul.search li a >> nth=0")
+    reader.wait_for_load_state("load")
+    reader.wait_for_timeout(300)
+    marks = reader.evaluate(f"({MARKS})(document.querySelector('article'))")
+    assert marks and not whole_words(marks, marked), marks
+    assert not reader.evaluate(f"({MARKS})(document.querySelector('nav.planbook-years'))")

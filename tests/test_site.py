@@ -33,9 +33,11 @@ def all_pages(site):
 
 def form(site, name):
     """A Biểu as the site shows it: its caption's words, its header rows (each cell's words
-    and span), its body rows."""
+    and span), its body rows (a cell's words without the mark of a disagreeing cell)."""
     table = page(site, "appendix").find("table", id=name)
     assert table is not None, f"no table #{name}"
+    for mark in table.select(".planbook-mark, .visually-hidden"):
+        mark.decompose()
     header = [[(words(c), int(c.get("colspan", 1)), int(c.get("rowspan", 1)))
                for c in tr.find_all("th")] for tr in table.thead.find_all("tr")]
     body = [[words(c) for c in tr.find_all("td")] for tr in table.tbody.find_all("tr")]
