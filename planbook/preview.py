@@ -8,9 +8,11 @@ build lock, like ``make book``: one waits for the other.
 
 What the preview shows is a copy of the last good build in ``_build/preview/`` (never the
 published ``_build/html/``), served on the loopback address only. Every HTML page it serves
-gets a script file (``preview_static/preview.js``) that listens to the server's events: after
-a good build the page reloads itself; while the data is wrong it shows the clerk's message
-above the last good page.
+gets a script file (``preview_static/preview.js``, served by the server: never a file of the
+published site) that listens to the server's events: after a good build the page reloads
+itself; while the data is wrong it shows the clerk's message above the last good page. The
+site's Content Security Policy holds: the script and its style are the server's own files,
+nothing is written into a page but text, and every answer carries the policy as a header too.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from functools import partial
 from pathlib import Path
 
 from planbook import guard, site, stamp
+from planbook.sphinx_ext import CONTENT_POLICY
 
 PREVIEW = Path("_build") / "preview"
 ASSETS = Path(__file__).parent / "preview_static"
@@ -196,7 +199,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         """Quiet: the terminal is for the clerk's messages."""
 
     def end_headers(self) -> None:
+        """Every answer: not kept by the browser, read as the type it says, under the site's
+        Content Security Policy (the server's own pages too)."""
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CONTENT_POLICY)
         super().end_headers()
 
     def send_error(self, code, message=None, explain=None) -> None:
@@ -368,9 +375,10 @@ def rebuild(root: Path, data: str, year: int, status: Status, kernels, start) ->
 def run(root: Path, data: str, year: int, port: int) -> int:
     """Serve the preview of ``year`` until interrupted, rebuilding after every edit; start
     again from the beginning when the package itself changed (its code is loaded here and in
-    the kernels)."""
+    the kernels), in the folder it was started in (papermill's runs move the process's working
+    folder, one notebook's folder or another's as its threads finish)."""
     from planbook.execute import Kernels
-    status = Status()
+    started_in, status = os.getcwd(), Status()
     try:
         server = serve(port, root / PREVIEW, year, status)
     except OSError as err:
@@ -401,6 +409,7 @@ def run(root: Path, data: str, year: int, port: int) -> int:
         server.shutdown()
         server.server_close()
         kernels.close()
+    os.chdir(started_in)
     os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
