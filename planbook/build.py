@@ -18,8 +18,8 @@ import nbformat
 import yaml
 from babel.messages import mofile, pofile
 
-from planbook import (checks, derive, downloads, execute, fmt, fonts, site, sphinx_ext, stamp,
-                      text)
+from planbook import (checks, derive, downloads, execute, fmt, fonts, plantext, site,
+                      sphinx_ext, stamp, text)
 from planbook.data import DataError, Plan, load_plan
 from planbook.execute import Job
 from planbook.guard import write_atomically
@@ -28,6 +28,9 @@ SOURCES = Path("notebooks")
 BOOK = Path("book")
 UNIT_TEMPLATE = "unit"
 UNIT_FOLDER = "units"
+SECTION_TEMPLATE = "section"
+"""The chapter of ``_toc.yml`` that stands for the plan's own sections: it is run once per
+section (:func:`planbook.plantext.sections`), each on a page of its own, in the plan's order."""
 
 
 class BuildError(Exception):
@@ -59,18 +62,33 @@ NEEDS = {"previous_year": lambda plan: plan.previous is not None}
 
 
 def chapter_meta(source: Path) -> dict:
-    """A chapter notebook's ``planbook`` metadata: ``section`` (the plan's own section it
-    prints, numbered I., II., … as the plan numbers them), ``annex: true`` (what the book adds,
+    """A chapter notebook's ``planbook`` metadata: ``annex: true`` (what the book adds,
     numbered Phụ lục 1, 2, …) and ``requires``."""
     return nbformat.read(source, as_version=4).metadata.get("planbook", {})
 
 
+def section_pages(plan: Plan, root: Path) -> list[str]:
+    """The page of each of the plan's sections (``book/<page>``); a page named like another
+    chapter of the book or like another section's is refused with a message."""
+    sections = plantext.sections(plan)
+    taken = set(chapter_files(root)) | {(BOOK / UNIT_FOLDER).as_posix()}
+    pages = []
+    for section in sections:
+        page = (BOOK / section.page_name).as_posix()
+        if page in taken or page in pages:
+            raise DataError([f"Tệp {plan.folder / 'plan.yaml'}, mục sections, «{section.heading}»: "
+                             f"trang «{section.page_name}» trùng tên một trang khác của sách; "
+                             f"hãy ghi page: với một tên khác."],
+                            f"Section page {section.page_name!r} is taken.")
+        pages.append(page)
+    return pages
+
+
 def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
-    """Every notebook run of the book: one per chapter in ``_toc.yml`` that the plan has (a
-    section of the plan with its text, a chapter with what it requires), one per unit. A
-    numbered chapter gets its number as the parameter ``number``."""
+    """Every notebook run of the book: the plan's sections, each on its page, where
+    ``_toc.yml`` names ``book/section``; one per other chapter in ``_toc.yml`` that the plan has
+    what it requires for; one per unit. An annex gets its number as the parameter ``number``."""
     book = book_dir(root, plan.year)
-    numerals = derive.sections(plan)
     annexes = 0
 
     def relative_data(output: Path) -> str:
@@ -80,16 +98,19 @@ def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
     found = []
     for entry in chapter_files(root):
         name = Path(entry).relative_to(BOOK)
-        output = book / f"{name}.ipynb"
         source = root / SOURCES / f"{name}.ipynb"
+        if name.as_posix() == SECTION_TEMPLATE:
+            for number, page in enumerate(section_pages(plan, root), start=1):
+                output = book / f"{Path(page).name}.ipynb"
+                found.append(Job(source, output, {"year": plan.year, "section": number,
+                                                  "data_dir": relative_data(output)}))
+            continue
+        output = book / f"{name}.ipynb"
         meta = chapter_meta(source)
-        if "section" in meta and meta["section"] not in numerals or \
-                not all(NEEDS[need](plan) for need in meta.get("requires", [])):
+        if not all(NEEDS[need](plan) for need in meta.get("requires", [])):
             continue
         parameters = {"year": plan.year, "data_dir": relative_data(output)}
-        if "section" in meta:
-            parameters["number"] = numerals[meta["section"]]
-        elif meta.get("annex"):
+        if meta.get("annex"):
             annexes += 1
             parameters["number"] = str(annexes)
         found.append(Job(source, output, parameters))
@@ -107,14 +128,6 @@ def place_words(plan: Plan) -> dict[str, str]:
     return {"units": place.units, "units_heading": place.units_heading, "all": place.all}
 
 
-def has_text(plan: Plan, dotted: str) -> bool:
-    """Whether ``plan.yaml`` has text at ``dotted`` (``funding.other_sources``)."""
-    value = plan.text
-    for name in dotted.split("."):
-        value = getattr(value, name)
-    return bool(value)
-
-
 def drop_times(metadata: dict) -> None:
     """Remove papermill's start, end and duration of a run from a notebook's or a cell's
     metadata."""
@@ -123,16 +136,13 @@ def drop_times(metadata: dict) -> None:
 
 
 def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
-    """Hide papermill's injected parameters cell; drop a cell tagged ``if-text:<field>`` (the
-    heading of a section) when the plan has no such text; number the headings tagged
-    ``numbered`` that are left (1., 2., … as the plan numbers its subsections); expose the
-    parameters, the locality's words and the plan's kind and title (``{{ document_type }}``,
-    ``{{ plan_title }}``) to Markdown cells as MyST substitutions (``{{ unit }}``,
-    ``{{ number }}`` in a title), escaped as text. The times of the run are left out, so that
-    a notebook run again on the same inputs is the same file."""
+    """Hide papermill's injected parameters cell; expose the parameters, the locality's words,
+    the plan's kind and title (``{{ document_type }}``, ``{{ plan_title }}``) and, on a
+    section's page, its heading (``{{ heading }}``) to Markdown cells as MyST substitutions,
+    escaped as text. The times of the run are left out, so that a notebook run again on the
+    same inputs is the same file."""
     nb = nbformat.read(path, as_version=4)
     drop_times(nb.metadata)
-    kept = []
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         cell.metadata.pop("execution", None)
@@ -141,17 +151,11 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
             cell.id = "injected-parameters"  # papermill draws a new one each run
             if "remove-cell" not in tags:
                 tags.append("remove-cell")
-        if all(has_text(plan, tag.removeprefix("if-text:")) for tag in tags
-               if tag.startswith("if-text:")):
-            kept.append(cell)
-    numbered = [cell for cell in kept if "numbered" in cell.metadata.tags]
-    for number, cell in enumerate(numbered, start=1):  # "## Mục đích" → "## 1. Mục đích"
-        marks, _, heading = cell.source.partition(" ")
-        cell.source = f"{marks} {number}. {heading}"
-    nb.cells = kept
     words = {**place_words(plan), "previous_year": plan.previous_year,
              "document_type": plan.text.document_type, "plan_title": plan.text.title,
              **parameters}
+    if "section" in parameters:
+        words["heading"] = plantext.sections(plan)[parameters["section"] - 1].heading
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
 
@@ -183,9 +187,15 @@ def year_toc(root: Path, year: int, todo: list[Job]) -> str:
     book = book_dir(root, year)
     have = {(BOOK / job.output.relative_to(book).with_suffix("")).as_posix() for job in todo}
 
+    sections = [(BOOK / job.output.relative_to(book).with_suffix("")).as_posix()
+                for job in todo if job.source.stem == SECTION_TEMPLATE]
+
     def keep(entries):
         kept = []
         for entry in entries or []:
+            if entry.get("file") == (BOOK / SECTION_TEMPLATE).as_posix():
+                kept += [{"file": page} for page in sections]
+                continue
             if "file" in entry and entry["file"] not in have:
                 continue
             if "sections" in entry:

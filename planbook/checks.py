@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planbook import compare, derive, fmt
+from planbook import compare, derive, fmt, plantext
 from planbook.data import UNIT_PRINTED, Plan, normalise_name
 
 COUNT_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín"}
@@ -238,58 +238,33 @@ def grand_total(plan: Plan) -> list[Finding]:
             for c, label in _money_labels(plan) if _amount(total[c]) != computed[c]]
 
 
-def text_budget(plan: Plan) -> list[Finding]:
-    """Figures the text of section III and IV states against Biểu số 02 (a project the form
-    lacks is :func:`text_names`'s finding)."""
-    budget = plan.budget.set_index("tt")
-    section = derive.sections(plan)
-    labels = dict(_money_labels(plan))
+def text_figures(plan: Plan) -> list[Finding]:
+    """Each figure the plan's text ties to a quantity (:mod:`planbook.plantext`) against what
+    the tables give: a rate at the decimals it is printed with, a count or a sum exactly."""
     out = []
-    for item in plan.text.projects:
-        if item.text_figures is None or item.tt not in budget.index:
-            continue
-        row = budget.loc[item.tt]
-        for column, value in item.text_figures.model_dump().items():
-            printed = _amount(row[column])
-            if value is not None and value != printed:
-                out.append(Finding(f"Lời văn mục {section['projects']}, {item.title}",
-                                   _money(value), _money(printed),
-                                   f"{labels[column]} theo Biểu số 02 mục {item.tt}",
-                                   f"text:{item.tt}", f"mục {item.tt}", column))
-    computed = derive.grand_total(plan)
-    for source in plan.text.funding.sources:
-        if source.text_figures is None:
-            continue
-        for column, value in source.text_figures.model_dump().items():
-            if source.column:  # one of several sources: only its total has a column
-                column = source.column if column == "total" else None
-            if value is not None and column and value != computed[column]:
-                out.append(Finding(f"Lời văn mục {section['budget']}, tổng vốn "
-                                   f"{fmt.lower_first(source.name)}", _money(value),
-                                   _money(computed[column]), "cộng các dự án của Biểu số 02",
-                                   "text-total", f"tổng vốn {fmt.lower_first(source.name)}"))
+    for index, section in enumerate(plantext.sections(plan), start=1):
+        for paragraph in plantext.paragraphs(section.text):
+            for figure, key in paragraph.figures:
+                value, source = derive.quantity(plan, key)
+                stated = plantext.figure_value(figure)
+                if figure.endswith("%"):
+                    digits = len(figure.rstrip("%").partition(",")[2])
+                    if round(value, digits) != round(stated, digits):
+                        out.append(Finding(f"Lời văn mục {section.heading}", figure,
+                                           fmt.percent(value, digits), "",
+                                           f"section:{index}", source, key))
+                elif value != stated:
+                    money = key.partition("@")[0] in plan.money_columns
+                    out.append(Finding(f"Lời văn mục {section.heading}", figure,
+                                       _money(value) if money else fmt.number(int(value)),
+                                       "", f"section:{index}", source, key))
     return out
 
 
-def text_target(plan: Plan) -> list[Finding]:
-    """The locality's target rate in the text (section II) against Biểu số 01."""
-    stated = plan.text.targets.text_figures.get("rate_target")
-    if stated is None:
-        return []
-    totals = derive.totals(plan)
-    where = f"{derive.sections(plan)['targets']}.1"
-    out = []
-    if round(totals.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
-        out.append(Finding(f"Lời văn mục {where}, tỷ lệ hộ nghèo năm kế hoạch",
-                           _rate_text(stated), _rate_text(totals.rate_target),
-                           f"{fmt.number(totals.poor_target)} / {fmt.number(totals.households)} hộ "
-                           "theo Biểu số 01", "text-target", "tỷ lệ tính từ số hộ"))
-    if round(plan.units_total.rate_target, RATE_DIGITS) != round(stated, RATE_DIGITS):
-        out.append(Finding(f"Lời văn mục {where} và dòng Tổng cộng của Biểu số 01",
-                           _rate_text(stated), _rate_text(plan.units_total.rate_target),
-                           "tỷ lệ in ở dòng Tổng cộng", "text-target", TOTAL_ROW,
-                           "rate_target"))
-    return out
+def _no_text_figures(plan: Plan) -> str:
+    tied = any(paragraph.figures for section in plantext.sections(plan)
+               for paragraph in plantext.paragraphs(section.text))
+    return "" if tied else "lời văn của kế hoạch không nêu số liệu nào gắn với các biểu để đối chiếu"
 
 
 def lead_partner(plan: Plan) -> list[Finding]:
@@ -338,17 +313,16 @@ def _partners_differ(plan: Plan, text: str, form: str) -> str:
 def text_names(plan: Plan) -> list[Finding]:
     """Each project's name, lead and partners as section III states them against Biểu số 02;
     a project of section III that the form lacks."""
-    section = derive.sections(plan)["projects"]
     budget = {row.tt: row for row in plan.budget.itertuples()}
     out = []
-    for item in plan.text.projects:
+    for item in plantext.projects(plan):
         row = budget.get(item.tt)
         if row is None:
-            out.append(Finding(f"Lời văn mục {section}, mục {item.tt} (plan.yaml)", item.title,
+            out.append(Finding(f"Lời văn, mục {item.tt} (plan.yaml)", item.title,
                                "không có", "dự án, tiểu dự án không có trong Biểu số 02",
                                f"text:{item.tt}", f"mục {item.tt}"))
             continue
-        where = f"{_budget_where(plan, row)} và lời văn mục {section}"
+        where = f"{_budget_where(plan, row)} và lời văn"
         if not same_title(item.title, row.name):
             out.append(Finding(where, item.title, row.name, "tên dự án, tiểu dự án",
                                f"budget:{row.tt}", f"mục {row.tt}", "name"))
@@ -388,25 +362,14 @@ def _has_previous(plan: Plan) -> bool:
     return plan.previous is not None
 
 
-def _no_text_budget(plan: Plan) -> str:
-    stated = [p for p in plan.text.projects if p.text_figures] + [
-        s for s in plan.text.funding.sources if s.text_figures]
-    return "" if stated else "lời văn của kế hoạch không nêu số kinh phí nào để đối chiếu"
-
-
-def _no_text_target(plan: Plan) -> str:
-    return "" if "rate_target" in plan.text.targets.text_figures else (
-        "lời văn của kế hoạch không nêu tỷ lệ hộ nghèo mục tiêu để đối chiếu")
-
-
 def _no_pairs(plan: Plan) -> str:
     paired = any(row.lead and row.partners for row in derive.leaves(plan).itertuples())
     return "" if paired else "Biểu số 02 không ghi cặp cơ quan chủ trì, phối hợp nào để đối chiếu"
 
 
 def _no_text_projects(plan: Plan) -> str:
-    return "" if plan.text.projects else (
-        f"lời văn mục {derive.sections(plan)['projects']} không nêu riêng dự án nào để đối chiếu")
+    return "" if plantext.projects(plan) else (
+        "lời văn của kế hoạch không nêu riêng dự án nào để đối chiếu")
 
 
 CHECKS = [
@@ -446,16 +409,12 @@ CHECKS = [
           "Dòng Tổng cộng của Biểu số 02 so với tổng các dự án, ở cả {columns} cột kinh phí.",
           grand_total, about=("budget-total",),
           says="Dòng Tổng cộng của Biểu số 02 khác với tổng các dự án"),
-    Check("text-budget", "Kinh phí nêu trong lời văn khớp Biểu số 02",
-          "Các số kinh phí ở mục {projects} (từng dự án, tiểu dự án) và mục {budget} (tổng vốn) "
-          "so với Biểu số 02.", text_budget, _no_text_budget, about=("text", "text-total"),
-          says="Kinh phí nêu trong lời văn khác với Biểu số 02",
-          sides=("lời văn ghi", "Biểu số 02 cho")),
-    Check("text-target", "Mục tiêu tỷ lệ hộ nghèo trong lời văn khớp Biểu số 01",
-          "Tỷ lệ nêu ở mục {targets}.1 so với tỷ lệ tính từ Biểu số 01 và tỷ lệ in ở dòng Tổng cộng.",
-          text_target, _no_text_target, about=("text-target",),
-          says="Tỷ lệ hộ nghèo mục tiêu nêu ở mục {targets}.1 khác với Biểu số 01",
-          sides=("lời văn ghi", "Biểu số 01 cho")),
+    Check("text-figures", "Số liệu nêu trong lời văn khớp các biểu",
+          "Mỗi số trong lời văn của kế hoạch được gắn với một số liệu của Biểu số 01 hay Biểu "
+          "số 02 (tỷ lệ, số hộ, kinh phí, số dự án) so với số liệu ấy tính từ biểu: tỷ lệ làm "
+          "tròn như lời văn in, các số khác phải bằng nhau.", text_figures, _no_text_figures,
+          about=("section",), says="Số liệu nêu trong lời văn khác với các biểu",
+          sides=("lời văn ghi", "các biểu cho")),
     Check("units-vanished", "Các {units} của năm trước đều có trong năm nay",
           "Mỗi {units} trong Biểu số 01 năm trước có trong Biểu số 01 năm nay, cùng tên hoặc "
           "qua tệp crosswalk.csv (đổi tên, sáp nhập, chia tách).", vanished_units,
@@ -467,11 +426,11 @@ CHECKS = [
           "của dự án", sides=("vốn chuyển sang", "kinh phí năm {prev}")),
     Check("text-names", "Tên dự án, cơ quan chủ trì và phối hợp thống nhất giữa lời văn và "
           "Biểu số 02",
-          "Tên từng dự án, tiểu dự án, cơ quan chủ trì và các cơ quan phối hợp nêu ở mục "
-          "{projects} so với Biểu số 02, không kể khác biệt về chữ hoa, dấu cách, cách viết "
+          "Tên từng dự án, tiểu dự án, cơ quan chủ trì và các cơ quan phối hợp nêu trong lời "
+          "văn so với Biểu số 02, không kể khác biệt về chữ hoa, dấu cách, cách viết "
           "«hóa/hoá», dấu câu cuối tên, số thứ tự dự án khi một bên không ghi, và tên gọi khác "
           "của cùng một cơ quan (agencies.csv).", text_names, _no_text_projects,
-          about=("budget", "text"), says="Lời văn mục {projects} và Biểu số 02 ghi khác nhau",
+          about=("budget", "text"), says="Lời văn và Biểu số 02 ghi khác nhau",
           sides=("lời văn ghi", "Biểu số 02 ghi")),
     Check("lead-partner", "Cơ quan chủ trì không đồng thời là cơ quan phối hợp",
           "Cơ quan chủ trì của từng dự án, tiểu dự án trong Biểu số 02 không được ghi cả ở cột "
@@ -480,8 +439,7 @@ CHECKS = [
           sides=("cơ quan chủ trì", "cột cơ quan phối hợp ghi")),
 ]
 
-FORMS = {"bieu-01": ("unit:*", "units-total", "text-target"),
-         "bieu-02": ("budget:*", "budget-total", "text:*", "text-total")}
+FORMS = {"bieu-01": ("unit:*", "units-total"), "bieu-02": ("budget:*", "budget-total", "text:*")}
 """The figures of each of the plan's forms (Biểu số 01, 02) as findings name them: a finding
 about one of them concerns that form; its note stands under the form, its cell is marked."""
 
@@ -500,8 +458,7 @@ def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     only = names if names and not any(name.endswith("*") for name in names) else None
     words = {"units": plan.place.units, "all": plan.place.all, "year": plan.year,
              "prev": plan.previous_year,
-             "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns))),
-             **derive.sections(plan)}
+             "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns)))}
     outcomes = []
     for check in CHECKS:
         if wanted is not None and not wanted & set(check.about) or not check.applies(plan):

@@ -187,6 +187,22 @@ class Signature(_Model):
     name: str
 
 
+PAGE = r"^[a-z0-9][a-z0-9-]{0,39}$"
+"""A page's name in the book's address: lower-case ASCII letters, digits and hyphens."""
+
+
+class Section(_Model):
+    """One of the plan's own sections: its heading and its text as printed (see
+    :mod:`planbook.plantext`), and the name of its page (from the heading when not given)."""
+    heading: str = Field(min_length=1)
+    text: str = ""
+    page: str = Field("", pattern=PAGE)
+
+    @property
+    def page_name(self) -> str:
+        return self.page or fmt.slug(self.heading)[:40].strip("-") or "muc"
+
+
 COUNTS = {"projects": "số dự án thành phần", "subprojects": "số tiểu dự án"}
 """Counts of Biểu số 02 that a text of ``plan.yaml`` may name: "Triển khai thực hiện
 {projects} dự án thành phần…" is printed with the count as the plan prints it ("05")."""
@@ -209,6 +225,7 @@ class PlanText(_Model):
     title: str
     legal_basis: LegalBasis | None = None
     preamble: str = ""
+    sections: list[Section] = []
     purpose: str = ""
     requirements: list[str] = []
     targets: Targets = Targets()

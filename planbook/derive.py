@@ -13,21 +13,6 @@ import pandas as pd
 from planbook import fmt
 from planbook.data import Plan, normalise_name
 
-SECTIONS = {"purpose": ("purpose", "requirements"), "targets": (), "projects": (), "budget": (),
-            "tasks": ("tasks",), "organisation": ("organisation",)}
-"""The plan's own sections in the order the national form numbers them (I., II., …), each with
-the texts of ``plan.yaml`` of which it needs one (none: always there)."""
-
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-
-
-def sections(plan: Plan) -> dict[str, str]:
-    """The numeral of each section the plan has: ``{"purpose": "I", "targets": "II", …}``."""
-    present = [name for name, texts in SECTIONS.items()
-               if not texts or any(getattr(plan.text, field) for field in texts)]
-    return dict(zip(present, ROMAN))
-
-
 def unit_pages(plan: Plan) -> dict[str, str]:
     """Each unit's page name, also the stem of its chart's and its table's labels: its number
     in the table (zero-padded, so that the pages sort in the table's order) and its name in
@@ -150,3 +135,41 @@ def roles(plan: Plan) -> pd.DataFrame:
             matrix.loc[agency, row.tt] = "Phối hợp"
         matrix.loc[row.lead_agency, row.tt] = "Chủ trì"
     return matrix.loc[(matrix != "").any(axis=1)]
+
+
+UNIT_QUANTITIES = {"households": "tổng số hộ dân cư", "poor_prev": "số hộ nghèo năm trước",
+                   "rate_prev": "tỷ lệ hộ nghèo năm trước", "poor_target": "chỉ tiêu số hộ nghèo",
+                   "rate_target": "tỷ lệ hộ nghèo chỉ tiêu", "reduction": "số hộ giảm"}
+"""The quantities of Biểu số 01 that the plan's text may state, in a reader's words."""
+COUNT_QUANTITIES = {"projects": "số dự án thành phần", "subprojects": "số tiểu dự án"}
+
+
+def quantity_names(plan: Plan) -> list[str]:
+    """The names a figure of the plan's text may be tied to (``rate_target``, ``total``, …);
+    each may name a row after ``@`` (``total@2.1``, ``poor_target@<unit>``,
+    ``subprojects@2``)."""
+    return [*COUNT_QUANTITIES, *UNIT_QUANTITIES, *plan.money_columns]
+
+
+def quantity(plan: Plan, key: str) -> tuple[float, str] | None:
+    """The value of the quantity ``key`` by the plan's tables and the words saying where it
+    comes from; None when the plan has no such quantity (or no such row)."""
+    name, _, row = (part.strip() for part in key.partition("@"))
+    table = budget(plan)
+    if name == "projects" and not row:
+        return int(table.is_project.sum()), "số dự án thành phần của Biểu số 02"
+    if name == "subprojects":
+        rows = table[~table.is_project & ((table.project == row) if row else True)]
+        return (len(rows), f"số tiểu dự án của mục {row} trong Biểu số 02" if row else
+                "số tiểu dự án của Biểu số 02") if not row or row in set(table.tt) else None
+    if name in plan.money_columns:
+        if not row:
+            return grand_total(plan)[name], "cộng các dự án của Biểu số 02"
+        match = table[table.tt == row]
+        return (int(match[name].iloc[0]), f"Biểu số 02, mục {row}") if len(match) else None
+    if name in UNIT_QUANTITIES:
+        if not row:
+            return getattr(totals(plan), name), f"{UNIT_QUANTITIES[name]} theo Biểu số 01"
+        match = plan.units[plan.units.unit == row]
+        return (float(match[name].iloc[0]), f"Biểu số 01, {row}") if len(match) else None
+    return None

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from planbook import checks as consistency
-from planbook import compare, derive, downloads, fmt, tables
+from planbook import compare, derive, downloads, fmt, plantext, tables
 from planbook.data import Plan
 
 ENV = Environment(
@@ -98,7 +98,8 @@ def header(plan: Plan) -> Markup:
 
 
 def preamble(plan: Plan) -> Markup:
-    return render("preamble.md", plan)
+    """The plan's opening paragraphs, before its first section, as printed."""
+    return plantext.markdown(plan.text.preamble)
 
 
 def overview(plan: Plan) -> Markup:
@@ -112,17 +113,13 @@ def overview(plan: Plan) -> Markup:
                   **consistency.counts(outcomes))
 
 
-def purpose(plan: Plan) -> Markup:
-    return render("purpose.md", plan)
-
-
-def requirements(plan: Plan) -> Markup:
-    return render("requirements.md", plan)
-
-
-def targets(plan: Plan) -> Markup:
-    """Section II as the plan words it, the rate from Biểu số 01."""
-    return render("targets.md", plan)
+def section(plan: Plan, number: int) -> Markup:
+    """The plan's section ``number`` (1 for the first) as issued: its text as printed, a
+    figure the tables contradict marked ``*``, with the note on it after the text."""
+    found = consistency.concerning(plan, f"section:{number}")
+    text = plantext.sections(plan)[number - 1].text
+    return plantext.markdown(text, {finding.cell for _, finding in found}) + "\n\n" + \
+        doubts(plan, f"section:{number}")
 
 
 def units_overview(plan: Plan) -> Markup:
@@ -132,22 +129,6 @@ def units_overview(plan: Plan) -> Markup:
                   keeping=int((table.reduction_calc == 0).sum()),
                   rising=int((table.reduction_calc < 0).sum()),
                   highest=table.iloc[-1], lowest=table.iloc[0])
-
-
-def projects(plan: Plan) -> Markup:
-    """Section III as the plan words it: each project with its content, funds and agencies."""
-    table = derive.budget(plan)
-    children = table[~table.is_project].groupby("project").size().to_dict()
-    counts = {"projects": f"{int(table.is_project.sum()):02d}",
-              "subprojects": f"{int((~table.is_project).sum()):02d}"}
-    intro = re.sub(r"\{(\w+)\}", lambda m: counts[m.group(1)], plan.text.content_intro)
-    return render("projects.md", plan, rows=list(table.itertuples()), children=children,
-                  intro=intro)
-
-
-def funding(plan: Plan) -> Markup:
-    """Section IV as the plan words it: the total with its parts, then the other sources."""
-    return render("funding.md", plan, money=derive.grand_total(plan))
 
 
 def budget(plan: Plan) -> Markup:
@@ -161,20 +142,12 @@ def lead_shares(plan: Plan) -> Markup:
     return render("leads.md", plan, shares=derive.lead_shares(plan))
 
 
-def tasks(plan: Plan) -> Markup:
-    return render("tasks.md", plan)
-
-
-def organisation(plan: Plan) -> Markup:
-    return render("organisation.md", plan)
-
-
-def ending(plan: Plan, section: str) -> Markup:
-    """The plan's closing, recipients and signature, after its last section (``section``
+def ending(plan: Plan, number: int) -> Markup:
+    """The plan's closing, recipients and signature, after its last section (``number``
     being that one), whatever sections the plan has; nothing after any other."""
-    if section != list(derive.sections(plan))[-1]:
+    if number != len(plantext.sections(plan)):
         return Markup("")
-    return Markup("\n\n").join([render("closing.md", plan), render("signature.md", plan)])
+    return Markup("\n\n").join([plantext.markdown(plan.text.closing), render("signature.md", plan)])
 
 
 def unit(plan: Plan, unit: str) -> Markup:
@@ -188,7 +161,7 @@ def unit(plan: Plan, unit: str) -> Markup:
 def unit_offers(plan: Plan) -> Markup:
     """What the plan's projects offer the units, from the plan's text (section III): how many
     the units take part in (the same for every unit, so said once)."""
-    items = [p for p in plan.text.projects if p.content]
+    items = [p for p in plantext.projects(plan) if p.content]
     partnered = sum(plan.place.units_agency in derive.partner_agencies(plan, p.partners)
                     for p in items)
     return render("unit_offers.md", plan, items=items, partnered=partnered)

@@ -16,6 +16,8 @@ DATA = ROOT / "data"
 SITE = ROOT / "_build" / "html" / "2023"
 EXAMPLES = ROOT / "examples"
 MADE_UP = ROOT / "tests" / "made_up"
+LEGACY = ROOT / "tests" / "legacy"
+"""The 2023 plan's data as written for an earlier version: the plan's text by field."""
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import yaml
 from planbook import checks, fmt, tables, text
 from planbook.data import load_plan
 
-from conftest import DATA, EXAMPLES
+from conftest import EXAMPLES, LEGACY
 
 
 def without(node, keys):
@@ -28,17 +28,17 @@ def test_a_check_with_nothing_to_compare_is_not_applicable(tmp_path):
     plan = load_plan(tmp_path, 2026)
     outcomes = checks.run(plan)
     idle = {o.check.name: o.not_applicable for o in outcomes if not o.ran}
-    assert set(idle) == {"text-budget", "text-target"}
-    assert "không nêu số kinh phí nào" in idle["text-budget"]
+    assert set(idle) == {"text-figures"}
+    assert "không nêu số liệu nào gắn với các biểu" in idle["text-figures"]
     assert not any(o.passed for o in outcomes if not o.ran), "not applicable is not «khớp»"
     n = checks.counts(outcomes)
-    assert n["checks"] == len(outcomes) - 2 and n["not_applicable"] == 2
-    assert "(2 phép không áp dụng)" in checks.summary(outcomes)
+    assert n["checks"] == len(outcomes) - 1 and n["not_applicable"] == 1
+    assert "(1 phép không áp dụng)" in checks.summary(outcomes)
     chapter = text.checks(plan)
-    assert chapter.count("**Kết quả: không áp dụng** — lời văn") == 2
-    assert f"Kết quả: {n['checks']} phép kiểm tra (thêm 2 phép không áp dụng" in chapter
+    assert chapter.count("**Kết quả: không áp dụng** — lời văn") == 1
+    assert f"Kết quả: {n['checks']} phép kiểm tra (thêm 1 phép không áp dụng" in chapter
     assert "Không áp dụng" in tables.checks_overview(outcomes)
-    assert "2 phép khác không áp dụng" in text.overview(plan)
+    assert "1 phép khác không áp dụng" in text.overview(plan)
 
 
 def test_the_2023_plan_has_something_for_every_check(plan):
@@ -48,8 +48,9 @@ def test_the_2023_plan_has_something_for_every_check(plan):
 # ------------------------------------------------- names across the plan: section III, Biểu 02
 
 def with_project(tt, **changes):
-    """The 2023 plan with section III's text of project ``tt`` changed."""
-    plan = load_plan(DATA, 2023)
+    """The 2023 plan, as an earlier ``plan.yaml`` gave it (by field), with section III's text
+    of project ``tt`` changed."""
+    plan = load_plan(LEGACY, 2023)
     projects = [p.model_copy(update=changes) if p.tt == tt else p for p in plan.text.projects]
     plan.__dict__["text"] = plan.text.model_copy(update={"projects": projects})
     return plan
@@ -110,8 +111,12 @@ def test_a_different_partner_or_lead_is_a_finding_another_name_of_the_same_is_no
     assert not [f for f in names_found(same) if f[0] == "budget:3.1"]
 
 
+def test_the_names_read_from_the_typed_sections_are_those_of_the_earlier_fields(plan):
+    assert names_found(plan) == names_found(load_plan(LEGACY, 2023))
+
+
 def test_a_project_of_section_iii_that_bieu_02_lacks_is_a_finding():
-    plan = load_plan(DATA, 2023)
+    plan = load_plan(LEGACY, 2023)
     extra = plan.text.projects[0].model_copy(update={"tt": "6", "title": "Dự án 8: Thêm"})
     plan.__dict__["text"] = plan.text.model_copy(
         update={"projects": [*plan.text.projects, extra]})
