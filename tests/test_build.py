@@ -17,10 +17,12 @@ from conftest import DATA, ROOT, scratch_project
 
 def test_one_job_per_chapter_and_per_unit(plan):
     jobs = build.jobs(plan, ROOT, "data")
-    chapters = [c for c in build.chapter_files(ROOT) if c != "book/results"]
+    chapters = [page for c in build.chapter_files(ROOT) if c != "book/results" for page in (
+        build.section_pages(plan, ROOT) if c == f"book/{build.SECTION_TEMPLATE}" else [c])]
     assert [j.output for j in jobs[:len(chapters)]] == [
         build.book_dir(ROOT, 2023) / f"{c.removeprefix('book/')}.ipynb" for c in chapters], \
-        "every chapter but last year's results, which 2023 cannot have (no 2022 data)"
+        "every chapter but last year's results, which 2023 cannot have (no 2022 data), the " \
+        "plan's sections each on its page"
     assert len(jobs) == len(chapters) + len(plan.units)
     unit_jobs = [j for j in jobs if "unit" in j.parameters]
     assert [j.parameters["unit"] for j in unit_jobs] == list(plan.units.unit)
