@@ -1,7 +1,9 @@
 # The plan book. `make book` sets everything up and builds the site of every year under data/
-# (YEAR=2024: that year only); `make test` runs every test.
+# (YEAR=2024: that year only); `make preview` serves the latest year's site (or YEAR's) at
+# http://127.0.0.1:$(PORT) and rebuilds it after every edit; `make test` runs every test.
 YEAR ?=
 DATA ?= data
+PORT ?= 8000
 SCHEDULER ?= $(PLANBOOK_SCHEDULER)
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +16,7 @@ AXE := node_modules/axe-core/axe.min.js
 # browser download) and npm to install axe-core for them. The font's files: planbook/fonts.py.
 LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 
-.PHONY: book test bench clean system new-year workbook unpublish
+.PHONY: book preview test bench clean system new-year workbook unpublish
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +33,10 @@ $(AXE): package.json package-lock.json
 book: system $(INSTALLED) $(AXE)
 	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
 	    $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+
+# The site only (no PDF), on the loopback address, rebuilt after every edit; Ctrl-C stops it.
+preview: $(INSTALLED)
+	$(PY) -m planbook preview --data $(DATA) $(if $(YEAR),--year $(YEAR)) --port $(PORT)
 
 # Start data/$(YEAR)/ from the latest year: figures blank, text and units carried over.
 new-year: $(INSTALLED)

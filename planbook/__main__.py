@@ -1,5 +1,6 @@
 """Command line: ``python -m planbook build`` builds every year under the data folder into one
-site; ``--year 2024`` builds that year and keeps the others published."""
+site; ``--year 2024`` builds that year and keeps the others published. ``python -m planbook
+preview`` serves the latest year's site (or ``--year``'s) and rebuilds it after every edit."""
 from __future__ import annotations
 
 import argparse
@@ -78,6 +79,24 @@ def unpublish(root: Path, year: int) -> int:
     return 0
 
 
+def preview(root: Path, data: str, year: int | None, port: int) -> int:
+    """Serve the year's site at 127.0.0.1:``port`` and rebuild it after every edit, until
+    Ctrl-C (which ends it normally: stopping is how a preview ends)."""
+    from planbook import preview as live
+    folder = root / data
+    years = data_years(folder) if folder.is_dir() else []
+    if year is None and not years:
+        print(f"Không có năm nào trong {folder} (cần thư mục <năm>/plan.yaml) — không có gì để "
+              "xem trước.", file=sys.stderr)
+        return 2
+    try:
+        with guard.signals_unwind():
+            return live.run(root, data, year or years[-1], port)
+    except KeyboardInterrupt:
+        print("\nĐã dừng xem trước.", file=sys.stderr)
+        return 0
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):
         """One Vietnamese line instead of argparse's usage and English."""
@@ -102,8 +121,15 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--year", type=year_number, required=True)
         command.add_argument("--data", default="data", help="data folder (default: data)")
         command.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    watch = commands.add_parser("preview", help="serve a year's site, rebuilt after each edit")
+    watch.add_argument("--year", type=year_number, help="this year (default: the latest)")
+    watch.add_argument("--data", default="data", help="data folder (default: data)")
+    watch.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    watch.add_argument("--port", type=int, default=8000, help="port of 127.0.0.1 (8000)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    if args.command == "preview":  # takes the build lock for each build, not while it waits
+        return preview(root, args.data, args.year, args.port)
     try:
         with guard.signals_unwind(), guard.one_build_at_a_time(root):
             if args.command == "new-year":

@@ -10,7 +10,13 @@ Prints one table and the ratios the project holds to, and writes them to
 - synthetic plans of 16, 64 and 256 units (generated into a temporary folder, unit names
   marked "mô phỏng"): clean build time, marginal seconds per added unit between each size and
   the next (``steps``), peak memory of the whole process tree. ``--sizes 16 64 256 1024`` adds
-  sizes; ``marginal_unit_s`` and ``linearity`` stay those of 16, 64 and 256 when measured.
+  sizes; ``marginal_unit_s`` and ``linearity`` stay those of 16, 64 and 256 when measured;
+- editing one figure of Biểu số 01, in the 2023 book and the 256 units' (the first unit's
+  printed reduction, which its own page, Biểu số 01 and the checks show): the rebuild by
+  ``make book`` over the clean build (``edit_over_clean``, the mean of two such edits), and
+  the seconds from the edit to the page served by ``make preview`` showing it
+  (``preview_edit_s``, the median of three edits); in the 2023 book also a count (the first
+  unit's households, which every page's rates and charts show: ``count_edit_over_clean``).
 
 Usage: ``python -m planbook.bench [--sizes 16 64 256]``.
 """
@@ -22,11 +28,13 @@ import json
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +160,56 @@ def edit_budget(project: Path) -> None:
         csv.writer(f).writerows(rows)
 
 
+def edit_units(project: Path, column: str = "reduction") -> tuple[str, str]:
+    """Add one to the first unit's ``column`` of Biểu số 01; return the unit and the figure."""
+    path = project / "data" / str(YEAR) / "wards.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    first = rows[1]
+    first[rows[0].index(column)] = figure = str(int(first[rows[0].index(column)]) + 1)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return first[rows[0].index("unit")], figure
+
+
+def preview_edits(project: Path, edits: int = 3, timeout: float = 600) -> list[float]:
+    """With ``make preview`` running in ``project``: the seconds from each of ``edits`` edits of
+    the first unit's printed reduction to the served Biểu số 01 showing the new figure."""
+    from planbook.preview import free_port
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "planbook", "preview", "--year", str(YEAR),
+                                "--port", str(port)], cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    ready = threading.Event()
+    threading.Thread(target=lambda: [ready.set() for line in process.stdout
+                                     if line.startswith("Sẵn sàng")], daemon=True).start()
+    try:
+        if not ready.wait(timeout):
+            raise SystemExit(f"make preview did not start in {project}")
+        seconds = []
+        for _ in range(edits):
+            unit, figure = edit_units(project)
+            started = time.perf_counter()
+            shown = re.compile(re.escape(unit) + r"</td>(\s*<td[^>]*>.*?</td>){5}\s*<td[^>]*>"
+                               + figure + "<")  # a cell in doubt is marked after its figure
+            while not shown.search(_served(port, "/2023/book/appendix.html")):
+                if time.perf_counter() - started > timeout:
+                    raise SystemExit(f"make preview never showed the edit in {project}")
+                time.sleep(0.05)
+            seconds.append(time.perf_counter() - started)
+        return seconds
+    finally:
+        process.terminate()
+        process.wait(timeout=120)
+
+
+def _served(port: int, path: str) -> str:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as page:
+            return page.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
 def table(runs: list[Run]) -> str:
     lines = [f"{'what':<58} {'seconds':>8} {'of which notebooks':>18} {'executed':>9} "
              f"{'peak MiB':>9}"]
@@ -177,14 +235,17 @@ def main(argv: list[str] | None = None) -> None:
         edit_budget(published)
         runs.append(build(published, "2023 plan: rebuild after a budget-only edit"))
         runs.append(baseline(published, scratch / "baseline"))
+        edits = edit_runs(published, runs[0])
         synthetic_runs = []
         for units in args.sizes:
             synthetic = synthetic_data(data, scratch / f"synthetic-{units}" / str(YEAR), units)
             project = copy_project(root, scratch / f"synthetic-{units}", synthetic.parent)
             synthetic_runs.append(build(project, f"synthetic plan, {units} units: clean build",
                                        units))
-    print(table(runs + synthetic_runs))
-    figures = summary(runs, synthetic_runs)
+            if units == TARGET_SIZES[-1]:
+                edits |= edit_runs(project, synthetic_runs[-1], count=False)
+    print(table(runs + synthetic_runs + [run for run in edits.values() if isinstance(run, Run)]))
+    figures = summary(runs, synthetic_runs, edits)
     print()
     for line in report(figures):
         print(line)
@@ -194,14 +255,38 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nwritten: {out}")
 
 
+def edit_runs(project: Path, clean: Run, count: bool = True) -> dict:
+    """After the clean build ``clean`` of ``project``: a rebuild after one printed figure of
+    Biểu số 01 was edited (the mean of two such edits), after one count was (``count``),
+    and ``make preview``'s time from an edit to the page; keyed by the book's size ("2023" or
+    the units)."""
+    book = str(clean.units or YEAR)
+    name = f"{book} plan" if book == str(YEAR) else f"synthetic plan, {book} units"
+    edits = []
+    for _ in range(2):  # two edits, their mean: the machine may be shared
+        edit_units(project)
+        edits.append(build(project, f"{name}: rebuild after one printed figure", clean.units))
+    found = {f"{book}:edit": Run(edits[0].label, statistics.mean(r.seconds for r in edits),
+                                 edits[0].executed, max(r.peak_mib for r in edits), clean.units,
+                                 edits[0].names, statistics.mean(r.execution for r in edits)),
+             f"{book}:edits": [run.seconds for run in edits]}
+    if count:
+        edit_units(project, "households")
+        found[f"{book}:count"] = build(project, f"{name}: rebuild after one household count",
+                                       clean.units)
+    found[f"{book}:preview"] = preview_edits(project)
+    return found
+
+
 def _marginal(small: Run, large: Run, attribute: str = "seconds") -> float:
     """Seconds per unit added between two synthetic plans."""
     return (getattr(large, attribute) - getattr(small, attribute)) / (large.units - small.units)
 
 
-def summary(runs: list[Run], synthetic: list[Run]) -> dict:
+def summary(runs: list[Run], synthetic: list[Run], edits: dict | None = None) -> dict:
     """The figures the project holds to, for ``_build/bench.json``."""
     clean, nochange, budget_edit, force = runs
+    edits = edits or {}
     figures = {
         "clean_s": round(clean.seconds, 2), "force_s": round(force.seconds, 2),
         "clean_over_force": round(clean.seconds / force.seconds, 3),
@@ -226,6 +311,19 @@ def summary(runs: list[Run], synthetic: list[Run]) -> dict:
     if len(held) >= 3:
         a, b, c = held[-3:]
         figures["linearity"] = round(_marginal(b, c) / _marginal(a, b), 3)
+    cleans = {str(YEAR): clean, **{str(r.units): r for r in synthetic}}
+    for book, run in cleans.items():
+        where = figures if book == str(YEAR) else figures["sizes"][book]
+        if f"{book}:edit" in edits:
+            where["edit_over_clean"] = round(edits[f"{book}:edit"].seconds / run.seconds, 3)
+            where["edit_executed"] = edits[f"{book}:edit"].executed
+            where["edits_s"] = [round(s, 2) for s in edits[f"{book}:edits"]]
+        if f"{book}:count" in edits:
+            where["count_edit_over_clean"] = round(edits[f"{book}:count"].seconds / run.seconds,
+                                                   3)
+        if f"{book}:preview" in edits:
+            where["preview_edit_s"] = round(statistics.median(edits[f"{book}:preview"]), 2)
+            where["preview_edits_s"] = [round(s, 2) for s in edits[f"{book}:preview"]]
     return figures
 
 
@@ -248,6 +346,19 @@ def report(figures: dict) -> list[str]:
     if "linearity" in figures:
         lines.append(f"linearity (marginal cost 64→256 / 16→64): "
                      f"{figures['linearity']:.2f} (target ≤ 1.2)")
+    books = [(str(YEAR), figures, 3)] + [(f"{units} units", figures["sizes"][units], 5)
+                                         for units in figures["sizes"]]
+    for book, where, preview_target in books:
+        if "edit_over_clean" in where:
+            lines.append(f"{book}: one printed figure edited, make book / clean build: "
+                         f"{where['edit_over_clean']:.2f} (the mean of {where['edits_s']} s; "
+                         f"{where['edit_executed']} notebooks; target ≤ 0.5)")
+        if "count_edit_over_clean" in where:
+            lines.append(f"{book}: one household count edited, make book / clean build: "
+                         f"{where['count_edit_over_clean']:.2f} (every page shows it)")
+        if "preview_edit_s" in where:
+            lines.append(f"{book}: make preview, edit to page shown: {where['preview_edit_s']:.1f}"
+                         f" s, median of {where['preview_edits_s']} (target ≤ {preview_target} s)")
     return lines
 
 

@@ -128,16 +128,29 @@ def place_words(plan: Plan) -> dict[str, str]:
     return {"units": place.units, "units_heading": place.units_heading, "all": place.all}
 
 
+def drop_times(metadata: dict) -> None:
+    """Remove papermill's start, end and duration of a run from a notebook's or a cell's
+    metadata."""
+    for name in ("start_time", "end_time", "duration"):
+        metadata.get("papermill", {}).pop(name, None)
+
+
 def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
     """Hide papermill's injected parameters cell; expose the parameters, the locality's words,
     the plan's kind and title (``{{ document_type }}``, ``{{ plan_title }}``) and, on a
     section's page, its heading (``{{ heading }}``) to Markdown cells as MyST substitutions,
-    escaped as text."""
+    escaped as text. The times of the run are left out, so that a notebook run again on the
+    same inputs is the same file."""
     nb = nbformat.read(path, as_version=4)
+    drop_times(nb.metadata)
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")
+        cell.metadata.pop("execution", None)
+        drop_times(cell.metadata)
+        if "injected-parameters" in tags:
+            cell.id = "injected-parameters"  # papermill draws a new one each run
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
     words = {**place_words(plan), "previous_year": plan.previous_year,
              "document_type": plan.text.document_type, "plan_title": plan.text.title,
              **parameters}
@@ -145,6 +158,15 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
         words["heading"] = plantext.sections(plan)[parameters["section"] - 1].heading
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
+
+
+def part_digest(plan: Plan, path: Path, part: str) -> str | None:
+    """The hash a part of a data file of ``plan`` (or of last year's) has now; None for a
+    file of neither."""
+    for year in [plan, plan.previous] if plan.previous else [plan]:
+        if path.resolve() == (year.folder / "wards.csv").resolve():
+            return year.part_digest(part)
+    return None
 
 
 def remove_stale(book: Path, keep: list[Job]) -> None:
@@ -217,9 +239,46 @@ def fresh_staging(staging: Path, record: dict) -> None:
         finished = json.loads(path.read_text())
     except (OSError, ValueError):
         finished = None
-    if staging.exists() and finished != record:
+    if staging.exists() and (finished is None or
+                             {key: finished.get(key) for key in record} != record):
         shutil.rmtree(staging)
     path.unlink(missing_ok=True)  # written again only when this build succeeds
+
+
+def builder_inputs(source: Path, builder: str) -> str:
+    """One hash of what a builder reads from the year's sources besides the site sources: the
+    table of contents and the executed notebooks with their figures and, for the site, the
+    files to download. The PDF's leaves out what only the site shows (SVG charts, downloads)."""
+    book = source / "book"
+    files = [source / "_toc.yml", *book.rglob("*")]
+    if builder == "html":
+        files += (source / downloads.FOLDER).rglob("*")
+    return stamp.hash_files([p for p in files if p.is_file() and not (
+        any(part.startswith(".") for part in p.relative_to(source).parts)
+        or builder != "html" and p.suffix == ".svg")], source)
+
+
+def builder_output(staging: Path, builder: str) -> Path:
+    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)
+
+
+def up_to_date(staging: Path, builder: str, record: dict) -> bool:
+    """Whether the last build in ``staging`` finished from exactly ``record`` (pages, site
+    sources and the builder's inputs) and its output is there: then it has nothing to do."""
+    output = builder_output(staging, builder)
+    try:
+        finished = json.loads((staging / ".docs.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return finished == record and (output / "book.pdf" if builder == "pdflatex" else
+                                   output / "index.html").is_file()
+
+
+def jupyter_book_process(command: list[str]) -> subprocess.Popen:
+    """``jupyter-book`` with its arguments, in a process of its own."""
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    return subprocess.Popen([jupyter_book, *command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def compile_catalogues(root: Path) -> None:
@@ -237,33 +296,37 @@ def compile_catalogues(root: Path) -> None:
         write_atomically(mo, compiled.getvalue())
 
 
-def assemble(root: Path, year: int, todo: list[Job], builders: list[str]) -> list[Path]:
-    """Run Jupyter Book once per builder, side by side, with warnings as errors, each into a
-    staging folder of its own (so each keeps its incremental state); return the outputs."""
-    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
+             start=jupyter_book_process) -> list[Path]:
+    """Run Jupyter Book once per builder whose inputs changed since its last build, side by
+    side, with warnings as errors, each into a staging folder of its own (so each keeps its
+    incremental state: Sphinx reads again only the pages whose files changed, and writes them
+    and the pages that show them); return the outputs. ``start`` runs Jupyter Book (a preview
+    keeps it loaded)."""
     source = workspace(root, year, todo)
     compile_catalogues(root)
     docs = sorted(job.output.relative_to(book_dir(root, year)).as_posix() for job in todo)
     record = {"docs": docs, "sources": stamp.site_sources_hash(root)}
-    runs = []
+    runs, outputs = [], []
     for builder in builders:
         staging = root / "_build" / f".staging-{year}-{builder}"
+        finished = {**record, "inputs": builder_inputs(source, builder)}
+        outputs.append(builder_output(staging, builder))
+        if up_to_date(staging, builder, finished):
+            continue
         fresh_staging(staging, record)
-        command = [jupyter_book, "build", str(source), "--path-output", str(staging),
-                   "--builder", builder, "-W", "--keep-going", "-q"]
-        runs.append((builder, staging, subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                        stderr=subprocess.PIPE, text=True)))
-    outputs = []
+        command = ["build", str(source), "--path-output", str(staging), "--builder", builder,
+                   "-W", "--keep-going", "-q"]
+        runs.append((builder, staging, finished, start(command)))
     try:
-        for builder, staging, process in runs:
+        for builder, staging, finished, process in runs:
             out, err = process.communicate()
             if process.returncode != 0:
                 raise BuildError(f"Jupyter Book ({builder}) báo lỗi (Jupyter Book failed):\n"
                                  + (err.strip() or out.strip())[-4000:])
-            write_atomically(staging / ".docs.json", json.dumps(record))
-            outputs.append(staging / "_build" / ("latex" if builder == "pdflatex" else builder))
+            write_atomically(staging / ".docs.json", json.dumps(finished))
     finally:
-        for _, _, process in runs:  # interrupted: stop the other builder too
+        for *_, process in runs:  # interrupted: stop the other builder too
             if process.poll() is None:
                 process.terminate()
                 process.wait()
@@ -367,9 +430,14 @@ def report_findings(plan: Plan) -> None:
 
 
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
-          workers: int | None = None, scheduler: str | None = None) -> Path:
+          workers: int | None = None, scheduler: str | None = None, *,
+          site_only: bool = False, kernels: execute.Kernels | None = None,
+          start=jupyter_book_process) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
-    and PDF and publish them together only if every step succeeded; return the year's site."""
+    and PDF and publish them together only if every step succeeded; return the year's site.
+    A preview builds the site alone (``site_only``), in kernels and a Jupyter Book it keeps
+    warm between builds (``kernels``, ``start``), and shows what this returns: the built site,
+    unpublished."""
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
     plan.validate()  # last year's data too, when a chapter compares with it
@@ -380,7 +448,8 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     remove_stale(book, todo)
     try:
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
-                             scheduler=scheduler)
+                             scheduler=scheduler, kernels=kernels,
+                             parts=partial(part_digest, plan))
     except execute.ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     except execute.ClusterError as err:
@@ -389,11 +458,15 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
     files = downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
-    html, latex = assemble(root, year, todo, ["html", "pdflatex"])
+    html, *latex = assemble(root, year, todo, ["html"] if site_only else ["html", "pdflatex"],
+                            start)
     downloads.prune(html, files)
     for stale in html.glob("*.pdf"):  # a PDF named after an earlier name of the locality
         stale.unlink()
-    shutil.copy(latex / "book.pdf", html / pdf_name(plan))
+    if latex:
+        shutil.copy(latex[0] / "book.pdf", html / pdf_name(plan))
     site.describe_year(plan, title(plan), pdf_name(plan), html)
+    if site_only:
+        return html
     publish(html, site.year_dir(root, year))
     return site.year_dir(root, year)

@@ -5,6 +5,7 @@ Each chart function draws one figure, writes it next to the executing notebook u
 """
 from __future__ import annotations
 
+import io
 import json
 import warnings
 from pathlib import Path
@@ -171,15 +172,24 @@ def _legend(fig: plt.Figure, handles: list) -> None:
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False)
 
 
+def _write(fig: plt.Figure, path: Path, metadata: dict) -> None:
+    """Save ``fig`` at ``path`` unless the file already holds the same drawing: its time then
+    stays, and Sphinx does not read again the pages that show it."""
+    drawn = io.BytesIO()
+    fig.savefig(drawn, format=path.suffix[1:], metadata=metadata)
+    if not path.is_file() or path.read_bytes() != drawn.getvalue():
+        path.write_bytes(drawn.getvalue())
+
+
 def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = False) -> Markup:
     """Write ``figures/<name>.svg`` and ``.pdf`` reproducibly; return the figure directive.
     A ``site_only`` figure is drawn for the site alone (SVG, shown only in HTML): a unit page's
     chart, which the print's compact units annex leaves out."""
     FIGURE_DIR.mkdir(exist_ok=True)
     _by_file(fig)
-    fig.savefig(FIGURE_DIR / f"{name}.svg", metadata={"Date": None})
+    _write(fig, FIGURE_DIR / f"{name}.svg", {"Date": None})
     if not site_only:
-        fig.savefig(FIGURE_DIR / f"{name}.pdf", metadata={"CreationDate": None, "ModDate": None})
+        _write(fig, FIGURE_DIR / f"{name}.pdf", {"CreationDate": None, "ModDate": None})
     plt.close(fig)
     directive = (f"```{{figure}} {FIGURE_DIR}/{name}.{'svg' if site_only else '*'}\n"
                  f":name: fig-{name}\n"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from planbook import compare, derive, fmt, forms, plantext
-from planbook.data import Plan, normalise_name
+from planbook.data import UNIT_PRINTED, Plan, normalise_name
 
 COUNT_WORDS = {2: "hai", 3: "ba", 4: "bốn", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín"}
 """How a check's explanation says a small count ("ở cả ba cột kinh phí")."""
@@ -123,10 +123,15 @@ def _budget_rows(plan: Plan) -> list[tuple[object, str, str, str]]:
 
 
 def _units(plan: Plan, only: set[str] | None) -> pd.DataFrame:
-    """The unit table, or the rows of the units ``only`` names (a unit's page asks about its
-    own: checking every unit on every page made the build grow with the square of the units)."""
+    """The unit table with its printed and computed figures, or the rows of the units ``only``
+    names (a unit's page asks about its own: checking every unit on every page made the build
+    grow with the square of the units; and it reads the printed figures of its own row only,
+    so that it runs again when they change, not when another row's do)."""
     table = derive.units(plan)
-    return table if only is None else table[table.unit.isin(only)]
+    if only is None:
+        return table.join(plan.units[UNIT_PRINTED])
+    table = table[table.unit.isin(only)]
+    return table.join(pd.concat([plan.printed(unit) for unit in table.unit]))
 
 
 def unit_rates(plan: Plan, printed: str, poor: str, only: set[str] | None = None

@@ -19,7 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from planbook.execute import KERNELS, ClusterError, ExecutionError, Job, Kernel
+from planbook.execute import (KERNELS, ClusterError, ExecutionError, Job, Kernel, Read,
+                              same_bytes_same_time)
 
 CONNECT_TIMEOUT = "60s"
 """How long to try to reach the scheduler before saying it cannot be reached."""
@@ -43,7 +44,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def task(source: bytes, source_path: str, output_path: str, parameters: dict,
-         data: dict[str, bytes]) -> tuple[bytes, list[str], dict[str, bytes], float]:
+         data: dict[str, bytes]) -> tuple[bytes, list[Read], dict[str, bytes], float]:
     """On a worker: run one notebook; paths are relative to the project folder."""
     started = time.perf_counter()
     kernel, root = _scratch()
@@ -56,8 +57,16 @@ def task(source: bytes, source_path: str, output_path: str, parameters: dict,
     read = kernel.run(Job(root / source_path, output, parameters), lambda path, params: None)
     drawn = {p.relative_to(root).as_posix(): p.read_bytes() for p in figures.glob("*")
              if before.get(p) != p.read_bytes()} if figures.is_dir() else {}
-    deps = [Path(p).relative_to(root).as_posix() for p in read if Path(p).is_relative_to(root)]
+    deps = [(Path(path).relative_to(root).as_posix(), part, digest)
+            for path, part, digest in read if Path(path).is_relative_to(root)]
     return output.read_bytes(), deps, drawn, time.perf_counter() - started
+
+
+def _write_changed(path: Path, content: bytes) -> None:
+    """Write ``content`` unless the file already holds it (its time then stays)."""
+    if not path.is_file() or path.read_bytes() != content:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 def _data(job: Job, root: Path) -> dict[str, bytes]:
@@ -93,12 +102,14 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
                 job = futures[future]
                 cache.forget(job)
                 notebook, deps, drawn, seconds = future.result()
-                for relative, content in {**drawn, job.output.relative_to(root).as_posix():
-                                          notebook}.items():
-                    (root / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (root / relative).write_bytes(content)
-                finish(job.output, job.parameters)
-                cache.record(job, keys[job.output], [root / d for d in deps])
+                for relative, content in drawn.items():
+                    _write_changed(root / relative, content)
+                with same_bytes_same_time(job.output):
+                    job.output.parent.mkdir(parents=True, exist_ok=True)
+                    job.output.write_bytes(notebook)
+                    finish(job.output, job.parameters)
+                cache.record(job, keys[job.output],
+                             [(root / path, part, digest) for path, part, digest in deps])
                 report.executed.append(job.output)
                 log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
                     f"({seconds:.1f} s, cụm Dask)")

@@ -63,7 +63,7 @@ def unit_results(plan: Plan) -> UnitResults:
     """Each group of units linked by the same name or by ``crosswalk.csv`` (a merge or a split
     is one group), in this year's order."""
     previous = plan.previous
-    old, new = list(previous.units.unit), list(plan.units.unit)
+    old, new = list(previous.unit_counts.unit), list(plan.unit_counts.unit)
     links = [(name, name) for name in old if name in set(new)]
     links += list(zip(plan.crosswalk.old, plan.crosswalk.new))
     group = {("old", name): ("old", name) for name in old} | {("new", n): ("new", n) for n in new}
@@ -79,8 +79,8 @@ def unit_results(plan: Plan) -> UnitResults:
     members: dict = {}
     for node in group:
         members.setdefault(find(node), []).append(node)
-    targets = dict(zip(previous.units.unit, previous.units.poor_target))
-    results = dict(zip(plan.units.unit, plan.units.poor_prev))
+    targets = dict(zip(previous.unit_counts.unit, previous.unit_counts.poor_target))
+    results = dict(zip(plan.unit_counts.unit, plan.unit_counts.poor_prev))
     order = {name: i for i, name in enumerate(new)}
     matched, vanished, arrived = [], [], []
     for nodes in members.values():

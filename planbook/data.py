@@ -20,6 +20,8 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from io import StringIO
 from pathlib import Path
@@ -32,8 +34,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from planbook import fmt, forms
 from planbook.fmt import capitalise
 
-FILES_READ: set[Path] = set()
-"""Every data file read by this process, so the build can record what each notebook used."""
+READ: dict[tuple[str, str], str | None] = {}
+"""What this process read of the data, so that the build can record what each notebook used:
+(path, part) → a hash of what was read. Part ``""`` is the whole file (hash ``None``: looked
+for and not there); the parts of Biểu số 01 are :attr:`Plan.unit_counts` and
+:meth:`Plan.printed`: a unit's page reads every unit's counts but the printed figures of its
+own row only, so it runs again when those change, not when another row's printed rate does."""
+_UNNOTED = 0
 _PARSED: dict[tuple, object] = {}
 """Tables already parsed by this process, by file content (:meth:`Plan._parsed_once`)."""
 TOTAL_LABEL = "Tổng cộng"
@@ -277,6 +284,12 @@ BUDGET_COLUMNS = {
 }
 
 
+UNIT_COUNTS = ["tt", "unit", "households", "poor_prev", "poor_target"]
+"""The columns of Biểu số 01 the book derives its own figures from."""
+UNIT_PRINTED = ["row", "rate_prev", "rate_target", "reduction"]
+"""The figures Biểu số 01 prints that the book only compares with its own, and their row."""
+
+
 def unit_columns(locality: Locality) -> dict[str, tuple[str, str]]:
     """The columns of Biểu số 01, the unit column labelled with the locality's own word."""
     return {**UNIT_COLUMNS, "unit": (locality.Units, "text")}
@@ -350,13 +363,35 @@ MAX_BYTES = 64 * 2**20
 """The largest data file read (64 MiB): a plan listing every locality of the country is far smaller."""
 
 
+def note(path: Path, digest: str | None = None, part: str = "") -> None:
+    """Note in :data:`READ` that ``path`` (or its ``part``) was read, with the hash of what was
+    read; without one, of the file as it is now."""
+    if _UNNOTED:
+        return
+    if digest is None and not part and path.is_file():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    READ[str(path.resolve()), part] = digest
+
+
+@contextmanager
+def unnoted() -> Iterator[None]:
+    """Reads that :data:`READ` does not note (a table parsed whole for the parts a page
+    reads, which note themselves)."""
+    global _UNNOTED
+    _UNNOTED += 1
+    try:
+        yield
+    finally:
+        _UNNOTED -= 1
+
+
 def read_bytes(path: Path) -> bytes:
-    """A data file's bytes, noted in :data:`FILES_READ`. A file that is a link to somewhere
+    """A data file's bytes, noted in :data:`READ`. A file that is a link to somewhere
     outside the data folder and its year's folder (``data/<year>/file`` → elsewhere) is refused
     unread, so that no message ever shows another file's content; so is a file larger than
     :data:`MAX_BYTES`."""
-    FILES_READ.add(path.resolve())
     if not path.is_file():
+        note(path)
         raise DataError([f"Thiếu tệp {path}."], f"Missing file {path}.")
     data = path.parent.parent.resolve()
     if not any(path.resolve().is_relative_to(folder) for folder in (data, path.parent.resolve())):
@@ -369,10 +404,12 @@ def read_bytes(path: Path) -> bytes:
                          f"{MAX_BYTES // 2**20} MiB): không phải tệp số liệu của kế hoạch?"],
                         f"{path} is too large.")
     try:
-        return path.read_bytes()
+        content = path.read_bytes()
     except OSError as err:
         raise DataError([f"Không đọc được tệp {path}: {err.strerror or err}."],
                         f"{path} cannot be read.") from None
+    note(path, hashlib.sha256(content).hexdigest())
+    return content
 
 
 def read_text(path: Path) -> str:
@@ -601,7 +638,7 @@ def _budget_schema(spellings: set[str], sources: list[str]) -> pa.DataFrameSchem
 
 class Plan:
     """One year's plan. Each data file is read, parsed and validated the first time it is
-    needed, so a page reads only the files it uses (see :data:`FILES_READ`)."""
+    needed, so a page reads only the files it uses (see :data:`READ`)."""
 
     def __init__(self, folder: Path, year: int):
         self.folder = folder
@@ -609,6 +646,8 @@ class Plan:
         self.notes: list[str] = []
         """What the clerk should know about the tables read, short of an error (a column
         the book leaves out); the build prints them."""
+        self._parts: dict[str, tuple] = {}  # Biểu số 01's parts, with the table taken from
+        self._digests: tuple = (None, {})  # their hashes, with the table hashed
 
     @property
     def previous_year(self) -> int:
@@ -618,7 +657,7 @@ class Plan:
     def previous(self) -> "Plan | None":
         """Last year's plan, when the data folder has it (the folder beside this one)."""
         folder = self.folder.parent / str(self.previous_year)
-        FILES_READ.add((folder / "plan.yaml").resolve())
+        note(folder / "plan.yaml")
         return Plan(folder, self.previous_year) if (folder / "plan.yaml").is_file() else None
 
     @cached_property
@@ -677,7 +716,7 @@ class Plan:
               form: forms.Form | None = None) -> tuple[pd.DataFrame, Path | str]:
         """A table from its CSV file or, when the year has a workbook, from its sheet; with
         the words that say where it came from, for messages."""
-        FILES_READ.add(self.workbook.resolve())
+        note(self.workbook)
         if not self.workbook.is_file():
             table = read_table(path, columns, key)
             self.notes += table.attrs.get("notes", [])
@@ -710,7 +749,10 @@ class Plan:
         return agencies
 
     @cached_property
-    def _unit_table(self) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    def _unit_table(self) -> tuple[pd.DataFrame, pd.Series, Path, str, pd.DataFrame]:
+        """Biểu số 01 parsed, its total row, the file it came from and the hash of its bytes,
+        and its rows as printed (group rows among the units); the accessors below note what a
+        page reads of it."""
         path = self.folder / "wards.csv"
         form = self.forms[forms.UNITS]
         columns = unit_columns(self.place)
@@ -728,40 +770,95 @@ class Plan:
                 _validate(units, _form_schema(form, described), where, "unit", columns)
             return units, total, rows, table.attrs.get("notes", [])
 
-        units, total, rows, notes = self._parsed_once(
-            path, repr((columns, form.subtotals)), parse)
+        with unnoted():
+            (units, total, rows, notes), source, digest = self._parsed_once(
+                path, repr((columns, form.subtotals)), parse)
         self.notes += [note for note in notes if note not in self.notes]  # parsed earlier
-        return units.copy(), total.copy(), rows.copy()
+        return units.copy(), total.copy(), source, digest, rows.copy()
 
-    def _parsed_once(self, path: Path, words: str, parse, workbook: bool = True):
-        """``parse()`` of the table at ``path`` (or of its sheet), done once per process for
-        the file's content and the ``words`` its parsing uses: a warm kernel runs every unit's
-        page, and each would parse and validate the whole table again (the build would grow
-        with the square of the units). The file is noted as read either way."""
-        FILES_READ.add(self.workbook.resolve())
+    def _parsed_once(self, path: Path, words: str, parse,
+                     workbook: bool = True) -> tuple[object, Path, str]:
+        """``parse()`` of the table at ``path`` (or of its sheet, unless ``workbook`` is false),
+        done once per process for the file's content and the ``words`` its parsing uses: a warm
+        kernel runs every unit's page, and each would parse and validate the whole table again
+        (the build would grow with the square of the units). Also the file read and the hash
+        of its bytes."""
+        note(self.workbook)
         source = self.workbook if workbook and self.workbook.is_file() else path
         if not source.is_file():
-            return parse()  # which says what is missing
-        key = (source.resolve(), path.name, hashlib.sha256(read_bytes(source)).digest(), words)
+            return parse(), source, ""  # which says what is missing
+        digest = hashlib.sha256(read_bytes(source)).hexdigest()
+        key = (source.resolve(), path.name, digest, words)
         if key not in _PARSED:
             _PARSED[key] = parse()
-        return _PARSED[key]
+        return _PARSED[key], source, digest
+
+    def _note_units(self) -> tuple[pd.DataFrame, pd.Series]:
+        """Biểu số 01 whole, noted as read whole: its file, and whether the workbook is there."""
+        units, total, source, digest, _ = self._unit_table
+        note(self.workbook)
+        note(source, digest)
+        return units, total
 
     @property
     def units(self) -> pd.DataFrame:
         """Biểu số 01 without its printed total row."""
-        return self._unit_table[0]
+        return self._note_units()[0]
 
     @property
     def units_total(self) -> pd.Series:
         """The printed ``Tổng cộng`` row of Biểu số 01."""
-        return self._unit_table[1]
+        return self._note_units()[1]
+
+    def unit_part(self, part: str) -> pd.DataFrame | None:
+        """A part of Biểu số 01: ``counts`` (:attr:`unit_counts`) or ``unit:<name>``
+        (:meth:`printed`), taken once per plan (not to be changed in place); None for a unit
+        that is not there."""
+        units = self._unit_table[0]
+        taken = self._parts.get(part)
+        if taken is None or taken[0] is not units:  # not yet, or from another table
+            rows = units[UNIT_COUNTS] if part == "counts" else \
+                units.loc[units.unit == part.removeprefix("unit:"), UNIT_PRINTED]
+            taken = self._parts[part] = (units, rows if len(rows) else None)
+        return taken[1]
+
+    def part_digest(self, part: str) -> str | None:
+        """The hash of a part of Biểu số 01 as the data says it now, with the name of the file
+        it comes from (a row's place is said differently in a workbook); None for a unit that
+        is not there. All the parts' at once, row by row with pandas' own hashing: a page asks
+        for one or two, the build for every unit's."""
+        units, _, source, *_ = self._unit_table
+        if self._digests[0] is not units:
+            counts = pd.util.hash_pandas_object(units[UNIT_COUNTS]).to_numpy().tobytes()
+            printed = pd.util.hash_pandas_object(units[UNIT_PRINTED], index=False).to_numpy()
+            digests = {"counts": hashlib.sha256(source.name.encode() + counts).hexdigest()}
+            digests.update((f"unit:{unit}", f"{source.name}:{row:016x}")
+                           for unit, row in zip(units.unit, printed))
+            self._digests = (units, digests)
+        return self._digests[1].get(part)
+
+    def _noted_part(self, part: str):
+        note(self.folder / "wards.csv", self.part_digest(part), part)
+        return self.unit_part(part)
+
+    @property
+    def unit_counts(self) -> pd.DataFrame:
+        """The units of Biểu số 01 with the figures the book derives its own from: number,
+        name, households, poor households last year and targeted. Most pages read only these."""
+        return self._noted_part("counts")
+
+    def printed(self, unit: str) -> pd.DataFrame:
+        """What Biểu số 01 prints for ``unit`` that the book only compares with its own
+        figures (the rates and the reduction) and the spreadsheet row they stand on: one row,
+        indexed as in :attr:`units`."""
+        return self._noted_part(f"unit:{unit}")
 
     @property
     def unit_rows(self) -> pd.DataFrame:
         """Biểu số 01's rows as printed, group rows (subtotals, which are not units) among
         the units: ``is_group`` and ``group`` added (:func:`planbook.forms.mark_groups`)."""
-        return self._unit_table[2]
+        self._note_units()
+        return self._unit_table[4]
 
     # ---------------------------------------------------------------- forms (planbook.forms)
 
@@ -770,7 +867,7 @@ class Plan:
         """The description of each form the plan attaches: ``forms.yaml`` when the year has
         one, else Biểu số 01 and 02 as :func:`planbook.forms.defaults` gives them."""
         path = self.folder / forms.FILE
-        FILES_READ.add(path.resolve())
+        note(path)
         sources = [(s.column, s.name) for s in self.text.funding.sources if s.column]
         defaults = forms.defaults(self.place.Units, self.year, sources)
         try:
@@ -795,8 +892,8 @@ class Plan:
                       form.name_key, columns)
             return rows, total, table.attrs.get("notes", [])
 
-        rows, total, notes = self._parsed_once(path, repr((columns, form.subtotals)), parse,
-                                               workbook=False)
+        (rows, total, notes), _, _ = self._parsed_once(
+            path, repr((columns, form.subtotals)), parse, workbook=False)
         self.notes += [note for note in notes if note not in self.notes]
         return rows.copy(), total.copy()
 
@@ -836,12 +933,12 @@ class Plan:
         """``crosswalk.csv`` (optional): units renamed, merged or split since last year, one
         row per pair of last year's name (``old``) and this year's (``new``)."""
         path = self.folder / "crosswalk.csv"
-        FILES_READ.add(path.resolve())
+        note(path)
         if not path.is_file() and not self.workbook.is_file():
             return pd.DataFrame({"row": [], "old": [], "new": []})
         table, path = self._read(path, CROSSWALK_COLUMNS, "old")
-        known = {"old": set(self.previous.units.unit) if self.previous else set(),
-                 "new": set(self.units.unit)}
+        known = {"old": set(self.previous.unit_counts.unit) if self.previous else set(),
+                 "new": set(self.unit_counts.unit)}
         problems = [f"{_where(path, row.row, getattr(row, column))}, cột {column!r} "
                     f"({CROSSWALK_COLUMNS[column][0]}): giá trị {getattr(row, column)!r} — cần "
                     f"là tên một {self.place.units} trong wards.csv của năm "

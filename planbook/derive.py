@@ -17,9 +17,9 @@ def unit_pages(plan: Plan) -> dict[str, str]:
     """Each unit's page name, also the stem of its chart's and its table's labels: its number
     in the table (zero-padded, so that the pages sort in the table's order) and its name in
     ASCII, shortened. The number keeps two names that differ only by marks or case apart."""
-    width = max(2, len(str(len(plan.units))))
+    width = max(2, len(str(len(plan.unit_counts))))
     return {unit: f"{i:0{width}d}-{fmt.slug(unit)[:40].strip('-') or 'don-vi'}"
-            for i, unit in enumerate(plan.units.unit, start=1)}
+            for i, unit in enumerate(plan.unit_counts.unit, start=1)}
 
 
 def rate(poor: int, households: int) -> float:
@@ -28,9 +28,10 @@ def rate(poor: int, households: int) -> float:
 
 
 def units(plan: Plan) -> pd.DataFrame:
-    """The unit table with computed rates and reduction, and each unit's rank by target rate
-    as printed (1 = highest rate; units whose printed rates are equal share a rank)."""
-    table = plan.units.copy()
+    """The unit table's counts with computed rates and reduction, and each unit's rank by
+    target rate as printed (1 = highest rate; units whose printed rates are equal share a
+    rank); not the rates and reductions the table prints."""
+    table = plan.unit_counts.copy()
     table["rate_prev_calc"] = [rate(p, h) for p, h in zip(table.poor_prev, table.households)]
     table["rate_target_calc"] = [rate(p, h) for p, h in zip(table.poor_target, table.households)]
     table["reduction_calc"] = table.poor_prev - table.poor_target
@@ -61,7 +62,7 @@ class Totals:
 
 
 def totals(plan: Plan) -> Totals:
-    w = plan.units
+    w = plan.unit_counts
     return Totals(len(w), int(w.households.sum()), int(w.poor_prev.sum()),
                   int(w.poor_target.sum()))
 

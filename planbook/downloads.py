@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil
@@ -276,20 +277,35 @@ def zip_bytes(plan) -> bytes:
     return out.getvalue()
 
 
+_MADE: dict[bytes, dict[str, bytes]] = {}
+"""The files of the tables of each executed notebook this process read, by its bytes' hash: a
+preview builds again and again, and most notebooks stay as they were."""
+
+
+def notebook_files(path: Path) -> dict[str, bytes]:
+    """The CSV and XLSX of every table the executed notebook at ``path`` carries."""
+    import nbformat
+
+    raw = path.read_bytes()
+    key = hashlib.sha256(raw).digest()
+    if key not in _MADE:
+        tables = tables_of(nbformat.reads(raw.decode("utf-8"), as_version=4))
+        _MADE[key] = {name: content for table in tables for name, content in [
+            (f"{table['name']}.csv", csv_bytes(table)),
+            (f"{table['name']}.xlsx", xlsx_bytes(table))]}
+    return _MADE[key]
+
+
 def write_files(plan, source: Path, notebooks: Iterable[Path]) -> list[Path]:
     """Make ``tai-ve/`` of the year's Jupyter Book sources ``source`` hold exactly the CSV and
     XLSX of every table the executed ``notebooks`` carry and the ZIP of the data files. A file
     whose bytes are unchanged is left as it is (Sphinx re-reads a page whose download's time
     changed)."""
-    import nbformat
-
     folder = source / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     files = {zip_name(plan): zip_bytes(plan)}
     for path in notebooks:
-        for table in tables_of(nbformat.read(path, as_version=4)):
-            files[f"{table['name']}.csv"] = csv_bytes(table)
-            files[f"{table['name']}.xlsx"] = xlsx_bytes(table)
+        files |= notebook_files(path)
     for path in folder.iterdir():
         if path.name not in files:
             shutil.rmtree(path) if path.is_dir() else path.unlink()

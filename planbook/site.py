@@ -42,10 +42,11 @@ def describe_year(plan, title: str, pdf: str, html: Path) -> None:
     (html / YEAR_INFO).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
 
-def published(root: Path) -> list[dict]:
-    """What each published year's ``year.json`` says, newest year first."""
+def published(root: Path, folder: Path = SITE) -> list[dict]:
+    """What each published year's ``year.json`` says, newest year first (``folder``: a site
+    other than the published one, such as the preview's)."""
     infos = [json.loads(p.read_text(encoding="utf-8"))
-             for p in (root / SITE).glob(f"[0-9][0-9][0-9][0-9]/{YEAR_INFO}")]
+             for p in (root / folder).glob(f"[0-9][0-9][0-9][0-9]/{YEAR_INFO}")]
     return sorted(infos, key=lambda info: -info["year"])
 
 
@@ -68,17 +69,17 @@ def unpublish(root: Path, year: int) -> bool:
     return True
 
 
-def write_root(root: Path) -> Path:
+def write_root(root: Path, folder: Path = SITE) -> Path:
     """Write the root page and ``years.js`` from the years published (a year is never removed
-    here: :func:`unpublish` does that)."""
-    site = root / SITE
+    here: :func:`unpublish` does that), in the published site or another ``folder``."""
+    site = root / folder
     site.mkdir(parents=True, exist_ok=True)
     for leftover in [*site.glob("*.new"), *site.glob("*.old")]:  # of an interrupted publish
         if (site / leftover.stem).exists():
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     for leftover in site.glob("*.gone"):  # of an interrupted unpublish
         shutil.rmtree(leftover, ignore_errors=True)
-    years = published(root)
+    years = published(root, folder)
     switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
     _write(site / "years.js", "window.PLANBOOK_YEARS = "
            + json.dumps(switcher, ensure_ascii=False) + ";\n")

@@ -1,8 +1,9 @@
 """A small Sphinx extension, loaded from ``_config.yml``: the site's title names the plan's
 locality and year, every page carries the year switcher (``static/year-switcher.js``), the
-sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``) and the site's Content
-Security Policy (:data:`CONTENT_POLICY`, printed by ``_templates/layout.html``); figures and
-tables are numbered as the print numbers them (:func:`number_as_printed`).
+sidebar's list of chapters (``_templates/sbt-sidebar-nav.html``, written again on every page
+when a chapter's title changed) and the site's Content Security Policy (:data:`CONTENT_POLICY`,
+printed by ``_templates/layout.html``); figures and tables are numbered as the print numbers
+them (:func:`number_as_printed`).
 
 The build writes ``book/book.json`` (see :func:`planbook.build.write_book_info`) before Jupyter
 Book runs; this extension reads it when Sphinx starts.
@@ -14,6 +15,7 @@ import json
 from pathlib import Path
 
 from docutils import nodes
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from sphinx import addnodes
 
@@ -149,9 +151,30 @@ def forget_chapters(app, env, docnames) -> None:
     env._planbook_chapters = None
 
 
+def chapters_renamed(app, env) -> list[str]:
+    """Every page, when a chapter's title changed since the last build (every page's sidebar
+    lists the chapters; Sphinx would write again only the pages read again)."""
+    chapters = chapter_list(env)[0]
+    before = getattr(env, "planbook_chapters_written", chapters)
+    env.planbook_chapters_written = chapters
+    return sorted(env.found_docs) if chapters != before else []
+
+
+def cache_templates(app) -> None:
+    """Keep the site's templates compiled between builds, in the builder's own state (Jinja's
+    bytecode cache): compiling the theme's templates is most of an edited page's writing."""
+    templates = getattr(app.builder, "templates", None)
+    if templates is not None and hasattr(templates, "environment"):
+        folder = Path(app.doctreedir) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        templates.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def setup(app):
     app.connect("config-inited", configure)
+    app.connect("builder-inited", cache_templates)
     app.connect("env-before-read-docs", forget_chapters)
+    app.connect("env-updated", chapters_renamed)
     app.connect("doctree-read", note_site_only)
     app.connect("env-purge-doc", forget_site_only)
     app.connect("env-merge-info", merge_site_only)

@@ -18,7 +18,7 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _hash_files(paths, root: Path) -> str:
+def hash_files(paths, root: Path) -> str:
     """One hash of the files' contents and their paths from ``root`` (``../`` for a data
     folder outside the project)."""
     digest = hashlib.sha256()
@@ -32,7 +32,7 @@ def code_hash(root: Path) -> str:
     """Everything a notebook runs besides its data: the package and the pinned requirements."""
     files = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     pins = [p for p in [root / "requirements.txt"] if p.is_file()]
-    return _hash_files(files, PACKAGE.parent) + _hash_files(pins, root)
+    return hash_files(files, PACKAGE.parent) + hash_files(pins, root)
 
 
 def _files(tops) -> list[Path]:
@@ -45,7 +45,7 @@ def site_sources_hash(root: Path) -> str:
     """What every page of the site is made with besides its own notebook: the book's
     configuration, templates, styles and messages, and the package (its Sphinx extension,
     scripts and search)."""
-    return _hash_files(_files([root / name for name in BOOK_INPUTS if name != "notebooks"]),
+    return hash_files(_files([root / name for name in BOOK_INPUTS if name != "notebooks"]),
                        root) + code_hash(root)
 
 
@@ -55,7 +55,7 @@ def build_stamp(root: Path, data_dir: str, year: int) -> str:
     data = root / data_dir
     inputs = [data / str(year), data / str(year - 1)] + [root / name for name in BOOK_INPUTS]
     files = _files(inputs)
-    spec = {"year": year, "code": code_hash(root), "inputs": _hash_files(files, root)}
+    spec = {"year": year, "code": code_hash(root), "inputs": hash_files(files, root)}
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
 
 
@@ -63,7 +63,7 @@ def site_digest(folder: Path) -> str:
     """One hash of every published file of a year and its name: a page deleted or changed by
     hand shows."""
     files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
-    return _hash_files(files, folder)
+    return hash_files(files, folder)
 
 
 def _records(root: Path) -> dict:

@@ -15,10 +15,12 @@ def test_totals_are_sums_of_unit_rows(plan):
 
 
 def test_unit_rates_and_rank():
-    units = pd.DataFrame({"unit": ["A", "B", "C"], "households": [100, 200, 50],
-                          "poor_prev": [2, 2, 1], "poor_target": [1, 2, 1]})
+    units = pd.DataFrame({"tt": ["1", "2", "3"], "unit": ["A", "B", "C"],
+                          "households": [100, 200, 50], "poor_prev": [2, 2, 1],
+                          "poor_target": [1, 2, 1], "row": [2, 3, 4], "rate_prev": [2.0, 1.0, 2.0],
+                          "rate_target": [1.0, 1.0, 2.0], "reduction": [1, 0, 0]})
     stub = Plan(Path("."), 2023)
-    stub._unit_table = (units, None)
+    stub._unit_table = (units, None, Path("wards.csv"), "", units)
     table = derive.units(stub)
     assert list(table.rate_target_calc) == [1.0, 1.0, 2.0]
     assert list(table.reduction_calc) == [1, 0, 0]
@@ -27,10 +29,13 @@ def test_unit_rates_and_rank():
 
 def test_units_whose_printed_rates_are_equal_share_a_rank():
     """0.0891% and 0.0937% both print as 0,09%: the table shows them tied, so are they."""
-    units = pd.DataFrame({"unit": ["A", "B", "C", "D"], "households": [2244, 3202, 100, 1000],
-                          "poor_prev": [2, 3, 1, 1], "poor_target": [2, 3, 1, 0]})
+    units = pd.DataFrame({"tt": ["1", "2", "3", "4"], "unit": ["A", "B", "C", "D"],
+                          "households": [2244, 3202, 100, 1000],
+                          "poor_prev": [2, 3, 1, 1], "poor_target": [2, 3, 1, 0],
+                          "row": [2, 3, 4, 5], "rate_prev": [0.09, 0.09, 1.0, 0.1],
+                          "rate_target": [0.09, 0.09, 1.0, 0.0], "reduction": [0, 0, 0, 1]})
     stub = Plan(Path("."), 2023)
-    stub._unit_table = (units, None)
+    stub._unit_table = (units, None, Path("wards.csv"), "", units)
     assert list(derive.units(stub)["rank"]) == [2, 2, 1, 4]
 
 

@@ -94,10 +94,10 @@ def test_a_table_is_parsed_once_per_process_and_read_again_when_it_changes(tmp_p
     monkeypatch.setattr(data, "_validate", lambda *a: parsed.append(1) or real(*a))
     first = load_plan(tmp_path, 2023).units
     first.loc[0, "unit"] = "đã sửa trong trang trước"
-    data.FILES_READ.clear()
+    data.READ.clear()
     again = load_plan(tmp_path, 2023).units
     assert parsed == [1] and again.unit[0] != first.unit[0]
-    assert (tmp_path / "2023" / "wards.csv").resolve() in data.FILES_READ
+    assert (str((tmp_path / "2023" / "wards.csv").resolve()), "") in data.READ
     path = tmp_path / "2023" / "wards.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Trần Phú", "Trần Phú Mới"),
                     encoding="utf-8")

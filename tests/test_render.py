@@ -91,7 +91,7 @@ def test_markup_in_data_is_rendered_as_text(plan):
     evil = plan.units.copy()
     evil.loc[0, "unit"] = "<img src=x onerror=alert(1)>"
     evil_plan = copy.copy(plan)
-    evil_plan._unit_table = (evil, plan.units_total)
+    evil_plan._unit_table = (evil, plan.units_total, *plan._unit_table[2:])
     rendered = MarkdownIt().render(text.unit(evil_plan, evil.unit[0]))
     assert "<img" not in rendered
     assert "&lt;img src=x onerror=alert(1)&gt;" in rendered
