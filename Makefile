@@ -11,8 +11,9 @@ INSTALLED := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 # The PDF's toolchain (Debian, installed by `system`): xelatex, latexmk, the fonts, poppler for
 # the PDF tests; chromium for the browser tests (tests/test_browser.py, Playwright drives it; no
-# browser download) and npm to install axe-core for them. The font's files: planbook/fonts.py.
-LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
+# browser download) and npm to install axe-core for them. The font's files are named in
+# planbook/fonts.py alone (read here as a file: the package's requirements may not be installed).
+LIBERATION := $(shell $(PYTHON) -c 'import runpy; print(runpy.run_path("planbook/fonts.py")["SERIF"]["Regular"])')
 
 .PHONY: book test bench clean system new-year workbook unpublish
 

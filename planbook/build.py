@@ -320,7 +320,7 @@ def write_book_info(plan: Plan, path: Path) -> None:
 
 
 PRINT_FONT = fonts.SERIF["Regular"]
-"""The PDF's body font (``_config.yml``): every character of the data must be in it."""
+"""The PDF's body font (:mod:`planbook.fonts`): every character of the data must be in it."""
 
 
 def check_print_font(plan: Plan) -> None:
