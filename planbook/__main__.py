@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 from planbook import guard, site, stamp
-from planbook.data import YEAR_NAME, data_years, odd_folders
+from planbook.build import BuildError, build
+from planbook.data import WORKBOOK, YEAR_NAME, DataError, data_years, odd_folders
+from planbook.newyear import new_year, to_fill
+from planbook.workbook import write_workbook
 
 
 def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
@@ -21,8 +24,6 @@ def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
               "giữ nguyên bản đã đăng.")
         return 0
     print(f"Năm {year}: dựng sách.", flush=True)
-    from planbook.build import BuildError, build  # heavy imports only when there is work
-    from planbook.data import DataError
     try:
         build(year, root, data, scheduler=scheduler)
     except DataError as err:
@@ -38,8 +39,6 @@ def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
 
 
 def start_year(data: Path, year: int) -> int:
-    from planbook.data import WORKBOOK, DataError
-    from planbook.newyear import new_year, to_fill
     try:
         folder = new_year(data, year)
     except DataError as err:
@@ -51,8 +50,6 @@ def start_year(data: Path, year: int) -> int:
 
 
 def make_workbook(folder: Path) -> int:
-    from planbook.data import DataError
-    from planbook.workbook import write_workbook
     try:
         path = write_workbook(folder)
     except DataError as err:

@@ -17,12 +17,14 @@ from pathlib import Path
 import nbformat
 import yaml
 from babel.messages import mofile, pofile
+from fontTools.ttLib import TTFont
 
 from planbook import (checks, derive, downloads, execute, fmt, fonts, site, sphinx_ext, stamp,
                       text)
+from planbook.cluster import ClusterError
 from planbook.data import DataError, Plan, load_plan
-from planbook.execute import Job
 from planbook.guard import write_atomically
+from planbook.kernels import ExecutionError, Job
 
 SOURCES = Path("notebooks")
 BOOK = Path("book")
@@ -328,7 +330,6 @@ def check_print_font(plan: Plan) -> None:
     emoji…), naming the character and where it is; nothing to check without the font."""
     if not PRINT_FONT.is_file():
         return
-    from fontTools.ttLib import TTFont
     cmap = TTFont(PRINT_FONT).getBestCmap()
     problems = []
     for where, value in plan.texts():
@@ -371,9 +372,9 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     try:
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
                              scheduler=scheduler)
-    except execute.ExecutionError as err:
+    except ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
-    except execute.ClusterError as err:
+    except ClusterError as err:
         raise BuildError(str(err)) from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")

@@ -5,36 +5,45 @@ variable ``PLANBOOK_SCHEDULER``), :func:`planbook.execute.run` sends each notebo
 run to the cluster instead of local threads. A task carries the source notebook, its
 parameters and the bytes of the year's data files (this year's and last year's); on the
 worker it is laid out in a scratch folder with the same relative paths and run by papermill in
-that worker thread's warm kernel; it returns the executed notebook, the data files it read and
+that worker thread's warm kernel (:mod:`planbook.kernels`); it returns the executed notebook, the data files it read and
 the charts it wrote. Workers need the pinned environment, not the project folder. The cache,
 the progress lines, the failure messages and the publishing stay with the caller, as locally.
 """
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from planbook.execute import KERNELS, ClusterError, ExecutionError, Job, Kernel
+from distributed import Client, as_completed
+
+from planbook.kernels import Done, Job, WarmKernels, kernel_folder
 
 CONNECT_TIMEOUT = "60s"
 """How long to try to reach the scheduler before saying it cannot be reached."""
 
-_LOCAL = threading.local()
+
+class ClusterError(Exception):
+    """The Dask cluster asked for cannot be reached; the message says which and why."""
 
 
-def _scratch() -> tuple[Kernel, Path]:
-    """This worker thread's warm kernel and scratch project folder, made on first use."""
-    if not hasattr(_LOCAL, "kernel"):
-        folder = Path(tempfile.mkdtemp(prefix=f"{KERNELS}{os.getpid()}-"))
-        _LOCAL.kernel, _LOCAL.root = Kernel(str(folder)), folder / "project"
-        atexit.register(_LOCAL.kernel.stop)
-        atexit.register(shutil.rmtree, folder, True)
-    return _LOCAL.kernel, _LOCAL.root
+_worker_kernels: WarmKernels | None = None
+"""This worker process's warm kernels, made by its first task."""
+_worker_lock = threading.Lock()
+
+
+def _kernels() -> WarmKernels:
+    """This worker process's warm kernels, stopped and removed with their folder when it
+    exits."""
+    global _worker_kernels
+    with _worker_lock:
+        if _worker_kernels is None:
+            _worker_kernels = WarmKernels(kernel_folder())
+            atexit.register(shutil.rmtree, _worker_kernels.folder, True)
+            atexit.register(_worker_kernels.stop)  # runs first
+    return _worker_kernels
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -46,14 +55,15 @@ def task(source: bytes, source_path: str, output_path: str, parameters: dict,
          data: dict[str, bytes]) -> tuple[bytes, list[str], dict[str, bytes], float]:
     """On a worker: run one notebook; paths are relative to the project folder."""
     started = time.perf_counter()
-    kernel, root = _scratch()
+    kernels = _kernels()
+    root = Path(kernels.folder) / f"project-{threading.get_ident()}"  # this thread's
     for relative, content in {**data, source_path: source}.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(content)
     output = root / output_path
     figures = output.parent / "figures"
     before = {p: p.read_bytes() for p in figures.glob("*")} if figures.is_dir() else {}
-    read = kernel.run(Job(root / source_path, output, parameters), lambda path, params: None)
+    read = kernels(Job(root / source_path, output, parameters))
     drawn = {p.relative_to(root).as_posix(): p.read_bytes() for p in figures.glob("*")
              if before.get(p) != p.read_bytes()} if figures.is_dir() else {}
     deps = [Path(p).relative_to(root).as_posix() for p in read if Path(p).is_relative_to(root)]
@@ -72,11 +82,9 @@ def _data(job: Job, root: Path) -> dict[str, bytes]:
             for y in (year, year - 1) for name, content in _files(data / str(y)).items()}
 
 
-def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
-        root: Path) -> None:
-    """Run ``todo`` on the cluster at ``scheduler``, recording each result as it comes."""
-    from distributed import Client, as_completed
-
+def run(todo: list[Job], done: Done, scheduler: str, root: Path) -> None:
+    """Run ``todo`` on the cluster at ``scheduler``, writing each result into the project and
+    reporting it to ``done`` as it comes."""
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError) as err:
@@ -91,19 +99,11 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
         try:
             for future in as_completed(futures):
                 job = futures[future]
-                cache.forget(job)
                 notebook, deps, drawn, seconds = future.result()
                 for relative, content in {**drawn, job.output.relative_to(root).as_posix():
                                           notebook}.items():
                     (root / relative).parent.mkdir(parents=True, exist_ok=True)
                     (root / relative).write_bytes(content)
-                finish(job.output, job.parameters)
-                cache.record(job, keys[job.output], [root / d for d in deps])
-                report.executed.append(job.output)
-                log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
-                    f"({seconds:.1f} s, cụm Dask)")
-        except ExecutionError:
-            cache.save()  # keep what did succeed
-            raise
+                done(job, [str(root / d) for d in deps], seconds)
         finally:
             client.cancel(list(futures))

@@ -29,8 +29,11 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 from markupsafe import Markup
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from planbook import fmt
 from planbook.data import read_bytes
@@ -220,9 +223,6 @@ def xlsx_bytes(table: dict) -> bytes:
     """The table as an Excel workbook: the header row (bold, frozen), the rows, numbers with
     the formats of the clerk's workbook (``#,##0``, ``0.00``), texts as text (:func:`put_text`),
     totals in bold."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(table["caption"])
@@ -281,8 +281,6 @@ def write_files(plan, source: Path, notebooks: Iterable[Path]) -> list[Path]:
     XLSX of every table the executed ``notebooks`` carry and the ZIP of the data files. A file
     whose bytes are unchanged is left as it is (Sphinx re-reads a page whose download's time
     changed)."""
-    import nbformat
-
     folder = source / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     files = {zip_name(plan): zip_bytes(plan)}

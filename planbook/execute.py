@@ -1,23 +1,19 @@
-"""Run notebooks with papermill: in parallel, each worker reusing one kernel, and only the
-notebooks one of whose inputs changed.
-
-Kernel start and imports cost seconds; the work of a page is a fraction of that. So each worker
-thread starts one kernel and runs its notebooks in it one after another, wiping the user
-namespace, matplotlib's figures, the working folder and the execution counter between them. Imported modules stay loaded, which is the saving. Every page is still an ordinary
-papermill run: parameters injected and recorded in the executed notebook's metadata.
+"""Run notebooks with papermill: in parallel, each worker reusing one kernel
+(:mod:`planbook.kernels`), and only the notebooks one of whose inputs changed.
 
 Whether a notebook must run is decided by content hashes, kept in ``book/.executed.json``: the
 source notebook, its parameters, the package's code and pinned requirements, and the data files
-the notebook actually read last time (recorded by :data:`planbook.data.FILES_READ`).
+the notebook actually read last time (recorded by :data:`planbook.data.FILES_READ`). The jobs
+that must run go to a backend: local threads, or the Dask cluster (:mod:`planbook.cluster`);
+each reports a finished job through one callback, which post-processes it, records it in the
+cache and prints the progress line.
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -26,41 +22,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import papermill
-from jupyter_client.manager import KernelManager
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-
+from planbook import cluster
 from planbook.guard import write_atomically
+from planbook.kernels import Done, Job, WarmKernels, kernel_folder, remove_orphans
 from planbook.stamp import code_hash, sha256
 
 MANIFEST = ".executed.json"
-CELL_TIMEOUT = 600
-_RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
- if _n not in get_ipython().user_ns_hidden and not (_n.startswith("__") and _n.endswith("__"))]
-get_ipython().user_ns["Out"].clear()
-get_ipython().execution_count = 1
-import os as _os, matplotlib.pyplot as _plt, planbook.data as _data
-_plt.close("all"); _os.chdir({cwd!r}); _data.FILES_READ.clear()
-del _os, _plt, _data
-"""
-_FILES_READ = "sorted(map(str, __import__('planbook.data').data.FILES_READ))"
-
-
-class ExecutionError(Exception):
-    """A notebook failed; the message names it, the cell and the error."""
-
-
-class ClusterError(Exception):
-    """The Dask cluster asked for cannot be reached; the message says which and why."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One papermill run: a source notebook, where its executed copy goes, its parameters."""
-    source: Path
-    output: Path
-    parameters: dict = field(default_factory=dict)
 
 
 def job_key(job: Job, code: str) -> str:
@@ -120,67 +87,6 @@ class Cache:
         write_atomically(self.path, json.dumps(self.entries, indent=1, sort_keys=True))
 
 
-class ReusedKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, run in a kernel the caller started (``km``/``kc``)."""
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None,
-                                 km=None, kc=None, **kwargs):
-        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
-                                         timeout=execution_timeout, startup_timeout=start_timeout,
-                                         log_output=log_output, stdout_file=stdout_file,
-                                         stderr_file=stderr_file)
-        client.kc = kc
-        return client.execute()
-
-
-papermill_engines.register("planbook", ReusedKernelEngine)
-
-
-class Kernel:
-    """A kernel owned by one worker thread, wiped between notebooks."""
-
-    def __init__(self, folder: str):
-        self.km = KernelManager(kernel_name="python3", transport="ipc")
-        self.km.ip = os.path.join(folder, f"kernel-{threading.get_ident()}")
-        self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=60)
-
-    def _request(self, code: str = "", **options) -> dict:
-        reply = self.kc.execute_interactive(code, silent=True, store_history=False,
-                                            timeout=CELL_TIMEOUT, output_hook=lambda msg: None,
-                                            **options)
-        if reply["content"]["status"] != "ok":
-            raise ExecutionError(f"kernel: {reply['content'].get('evalue')}")
-        return reply["content"]
-
-    def run(self, job: Job, finish: Callable[[Path, dict], None]) -> list[str]:
-        """Execute ``job`` with papermill; return the data files it read."""
-        job.output.parent.mkdir(parents=True, exist_ok=True)
-        self._request(_RESET.format(cwd=str(job.output.parent)))
-        try:
-            papermill.execute_notebook(str(job.source), str(job.output),
-                                       parameters=job.parameters, engine_name="planbook",
-                                       km=self.km, kc=self.kc, kernel_name="python3",
-                                       cwd=str(job.output.parent), progress_bar=False,
-                                       execution_timeout=CELL_TIMEOUT,
-                                       request_save_on_cell_execute=False)
-        except papermill.PapermillExecutionError as err:
-            first_line = (err.source or "").strip().splitlines()[:1]
-            raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
-                                 f"«{''.join(first_line)}»: {err.ename}: {err.evalue}") from None
-        finish(job.output, job.parameters)
-        reply = self._request(user_expressions={"deps": _FILES_READ})
-        return ast.literal_eval(reply["user_expressions"]["deps"]["data"]["text/plain"])
-
-    def stop(self) -> None:
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
-
-
 @dataclass
 class Report:
     executed: list[Path] = field(default_factory=list)
@@ -192,8 +98,9 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
         workers: int | None = None, log: Callable[[str], None] = partial(print, flush=True),
         scheduler: str | None = None) -> Report:
     """Execute the jobs whose inputs changed, ``workers`` at a time (default: one per core),
-    or on the Dask cluster at ``scheduler`` (:mod:`planbook.cluster`); stop at the first
-    failure and raise :class:`ExecutionError`."""
+    or on the Dask cluster at ``scheduler``; ``finish`` post-processes each executed notebook.
+    Stop at the first failure and raise :class:`~planbook.kernels.ExecutionError` (or
+    :class:`~planbook.cluster.ClusterError`), keeping in the cache what did succeed."""
     started = time.perf_counter()
     remove_orphans()
     cache = Cache(root, book)
@@ -203,59 +110,50 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
     todo = [job for job in jobs if not cache.is_fresh(job, keys[job.output])]
     report = Report(skipped=[job.output for job in jobs if job not in todo])
     log(f"{len(todo)} notebook cần chạy, {len(report.skipped)} không đổi (bỏ qua).")
-    if todo and scheduler:
-        from planbook import cluster  # dask only when a cluster is asked for
-        cluster.run(todo, keys, cache, finish, scheduler, report, log, root)
-    elif todo:
-        _run_parallel(todo, keys, cache, finish, workers or os.cpu_count() or 1, report, log,
-                      root)
-    cache.save()
+    for job in todo:
+        cache.forget(job)
+    lock = threading.Lock()
+    where = ", cụm Dask" if scheduler else ""
+
+    def done(job: Job, deps: list[str], seconds: float) -> None:
+        finish(job.output, job.parameters)
+        cache.record(job, keys[job.output], deps)
+        with lock:
+            report.executed.append(job.output)
+            log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
+                f"({seconds:.1f} s{where})")
+
+    try:
+        if todo and scheduler:
+            cluster.run(todo, done, scheduler, root)
+        elif todo:
+            _run_parallel(todo, done, workers or os.cpu_count() or 1)
+    finally:
+        cache.save()  # what did succeed, also after a failure
     report.seconds = time.perf_counter() - started
     return report
 
 
-KERNELS = "planbook-kernels-"
-"""The prefix of the temporary folder of a build's kernels, followed by the build's pid."""
+def _run_parallel(todo: list[Job], done: Done, workers: int) -> None:
+    """Run ``todo`` in ``workers`` threads, each with its warm kernel."""
+    folder = kernel_folder()
+    kernels = WarmKernels(folder)
 
+    def work(job: Job) -> None:
+        t0 = time.perf_counter()
+        deps = kernels(job)
+        done(job, deps, time.perf_counter() - t0)
 
-def remove_orphans() -> None:
-    """Remove the kernel folders of builds that were killed outright (no cleanup ran)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*"):
-        pid = folder.name.removeprefix(KERNELS).split("-")[0]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _run_parallel(todo, keys, cache, finish, workers, report, log, root):
-    local = threading.local()
-    kernels: list[Kernel] = []
-    done = threading.Lock()
-
-    with tempfile.TemporaryDirectory(prefix=f"{KERNELS}{os.getpid()}-") as folder:
-        def work(job: Job) -> None:
-            if not hasattr(local, "kernel"):
-                local.kernel = Kernel(folder)
-                kernels.append(local.kernel)
-            t0 = time.perf_counter()
-            cache.forget(job)
-            deps = local.kernel.run(job, finish)
-            cache.record(job, keys[job.output], deps)
-            with done:
-                report.executed.append(job.output)
-                log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
-                    f"({time.perf_counter() - t0:.1f} s)")
-
-        pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
-        try:
-            futures = [pool.submit(work, job) for job in todo]
-            finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in futures:
-                future.cancel()
-            failed = [f for f in finished if f.exception()]
-            if failed:
-                cache.save()  # keep what did succeed
-                raise failed[0].exception()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            for kernel in kernels:
-                kernel.stop()
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
+    try:
+        futures = [pool.submit(work, job) for job in todo]
+        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:
+            future.cancel()
+        failed = [f for f in finished if f.exception()]
+        if failed:
+            raise failed[0].exception()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        kernels.stop()
+        shutil.rmtree(folder, ignore_errors=True)

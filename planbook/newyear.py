@@ -10,6 +10,7 @@ import yaml
 
 from planbook.data import (AGENCY_COLUMNS, SHEETS, TOTAL_LABEL, UNIT_COLUMNS, WORKBOOK, DataError,
                            budget_columns, data_years, load_plan)
+from planbook.workbook import write_workbook
 
 HEADER = """\
 # Kế hoạch năm {year}, tạo từ năm {latest} bằng `make new-year`: hãy sửa lời văn, số và ngày của
@@ -83,6 +84,5 @@ def new_year(data: Path, year: int) -> Path:
     _write_rows(dest / "agencies.csv", list(AGENCY_COLUMNS),
                 plan.agencies[list(AGENCY_COLUMNS)].to_dict("records"))
     if workbook:  # a year kept as a workbook gives a workbook
-        from planbook.workbook import write_workbook
         write_workbook(dest)
     return dest
