@@ -19,8 +19,7 @@ import yaml
 from babel.messages import mofile, pofile
 from fontTools.ttLib import TTFont
 
-from planbook import (checks, derive, downloads, execute, fmt, fonts, site, sphinx_ext, stamp,
-                      text)
+from planbook import checks, derive, downloads, execute, fmt, fonts, site, sphinx_ext, stamp, text
 from planbook.cluster import ClusterError
 from planbook.data import DataError, Plan, load_plan
 from planbook.guard import write_atomically

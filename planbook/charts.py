@@ -14,9 +14,9 @@ import numpy as np
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
-from markupsafe import Markup  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402

@@ -8,8 +8,17 @@ from pathlib import Path
 
 import yaml
 
-from planbook.data import (AGENCY_COLUMNS, SHEETS, TOTAL_LABEL, UNIT_COLUMNS, WORKBOOK, DataError,
-                           budget_columns, data_years, load_plan)
+from planbook.data import (
+    AGENCY_COLUMNS,
+    SHEETS,
+    TOTAL_LABEL,
+    UNIT_COLUMNS,
+    WORKBOOK,
+    DataError,
+    budget_columns,
+    data_years,
+    load_plan,
+)
 from planbook.workbook import write_workbook
 
 HEADER = """\

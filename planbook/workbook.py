@@ -26,10 +26,24 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
-                           DataError, budget_columns, check_header, control_characters,
-                           load_text, parse_figure, parse_table, read_bytes, read_csv,
-                           unit_columns, unknown_columns)
+from planbook.data import (
+    AGENCY_COLUMNS,
+    CROSSWALK_COLUMNS,
+    SHEETS,
+    TOTAL_LABEL,
+    WORKBOOK,
+    DataError,
+    budget_columns,
+    check_header,
+    control_characters,
+    load_text,
+    parse_figure,
+    parse_table,
+    read_bytes,
+    read_csv,
+    unit_columns,
+    unknown_columns,
+)
 from planbook.downloads import put_text
 
 KEYS_ROW = 6
