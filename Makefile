@@ -1,5 +1,6 @@
 # The plan book. `make book` sets everything up and builds the site of every year under data/
-# (YEAR=2024: that year only); `make test` runs every test.
+# (YEAR=2024: that year only); `make test` runs every test; `make check` runs ruff and the unit
+# tests, with no build (under a minute).
 YEAR ?=
 DATA ?= data
 SCHEDULER ?= $(PLANBOOK_SCHEDULER)
@@ -15,7 +16,7 @@ AXE := node_modules/axe-core/axe.min.js
 # planbook/fonts.py alone (read here as a file: the package's requirements may not be installed).
 LIBERATION := $(shell $(PYTHON) -c 'import runpy; print(runpy.run_path("planbook/fonts.py")["SERIF"]["Regular"])')
 
-.PHONY: book test bench clean system new-year workbook unpublish
+.PHONY: book test check bench clean system new-year workbook unpublish
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +73,12 @@ system:
 test: book
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval book -p no:cacheprovider -q
+
+# Fast feedback, no build: ruff, and the tests that need neither a built book, a browser nor
+# the PDF's tools (tests/conftest.py marks the others build, browser, pdf), one process a core.
+check: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -n auto -m "not build and not browser and not pdf" tests
 
 bench: $(INSTALLED)
 	$(PY) -m planbook.bench
