@@ -5,9 +5,10 @@ variable ``PLANBOOK_SCHEDULER``), :func:`planbook.execute.run` sends each notebo
 run to the cluster instead of local threads. A task carries the source notebook, its
 parameters and the bytes of the year's data files (this year's and last year's); on the
 worker it is laid out in a scratch folder with the same relative paths and run by papermill in
-that worker thread's warm kernel (:mod:`planbook.kernels`); it returns the executed notebook, the data files it read and
-the charts it wrote. Workers need the pinned environment, not the project folder. The cache,
-the progress lines, the failure messages and the publishing stay with the caller, as locally.
+that worker thread's warm kernel (:mod:`planbook.kernels`); it returns the executed notebook,
+the data files it read and the charts it wrote. Workers need the pinned environment, not the
+project folder. The cache, the progress lines, the failure messages and the publishing stay
+with the caller, as locally: each result goes to the caller's one callback.
 """
 from __future__ import annotations
 
