@@ -1,6 +1,7 @@
 # The plan book. `make book` sets everything up and builds the site of every year under data/
 # (YEAR=2024: that year only); `make preview` serves the latest year's site (or YEAR's) at
-# http://127.0.0.1:$(PORT) and rebuilds it after every edit; `make test` runs every test.
+# http://127.0.0.1:$(PORT) and rebuilds it after every edit; `make test` runs every test;
+# `make check` runs ruff and the unit tests, with no build (under a minute).
 YEAR ?=
 DATA ?= data
 PORT ?= 8000
@@ -13,10 +14,11 @@ INSTALLED := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 # The PDF's toolchain (Debian, installed by `system`): xelatex, latexmk, the fonts, poppler for
 # the PDF tests; chromium for the browser tests (tests/test_browser.py, Playwright drives it; no
-# browser download) and npm to install axe-core for them. The font's files: planbook/fonts.py.
-LIBERATION := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
+# browser download) and npm to install axe-core for them. The font's files are named in
+# planbook/fonts.py alone (read here as a file: the package's requirements may not be installed).
+LIBERATION := $(shell $(PYTHON) -c 'import runpy; print(runpy.run_path("planbook/fonts.py")["SERIF"]["Regular"])')
 
-.PHONY: book preview test bench clean system new-year workbook unpublish
+.PHONY: book preview test check bench clean system new-year workbook unpublish
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +79,12 @@ system:
 test: book
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval book -p no:cacheprovider -q
+
+# Fast feedback, no build: ruff, and the tests that need neither a built book, a browser nor
+# the PDF's tools (tests/conftest.py marks the others build, browser, pdf), one process a core.
+check: $(INSTALLED)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -n auto -m "not build and not browser and not pdf" tests
 
 bench: $(INSTALLED)
 	$(PY) -m planbook.bench

@@ -10,7 +10,11 @@ import sys
 from pathlib import Path
 
 from planbook import guard, site, stamp
-from planbook.data import YEAR_NAME, data_years, odd_folders
+from planbook import preview as live
+from planbook.build import BuildError, build
+from planbook.data import WORKBOOK, YEAR_NAME, DataError, data_years, odd_folders
+from planbook.newyear import new_year, to_fill
+from planbook.workbook import write_workbook
 
 
 def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
@@ -22,8 +26,6 @@ def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
               "giữ nguyên bản đã đăng.")
         return 0
     print(f"Năm {year}: dựng sách.", flush=True)
-    from planbook.build import BuildError, build  # heavy imports only when there is work
-    from planbook.data import DataError
     try:
         build(year, root, data, scheduler=scheduler)
     except DataError as err:
@@ -39,8 +41,6 @@ def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
 
 
 def start_year(data: Path, year: int) -> int:
-    from planbook.data import WORKBOOK, DataError
-    from planbook.newyear import new_year, to_fill
     try:
         folder = new_year(data, year)
     except DataError as err:
@@ -52,8 +52,6 @@ def start_year(data: Path, year: int) -> int:
 
 
 def make_workbook(folder: Path) -> int:
-    from planbook.data import DataError
-    from planbook.workbook import write_workbook
     try:
         path = write_workbook(folder)
     except DataError as err:
@@ -82,7 +80,6 @@ def unpublish(root: Path, year: int) -> int:
 def preview(root: Path, data: str, year: int | None, port: int) -> int:
     """Serve the year's site at 127.0.0.1:``port`` and rebuild it after every edit, until
     Ctrl-C (which ends it normally: stopping is how a preview ends)."""
-    from planbook import preview as live
     folder = root / data
     years = data_years(folder) if folder.is_dir() else []
     if year is None and not years:

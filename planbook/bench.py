@@ -42,6 +42,8 @@ import nbformat
 import psutil
 import yaml
 
+from planbook.preview import free_port
+
 PROJECT_FILES = ("_config.yml", "_toc.yml", "_static", "_templates", "locales", "notebooks",
                  "requirements.txt")
 YEAR = 2023
@@ -174,7 +176,6 @@ def edit_units(project: Path, column: str = "reduction") -> tuple[str, str]:
 def preview_edits(project: Path, edits: int = 3, timeout: float = 600) -> list[float]:
     """With ``make preview`` running in ``project``: the seconds from each of ``edits`` edits of
     the first unit's printed reduction to the served Biểu số 01 showing the new figure."""
-    from planbook.preview import free_port
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "planbook", "preview", "--year", str(YEAR),
                                 "--port", str(port)], cwd=project, stdout=subprocess.PIPE,

@@ -17,12 +17,25 @@ from pathlib import Path
 import nbformat
 import yaml
 from babel.messages import mofile, pofile
+from fontTools.ttLib import TTFont
 
-from planbook import (checks, derive, downloads, execute, fmt, fonts, plantext, site,
-                      sphinx_ext, stamp, text)
+from planbook import (
+    checks,
+    derive,
+    downloads,
+    execute,
+    fmt,
+    fonts,
+    plantext,
+    site,
+    sphinx_ext,
+    stamp,
+    text,
+)
+from planbook.cluster import ClusterError
 from planbook.data import DataError, Plan, load_plan
-from planbook.execute import Job
 from planbook.guard import write_atomically
+from planbook.kernels import ExecutionError, Job, Kernels
 
 SOURCES = Path("notebooks")
 BOOK = Path("book")
@@ -393,7 +406,7 @@ def write_book_info(plan: Plan, path: Path) -> None:
 
 
 PRINT_FONT = fonts.SERIF["Regular"]
-"""The PDF's body font (``_config.yml``): every character of the data must be in it."""
+"""The PDF's body font (:mod:`planbook.fonts`): every character of the data must be in it."""
 
 
 def check_print_font(plan: Plan) -> None:
@@ -401,7 +414,6 @@ def check_print_font(plan: Plan) -> None:
     emoji…), naming the character and where it is; nothing to check without the font."""
     if not PRINT_FONT.is_file():
         return
-    from fontTools.ttLib import TTFont
     cmap = TTFont(PRINT_FONT).getBestCmap()
     problems = []
     for where, value in plan.texts():
@@ -431,7 +443,7 @@ def report_findings(plan: Plan) -> None:
 
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
           workers: int | None = None, scheduler: str | None = None, *,
-          site_only: bool = False, kernels: execute.Kernels | None = None,
+          site_only: bool = False, kernels: Kernels | None = None,
           start=jupyter_book_process) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
     and PDF and publish them together only if every step succeeded; return the year's site.
@@ -450,9 +462,9 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
                              scheduler=scheduler, kernels=kernels,
                              parts=partial(part_digest, plan))
-    except execute.ExecutionError as err:
+    except ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
-    except execute.ClusterError as err:
+    except ClusterError as err:
         raise BuildError(str(err)) from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")

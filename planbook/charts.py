@@ -15,9 +15,9 @@ import numpy as np
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from markupsafe import Markup  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
-from markupsafe import Markup  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
@@ -31,7 +31,7 @@ WIDTH = 4.6
 """A chart's width in inches. The site shows a chart at the content's width up to 30 rem
 (``_static/planbook.css``: on a 390 px phone about 350 px, so a 10 pt word is 10 px or more;
 on a desktop 480 px, so a 10 pt word is no larger than the body's text) and the PDF at 90 %
-(``_config.yml``: a 10 pt word prints at 9 pt)."""
+(``templates/planbook.sty``: a 10 pt word prints at 9 pt)."""
 TEXT = 10
 """The smallest type in a chart, in points (ticks, legends, labels on bars)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",

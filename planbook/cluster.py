@@ -19,8 +19,14 @@ import threading
 import time
 from pathlib import Path
 
-from planbook.execute import (KERNELS, ClusterError, ExecutionError, Job, Kernel, Read,
-                              same_bytes_same_time)
+from distributed import Client, as_completed
+
+from planbook.kernels import KERNELS, Job, Kernel, Read, same_bytes_same_time
+
+
+class ClusterError(Exception):
+    """The Dask cluster asked for cannot be reached; the message says which and why."""
+
 
 CONNECT_TIMEOUT = "60s"
 """How long to try to reach the scheduler before saying it cannot be reached."""
@@ -81,11 +87,9 @@ def _data(job: Job, root: Path) -> dict[str, bytes]:
             for y in (year, year - 1) for name, content in _files(data / str(y)).items()}
 
 
-def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
-        root: Path) -> None:
-    """Run ``todo`` on the cluster at ``scheduler``, recording each result as it comes."""
-    from distributed import Client, as_completed
-
+def run(todo: list[Job], finish, done, scheduler: str, root: Path) -> None:
+    """Run ``todo`` on the cluster at ``scheduler``: write each executed notebook as it comes,
+    ``finish`` it, and report it to ``done`` with what it read (as local threads do)."""
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError) as err:
@@ -100,7 +104,6 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
         try:
             for future in as_completed(futures):
                 job = futures[future]
-                cache.forget(job)
                 notebook, deps, drawn, seconds = future.result()
                 for relative, content in drawn.items():
                     _write_changed(root / relative, content)
@@ -108,13 +111,6 @@ def run(todo: list[Job], keys: dict, cache, finish, scheduler: str, report, log,
                     job.output.parent.mkdir(parents=True, exist_ok=True)
                     job.output.write_bytes(notebook)
                     finish(job.output, job.parameters)
-                cache.record(job, keys[job.output],
-                             [(root / path, part, digest) for path, part, digest in deps])
-                report.executed.append(job.output)
-                log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
-                    f"({seconds:.1f} s, cụm Dask)")
-        except ExecutionError:
-            cache.save()  # keep what did succeed
-            raise
+                done(job, [(root / path, part, digest) for path, part, digest in deps], seconds)
         finally:
             client.cancel(list(futures))

@@ -13,6 +13,7 @@ import pandas as pd
 from planbook import fmt, forms
 from planbook.data import Plan, normalise_name
 
+
 def unit_pages(plan: Plan) -> dict[str, str]:
     """Each unit's page name, also the stem of its chart's and its table's labels: its number
     in the table (zero-padded, so that the pages sort in the table's order) and its name in

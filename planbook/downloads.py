@@ -30,8 +30,11 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 from markupsafe import Markup
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from planbook import fmt
 from planbook.data import read_bytes
@@ -221,9 +224,6 @@ def xlsx_bytes(table: dict) -> bytes:
     """The table as an Excel workbook: the header row (bold, frozen), the rows, numbers with
     the formats of the clerk's workbook (``#,##0``, ``0.00``), texts as text (:func:`put_text`),
     totals in bold."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_title(table["caption"])
@@ -284,7 +284,6 @@ preview builds again and again, and most notebooks stay as they were."""
 
 def notebook_files(path: Path) -> dict[str, bytes]:
     """The CSV and XLSX of every table the executed notebook at ``path`` carries."""
-    import nbformat
 
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()

@@ -9,8 +9,17 @@ from pathlib import Path
 import yaml
 
 from planbook import forms
-from planbook.data import (AGENCY_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK, DataError,
-                           budget_columns, data_years, load_plan)
+from planbook.data import (
+    AGENCY_COLUMNS,
+    SHEETS,
+    TOTAL_LABEL,
+    WORKBOOK,
+    DataError,
+    budget_columns,
+    data_years,
+    load_plan,
+)
+from planbook.workbook import write_workbook
 
 HEADER = """\
 # Kế hoạch năm {year}, tạo từ năm {latest} bằng `make new-year`: hãy sửa lời văn, số và ngày của
@@ -102,6 +111,5 @@ def new_year(data: Path, year: int) -> Path:
     _write_rows(dest / "agencies.csv", list(AGENCY_COLUMNS),
                 plan.agencies[list(AGENCY_COLUMNS)].to_dict("records"))
     if workbook:  # a year kept as a workbook gives a workbook
-        from planbook.workbook import write_workbook
         write_workbook(dest)
     return dest

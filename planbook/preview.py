@@ -34,6 +34,9 @@ from functools import partial
 from pathlib import Path
 
 from planbook import guard, site, stamp
+from planbook.build import BuildError, build
+from planbook.data import DataError
+from planbook.kernels import Kernels
 from planbook.sphinx_ext import CONTENT_POLICY
 
 PREVIEW = Path("_build") / "preview"
@@ -347,8 +350,6 @@ def rebuild(root: Path, data: str, year: int, status: Status, kernels, start) ->
     """Build the year's site as ``make book`` would, without the PDF, and show it; on bad data
     or a failed build, say why in the terminal and on the page, and keep showing the last
     good build."""
-    from planbook.build import BuildError, build
-    from planbook.data import DataError
     status.set(state="building")
     started = time.perf_counter()
     try:
@@ -377,7 +378,7 @@ def run(root: Path, data: str, year: int, port: int) -> int:
     again from the beginning when the package itself changed (its code is loaded here and in
     the kernels), in the folder it was started in (papermill's runs move the process's working
     folder, one notebook's folder or another's as its threads finish)."""
-    from planbook.execute import Kernels
+
     started_in, status = os.getcwd(), Status()
     try:
         server = serve(port, root / PREVIEW, year, status)

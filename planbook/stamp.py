@@ -1,5 +1,5 @@
-"""Content hashes of the build's inputs, cheap to compute (no heavy imports), so that a build
-with nothing changed can stop before loading anything."""
+"""Content hashes of the build's inputs, cheap to compute, so that a build with nothing changed
+stops before it reads any data or runs anything."""
 from __future__ import annotations
 
 import hashlib

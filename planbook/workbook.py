@@ -27,10 +27,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planbook import forms
-from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, TOTAL_LABEL, WORKBOOK,
-                           DataError, Plan, budget_columns, check_header, control_characters,
-                           load_text, parse_figure, parse_table, read_bytes, read_csv,
-                           unit_columns, unknown_columns)
+from planbook.data import (
+    AGENCY_COLUMNS,
+    CROSSWALK_COLUMNS,
+    SHEETS,
+    TOTAL_LABEL,
+    WORKBOOK,
+    DataError,
+    Plan,
+    budget_columns,
+    check_header,
+    control_characters,
+    load_text,
+    parse_figure,
+    parse_table,
+    read_bytes,
+    read_csv,
+    unit_columns,
+    unknown_columns,
+)
 from planbook.downloads import put_text
 
 KEYS_ROW = 6

@@ -1,9 +1,11 @@
 """Shared fixtures: the 2023 data as loaded by the package, and the built site; a scratch copy
-of the project to build other data in."""
+of the project to build other data in. Every test is marked by what it needs (:func:`kinds`), so
+that ``make check`` runs the unit tests alone, without a build."""
 import hashlib
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,54 @@ def two_years(tmp_path_factory):
     result = build(project)
     assert result.returncode == 0, result.stderr
     return project
+
+
+KINDS = {
+    "build": ({"SITE"}, {"planbook build"}),
+    "browser": ({"sync_playwright", "CHROMIUM"}, {"chromium"}),
+    "pdf": ({"pdf_path"}, {"pdftotext", "pdfinfo", "pdffonts"}),
+}
+"""What a test needs, known by the names or the words its code holds: the built site (``SITE``)
+or a build of its own (``python -m planbook build``), a browser, the PDF's tools."""
+COMMAND = ("planbook", "build")
+"""The words of ``python -m planbook build`` (named here, out of :func:`kinds`' own code)."""
+TESTS = Path(__file__).resolve().parent
+
+
+def reached(functions) -> list[types.CodeType]:
+    """The code of ``functions`` and of every function of the tests they name, nested code
+    (lambdas, comprehensions, inner functions) included."""
+    todo = [(f.__code__, f.__globals__) for f in functions]
+    seen = []
+    while todo:
+        code, names = todo.pop()
+        if code in seen:
+            continue
+        seen.append(code)
+        todo += [(c, names) for c in code.co_consts if isinstance(c, types.CodeType)]
+        for name in code.co_names:
+            f = names.get(name)
+            if isinstance(f, types.FunctionType) and TESTS in Path(f.__code__.co_filename).parents:
+                todo.append((f.__code__, f.__globals__))
+    return seen
+
+
+def kinds(functions) -> set[str]:
+    """The kinds (:data:`KINDS`) of a test whose function and fixtures are ``functions``."""
+    found = set()
+    for code in reached(functions):
+        words = {c for c in code.co_consts if isinstance(c, str)}
+        if set(COMMAND) <= words:
+            words.add(" ".join(COMMAND))
+        found |= {kind for kind, (names, consts) in KINDS.items()
+                  if names & set(code.co_names) or consts & words}
+    return found
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        fixtures = [defs[-1].func for defs in item._fixtureinfo.name2fixturedefs.values()]
+        for kind in sorted(kinds([item.function, *fixtures])):
+            item.add_marker(kind)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from docutils import nodes
 
-from planbook import build, derive, execute, sphinx_ext
+from planbook import build, derive, execute, kernels, sphinx_ext
 
 from conftest import DATA, ROOT, scratch_project
 
@@ -69,10 +69,10 @@ def test_a_file_written_again_with_the_same_bytes_keeps_its_time(tmp_path):
     page = tmp_path / "page.ipynb"
     page.write_text("{}")
     os.utime(page, ns=(10**18, 10**18))
-    with execute.same_bytes_same_time(page):
+    with kernels.same_bytes_same_time(page):
         page.write_text("{}")
     assert page.stat().st_mtime_ns == 10**18, "Sphinx does not read it again"
-    with execute.same_bytes_same_time(page):
+    with kernels.same_bytes_same_time(page):
         page.write_text('{"new": 1}')
     assert page.stat().st_mtime_ns != 10**18
 

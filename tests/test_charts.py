@@ -5,6 +5,8 @@ lines broken between words, no needless decimals on the axes, bars named as the 
 them."""
 import re
 import shutil
+import subprocess
+from types import SimpleNamespace
 
 import pytest
 from fontTools import subset
@@ -14,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 
-from planbook import bench, charts, fonts
+from planbook import bench, charts, fonts, latex
 from planbook.data import load_plan
 
 from conftest import DATA, EXAMPLES, MADE_UP, ROOT
@@ -101,12 +103,23 @@ def test_every_character_is_in_the_body_font_whatever_else_is_installed(
 
 
 def test_the_pdf_and_the_charts_have_the_same_font_files():
-    """``_config.yml`` (LaTeX) and the Makefile name the files of :mod:`planbook.fonts`."""
-    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    paths = set(re.findall(r"\\set\w+font\{LiberationSerif\}\[Path=([^,\]]+)", config))
-    assert paths == {f"{fonts.FONT_DIR}/"}
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert f"LIBERATION := {fonts.SERIF['Regular']}\n" in makefile
+    """The font's folder is written in :mod:`planbook.fonts` alone: the print's style gets it
+    from :mod:`planbook.latex`, the Makefile reads it from there."""
+    files = [ROOT / "_config.yml", ROOT / "Makefile", *sorted((ROOT / "planbook").rglob("*"))]
+    written = [path.relative_to(ROOT).as_posix() for path in files
+               if path.is_file() and path.suffix != ".pyc"
+               and str(fonts.FONT_DIR) in path.read_text(encoding="utf-8", errors="replace")]
+    assert written == ["planbook/fonts.py"]
+    config = SimpleNamespace(latex_additional_files=["book/cover.inc"], latex_elements={})
+    latex.configure(None, config)
+    assert config.latex_additional_files == ["book/cover.inc", str(latex.STYLE)]
+    assert config.latex_elements["passoptionstopackages"] == (
+        rf"\PassOptionsToPackage{{fonts={fonts.FONT_DIR}/}}{{planbook}}")
+    style = latex.STYLE.read_text(encoding="utf-8")
+    assert style.count(r"Path=\planbook@fonts,") == 3
+    makefile = subprocess.run(["make", "-s", "-p", "-n", "-f", "Makefile", "clean"], cwd=ROOT,
+                              capture_output=True, text=True).stdout
+    assert f"LIBERATION := {fonts.SERIF['Regular']}" in makefile.splitlines()
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,16 @@ from test_browser import DESKTOP, PAGES, PHONE, browser, open_page, page_id  # n
 
 
 @pytest.fixture(scope="module")
-def errors(browser):
+def errors(browser):  # noqa: F811 (the fixture imported above)
     """Each page's console errors and uncaught exceptions, at both widths, one window each."""
     seen = {}
     for width in (DESKTOP, PHONE):
         context = browser.new_context(viewport={"width": width, "height": 900})
         tab = context.new_page()
         found: list[str] = []
-        tab.on("console", lambda m: m.type == "error" and found.append(f"console: {m.text}"))
-        tab.on("pageerror", lambda e: found.append(f"exception: {e}"))
+        tab.on("console", lambda m, found=found: m.type == "error"
+               and found.append(f"console: {m.text}"))
+        tab.on("pageerror", lambda e, found=found: found.append(f"exception: {e}"))
         for path in PAGES:
             found.clear()
             open_page(tab, path)

@@ -4,7 +4,7 @@ import json
 import nbformat
 import pytest
 
-from planbook import execute
+from planbook import execute, kernels
 
 
 def notebook(path, *cells):
@@ -28,7 +28,7 @@ def project(tmp_path):
 
 
 def jobs(root):
-    return [execute.Job(root / "reader.ipynb", root / "book" / f"{n}.ipynb", {"name": str(root / f)})
+    return [kernels.Job(root / "reader.ipynb", root / "book" / f"{n}.ipynb", {"name": str(root / f)})
             for n, f in (("one", "a.txt"), ("two", "b.txt"))]
 
 
@@ -68,5 +68,5 @@ def test_hand_edited_output_is_rebuilt(project):
 
 def test_failure_names_notebook_cell_and_error(project):
     notebook(project / "reader.ipynb", 'name = "a.txt"', "1 / 0")
-    with pytest.raises(execute.ExecutionError, match=r"one\.ipynb.*«1 / 0».*ZeroDivisionError"):
+    with pytest.raises(kernels.ExecutionError, match=r"one\.ipynb.*«1 / 0».*ZeroDivisionError"):
         run(project)

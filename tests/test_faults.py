@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from planbook.execute import KERNELS
+from planbook.kernels import KERNELS
 
 from conftest import EXAMPLES, build, digest, scratch_project
 

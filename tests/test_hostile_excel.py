@@ -19,8 +19,18 @@ from openpyxl import load_workbook
 
 from planbook import downloads
 from planbook.__main__ import make_workbook, start_year
-from planbook.data import (AGENCY_COLUMNS, CROSSWALK_COLUMNS, SHEETS, WORKBOOK, DataError,
-                           budget_columns, load_plan, load_text, parse_table, unit_columns)
+from planbook.data import (
+    AGENCY_COLUMNS,
+    CROSSWALK_COLUMNS,
+    SHEETS,
+    WORKBOOK,
+    DataError,
+    budget_columns,
+    load_plan,
+    load_text,
+    parse_table,
+    unit_columns,
+)
 from planbook.workbook import KEYS_ROW, read_sheet, write_workbook
 
 from conftest import DATA, build, scratch_project

@@ -16,8 +16,16 @@ from hypothesis import strategies as st
 
 from planbook import build, cluster, site
 from planbook.__main__ import build_all
-from planbook.data import (AGENCY_COLUMNS, MAX_BYTES, DataError, data_years, load_plan,
-                           load_text, odd_folders, read_table)
+from planbook.data import (
+    AGENCY_COLUMNS,
+    MAX_BYTES,
+    DataError,
+    data_years,
+    load_plan,
+    load_text,
+    odd_folders,
+    read_table,
+)
 
 from conftest import DATA, digest, scratch_project
 
@@ -120,7 +128,7 @@ def test_a_link_out_of_the_data_folder_is_refused_without_its_content(tmp_path):
     (tmp_path / "data" / "2023" / "crosswalk.csv").symlink_to(secret)
     plan = load_plan(tmp_path / "data", 2023)
     with pytest.raises(DataError) as caught:
-        plan.crosswalk
+        _ = plan.crosswalk
     assert "liên kết tới một tệp ngoài thư mục dữ liệu" in str(caught.value)
     assert "mật khẩu" not in str(caught.value)
 

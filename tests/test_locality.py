@@ -28,7 +28,7 @@ def test_no_locality_word_in_the_software():
     for name in SOFTWARE:
         path = ROOT / name
         for file in [path] if path.is_file() else sorted(path.rglob("*")):
-            if file.is_file() and file.suffix in {".py", ".md", ".ipynb", ".tex", ".yml",
+            if file.is_file() and file.suffix in {".py", ".md", ".ipynb", ".tex", ".sty", ".yml",
                                                   ".html", ".css", ".po"}:
                 text = file.read_text(encoding="utf-8").replace("wards.csv", "")
                 found += [f"{file.relative_to(ROOT)}:{n}: {line.strip()}"

@@ -112,7 +112,7 @@ class Page:
         rows: dict[int, list[Line]] = {}
         for line in self.lines:
             rows.setdefault(round(line.y1 / 3), []).append(line)
-        return [" ".join(part.text for part in sorted(row, key=lambda l: l.x0))
+        return [" ".join(part.text for part in sorted(row, key=lambda item: item.x0))
                 for _, row in sorted(rows.items())]
 
 

@@ -107,7 +107,8 @@ def test_a_figure_tied_to_nothing_is_a_clerk_message(tmp_path):
 
 def test_a_page_name_from_the_data_is_never_a_path(tmp_path):
     with pytest.raises(DataError) as error:
-        typed_commune(tmp_path, [{"heading": "I. A", "page": "../../etc", "text": "x"}]).text
+        plantext.sections(typed_commune(tmp_path, [{"heading": "I. A", "page": "../../etc",
+                                                    "text": "x"}]))
     assert "page" in str(error.value)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from planbook.execute import KERNELS
+from planbook.kernels import KERNELS
 from planbook.preview import free_port
 from planbook.sphinx_ext import CONTENT_POLICY
 from planbook.stamp import PACKAGE

@@ -236,6 +236,7 @@ EXCERPTS_SHOWN = """() => document.querySelector("#search-results .search-summar
 def reader():
     """A browser tab (Playwright driving Chromium) at desktop width."""
     from playwright.sync_api import sync_playwright
+
     from test_browser import CHROMIUM_ARGS
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,0 +1,194 @@
+"""Warm kernels: papermill runs a notebook in a kernel started once and wiped between
+notebooks (its names, figures and working folder), and returns what the notebook read of the
+data (:data:`planbook.data.READ`). The local threads (:mod:`planbook.execute`) and the Dask
+workers (:mod:`planbook.cluster`) both run their jobs here.
+"""
+from __future__ import annotations
+
+import ast
+import itertools
+import os
+import queue
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import papermill
+from jupyter_client.manager import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+CELL_TIMEOUT = 600
+_RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
+ if _n not in get_ipython().user_ns_hidden and not (_n.startswith("__") and _n.endswith("__"))]
+get_ipython().user_ns["Out"].clear()
+get_ipython().execution_count = 1
+import os as _os, matplotlib.pyplot as _plt, planbook.data as _data
+_plt.close("all"); _os.chdir({cwd!r}); _data.READ.clear()
+del _os, _plt, _data
+"""
+_READ = "sorted((*key, digest) for key, digest in __import__('planbook.data').data.READ.items())"
+
+
+class ExecutionError(Exception):
+    """A notebook failed; the message names it, the cell and the error."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One papermill run: a source notebook, where its executed copy goes, its parameters."""
+    source: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+
+
+Read = tuple[str, str, "str | None"]
+"""What a notebook read: a data file's path, a part of it (``""``: the whole file) and the hash
+of what it read (:data:`planbook.data.READ`)."""
+
+
+class ReusedKernelEngine(NBClientEngine):
+    """papermill's nbclient engine, run in a kernel the caller started (``km``/``kc``)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None,
+                                 km=None, kc=None, **kwargs):
+        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
+                                         timeout=execution_timeout, startup_timeout=start_timeout,
+                                         log_output=log_output, stdout_file=stdout_file,
+                                         stderr_file=stderr_file)
+        client.kc = kc
+        return client.execute()
+
+
+papermill_engines.register("planbook", ReusedKernelEngine)
+
+
+_KERNEL_NUMBERS = itertools.count()
+"""Each kernel's own name for its sockets (a thread may start one after another has ended)."""
+
+
+class Kernel:
+    """A kernel, used by one worker thread at a time, wiped between notebooks."""
+
+    def __init__(self, folder: str):
+        self.km = KernelManager(kernel_name="python3", transport="ipc")
+        self.km.ip = os.path.join(folder, f"kernel-{next(_KERNEL_NUMBERS)}")
+        self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    def _request(self, code: str = "", **options) -> dict:
+        reply = self.kc.execute_interactive(code, silent=True, store_history=False,
+                                            timeout=CELL_TIMEOUT, output_hook=lambda msg: None,
+                                            **options)
+        if reply["content"]["status"] != "ok":
+            raise ExecutionError(f"kernel: {reply['content'].get('evalue')}")
+        return reply["content"]
+
+    def run(self, job: Job, finish: Callable[[Path, dict], None]) -> list[Read]:
+        """Execute ``job`` with papermill; return what it read of the data."""
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        self._request(_RESET.format(cwd=str(job.output.parent)))
+        try:
+            with same_bytes_same_time(job.output):
+                papermill.execute_notebook(str(job.source), str(job.output),
+                                           parameters=job.parameters, engine_name="planbook",
+                                           km=self.km, kc=self.kc, kernel_name="python3",
+                                           cwd=str(job.output.parent), progress_bar=False,
+                                           execution_timeout=CELL_TIMEOUT,
+                                           request_save_on_cell_execute=False)
+                finish(job.output, job.parameters)
+        except papermill.PapermillExecutionError as err:
+            first_line = (err.source or "").strip().splitlines()[:1]
+            raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
+                                 f"«{''.join(first_line)}»: {err.ename}: {err.evalue}") from None
+        reply = self._request(user_expressions={"deps": _READ})
+        return ast.literal_eval(reply["user_expressions"]["deps"]["data"]["text/plain"])
+
+    def stop(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+KERNELS = "planbook-kernels-"
+"""The prefix of the temporary folder of a build's kernels, followed by the build's pid."""
+
+
+def remove_orphans() -> None:
+    """Remove the kernel folders of builds that were killed outright (no cleanup ran)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNELS}*"):
+        pid = folder.name.removeprefix(KERNELS).split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def same_bytes_same_time(path: Path) -> Iterator[None]:
+    """A file written again with the bytes it had keeps its modification time: Sphinx, which
+    compares times, then does not read again a page whose notebook ran to the same result."""
+    try:
+        before, stat = path.read_bytes(), path.stat()
+    except OSError:
+        before = stat = None
+    yield
+    if before is not None and path.is_file() and path.read_bytes() == before:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+class Kernels:
+    """Warm kernels for the runs of one build, or of every rebuild of a preview (which keeps
+    them between edits); each runs one notebook at a time. Close them with :meth:`close`."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix=f"{KERNELS}{os.getpid()}-")
+        self.idle: queue.SimpleQueue[Kernel] = queue.SimpleQueue()
+        self.started: list[Kernel] = []
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def kernel(self) -> Iterator[Kernel]:
+        """An idle kernel, started when there is none, given back when done."""
+        try:
+            kernel = self.idle.get_nowait()
+        except queue.Empty:
+            kernel = Kernel(self.folder)
+            with self.lock:
+                self.started.append(kernel)
+        try:
+            yield kernel
+        except BaseException:  # a notebook that failed may have left its kernel unusable
+            kernel.stop()
+            with self.lock:
+                self.started.remove(kernel)
+            raise
+        self.idle.put(kernel)
+
+    def warm(self, count: int, code: str) -> None:
+        """Have ``count`` kernels started, the missing ones side by side, each having run
+        ``code`` (the imports the notebooks make), so that the next run waits for none."""
+        def start() -> None:
+            kernel = Kernel(self.folder)
+            with self.lock:
+                self.started.append(kernel)
+            kernel._request(code)
+            self.idle.put(kernel)
+
+        missing = count - len(self.started)
+        if missing > 0:
+            with ThreadPoolExecutor(missing) as pool:
+                for started in [pool.submit(start) for _ in range(missing)]:
+                    started.result()
+
+    def close(self) -> None:
+        for kernel in self.started:
+            kernel.stop()
+        self.started.clear()
+        shutil.rmtree(self.folder, ignore_errors=True)

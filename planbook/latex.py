@@ -1,0 +1,30 @@
+"""The print's style, a Sphinx extension loaded from ``_config.yml``: the LaTeX of the PDF's page,
+headings, tables and boxes is ``templates/planbook.sty``, which this copies beside the book and
+gives the folder of the font's files (:mod:`planbook.fonts`, the one place that names it);
+``_config.yml`` loads it after Sphinx's packages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from planbook import fonts
+
+STYLE = Path(__file__).parent / "templates" / "planbook.sty"
+
+
+def options() -> str:
+    """The LaTeX that hands the style its options."""
+    return rf"\PassOptionsToPackage{{fonts={fonts.FONT_DIR.as_posix()}/}}{{planbook}}"
+
+
+def configure(app, config) -> None:
+    """Copy the style with the book's LaTeX and pass it the font's folder."""
+    config.latex_additional_files = [*config.latex_additional_files, str(STYLE)]
+    elements = dict(config.latex_elements)
+    elements["passoptionstopackages"] = "\n".join(
+        part for part in (elements.get("passoptionstopackages"), options()) if part)
+    config.latex_elements = elements
+
+
+def setup(app):
+    app.connect("config-inited", configure)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
