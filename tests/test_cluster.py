@@ -50,11 +50,11 @@ def test_a_cluster_gives_the_same_book(cluster, tmp_path):
 
 def test_a_failure_on_the_cluster_is_named_as_locally(cluster, tmp_path):
     project = scratch_project(tmp_path)
-    source = project / "notebooks" / "tasks.ipynb"
+    source = project / "notebooks" / "analysis.ipynb"
     nb = nbformat.read(source, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('hỏng')"))
     nbformat.write(nb, source)
     result = build(project, cluster)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "tasks.ipynb" in result.stderr and "ValueError: hỏng" in result.stderr
+    assert "analysis.ipynb" in result.stderr and "ValueError: hỏng" in result.stderr
     assert not (project / "_build" / "html" / "2023").exists()

@@ -53,7 +53,7 @@ def test_bad_data_keeps_the_last_good_site(project):
 def test_a_failing_notebook_stops_the_build_and_keeps_the_site(project):
     site = project / "_build" / "html"
     before = digest(site)
-    source = project / "notebooks" / "tasks.ipynb"
+    source = project / "notebooks" / "analysis.ipynb"
     good = source.read_text(encoding="utf-8")
     nb = nbformat.reads(good, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('hỏng')"))
@@ -63,7 +63,7 @@ def test_a_failing_notebook_stops_the_build_and_keeps_the_site(project):
     finally:
         source.write_text(good, encoding="utf-8")
     assert result.returncode == 1
-    assert "tasks.ipynb" in result.stderr and "ValueError: hỏng" in result.stderr
+    assert "analysis.ipynb" in result.stderr and "ValueError: hỏng" in result.stderr
     assert digest(site) == before
     manifest = json.loads((project / "book" / "2023" / ".executed.json").read_text())
-    assert "tasks.ipynb" not in manifest, "a failed notebook is never taken as up to date"
+    assert "analysis.ipynb" not in manifest, "a failed notebook is never taken as up to date"
