@@ -122,3 +122,19 @@ def test_an_earlier_plan_yaml_keeps_building_with_its_stated_figures_tied(tmp_pa
     assert {"rate_target", "total@1", "carry_over@4.2", "total", "new_funds"} <= keys
     outcome = next(o for o in checks.run(old) if o.check.name == "text-figures")
     assert outcome.ran and outcome.findings == []
+
+
+def test_the_made_up_province_is_typed_as_a_provincial_plan_prints():
+    """Several legal bases, its targets first (general and specific, dash and plus items),
+    figures tied to near-poor and ethnic-minority columns and to its allocation form."""
+    plan = load_plan(EXAMPLES / "province", 2026)
+    preamble = plantext.paragraphs(plan.text.preamble)
+    assert sum(p.printed.startswith("Căn cứ") for p in preamble) == 3
+    sections = plantext.sections(plan)
+    assert sections[0].heading == "I. MỤC TIÊU" and len(sections) == 4
+    kinds = [p.kind for p in plantext.paragraphs(sections[0].text)]
+    assert {"heading", "dash", "plus"} <= set(kinds)
+    keys = {key for s in sections for p in plantext.paragraphs(s.text) for _, key in p.figures}
+    assert {"near_poor_target", "ethnic_poor_share", "bieu-03.total", "central"} <= keys
+    outcome = next(o for o in checks.run(plan) if o.check.name == "text-figures")
+    assert outcome.ran and outcome.findings == []
