@@ -9,7 +9,7 @@ import yaml
 from planbook import checks, legacy, plantext, text
 from planbook.data import DataError, load_plan
 
-from conftest import EXAMPLES, LEGACY, ROOT
+from conftest import EXAMPLES, LEGACY, ROOT, build, scratch_project
 
 SIGNED = ROOT / "tests" / "reference" / "ke-hoach-2023.txt"
 
@@ -138,3 +138,15 @@ def test_the_made_up_province_is_typed_as_a_provincial_plan_prints():
     assert {"near_poor_target", "ethnic_poor_share", "bieu-03.total", "central"} <= keys
     outcome = next(o for o in checks.run(plan) if o.check.name == "text-figures")
     assert outcome.ran and outcome.findings == []
+
+
+def test_the_2023_data_as_an_earlier_version_wrote_it_builds_unchanged(tmp_path):
+    """A site holding many years never needs its old years edited: the 2023 folder written
+    for an earlier version builds, its sections on the pages they had."""
+    project = scratch_project(tmp_path / "project", LEGACY)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    book = project / "_build" / "html" / "2023" / "book"
+    for page in ["purpose", "targets", "projects", "budget", "tasks", "organisation"]:
+        assert (book / f"{page}.html").is_file(), page
+    assert "Nguyễn Hữu Đính" in (book / "organisation.html").read_text(encoding="utf-8")
