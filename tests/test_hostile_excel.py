@@ -31,7 +31,8 @@ from planbook.data import (
     parse_table,
     unit_columns,
 )
-from planbook.workbook import KEYS_ROW, read_sheet, write_workbook
+from planbook.data.excel import KEYS_ROW, read_sheet
+from planbook.workbook import write_workbook
 
 from conftest import DATA, build, scratch_project
 

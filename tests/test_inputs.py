@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from planbook import data
 from planbook.data import DataError, load_plan
+from planbook.data import plan as plan_module
 
 from conftest import DATA
 
@@ -87,11 +89,10 @@ def test_a_table_is_parsed_once_per_process_and_read_again_when_it_changes(tmp_p
     """A warm kernel runs every unit's page: Biểu số 01 is parsed and validated once for a
     given content, each page still records that it read the file, and an edited file is
     parsed anew (a fresh copy each time, so a page cannot change another's table)."""
-    from planbook import data
     shutil.copytree(DATA / "2023", tmp_path / "2023")
     parsed = []
-    real = data._validate
-    monkeypatch.setattr(data, "_validate", lambda *a: parsed.append(1) or real(*a))
+    real = plan_module._validate
+    monkeypatch.setattr(plan_module, "_validate", lambda *a: parsed.append(1) or real(*a))
     first = load_plan(tmp_path, 2023).units
     first.loc[0, "unit"] = "đã sửa trong trang trước"
     data.READ.clear()

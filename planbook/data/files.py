@@ -1,0 +1,212 @@
+"""Reading a year's data files: their bytes (bounded, inside the data folder), what each page
+read of them (:data:`READ`), CSV tables parsed into typed frames with clerk messages."""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+
+from planbook.data.columns import _PARSERS, parse_figure
+from planbook.data.errors import DataError, _where
+
+READ: dict[tuple[str, str], str | None] = {}
+"""What this process read of the data, so that the build can record what each notebook used:
+(path, part) → a hash of what was read. Part ``""`` is the whole file (hash ``None``: looked
+for and not there); the parts of Biểu số 01 are :attr:`Plan.unit_counts` and
+:meth:`Plan.printed`: a unit's page reads every unit's counts but the printed figures of its
+own row only, so it runs again when those change, not when another row's printed rate does."""
+_UNNOTED = 0
+_PARSED: dict[tuple, object] = {}
+"""Tables already parsed by this process, by file content (:meth:`Plan._parsed_once`)."""
+TOTAL_LABEL = "Tổng cộng"
+WORKBOOK = "ke-hoach.xlsx"
+"""The clerk's workbook: when a year's folder has it, its sheets replace the CSV files."""
+SHEETS = {"wards.csv": "Biểu 01", "budget.csv": "Biểu 02", "agencies.csv": "Cơ quan",
+          "crosswalk.csv": "Đối chiếu"}
+"""The workbook's sheet for each CSV file."""
+
+MAX_BYTES = 64 * 2**20
+"""The largest data file read (64 MiB): a plan listing every locality of the country is far smaller."""
+
+
+def note(path: Path, digest: str | None = None, part: str = "") -> None:
+    """Note in :data:`READ` that ``path`` (or its ``part``) was read, with the hash of what was
+    read; without one, of the file as it is now."""
+    if _UNNOTED:
+        return
+    if digest is None and not part and path.is_file():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    READ[str(path.resolve()), part] = digest
+
+
+@contextmanager
+def unnoted() -> Iterator[None]:
+    """Reads that :data:`READ` does not note (a table parsed whole for the parts a page
+    reads, which note themselves)."""
+    global _UNNOTED
+    _UNNOTED += 1
+    try:
+        yield
+    finally:
+        _UNNOTED -= 1
+
+
+def read_bytes(path: Path) -> bytes:
+    """A data file's bytes, noted in :data:`READ`. A file that is a link to somewhere
+    outside the data folder and its year's folder (``data/<year>/file`` → elsewhere) is refused
+    unread, so that no message ever shows another file's content; so is a file larger than
+    :data:`MAX_BYTES`."""
+    if not path.is_file():
+        note(path)
+        raise DataError([f"Thiếu tệp {path}."], f"Missing file {path}.")
+    data = path.parent.parent.resolve()
+    if not any(path.resolve().is_relative_to(folder) for folder in (data, path.parent.resolve())):
+        raise DataError([f"Tệp {path} là liên kết tới một tệp ngoài thư mục dữ liệu {data}: "
+                         "hãy chép tệp thật vào thư mục năm thay cho liên kết."],
+                        f"{path} links outside the data folder.")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise DataError([f"Tệp {path} quá lớn ({size // 2**20} MiB, tối đa "
+                         f"{MAX_BYTES // 2**20} MiB): không phải tệp số liệu của kế hoạch?"],
+                        f"{path} is too large.")
+    try:
+        content = path.read_bytes()
+    except OSError as err:
+        raise DataError([f"Không đọc được tệp {path}: {err.strerror or err}."],
+                        f"{path} cannot be read.") from None
+    note(path, hashlib.sha256(content).hexdigest())
+    return content
+
+
+def read_text(path: Path) -> str:
+    raw = read_bytes(path)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError(
+            [f"Tệp {path} không phải mã UTF-8 (byte lỗi ở vị trí {err.start}). "
+             "Hãy lưu lại tệp với mã hóa «CSV UTF-8»."],
+            f"{path} is not UTF-8 encoded: save it as 'CSV UTF-8'.") from None
+
+
+def read_csv(path: Path, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A CSV file as text, every column kept, blank lines too (so that rows keep their
+    spreadsheet numbers), once its header has every column of the form."""
+    text = read_text(path)
+    if not text.strip():
+        raise DataError([f"Tệp {path} trống: cần dòng tiêu đề {', '.join(columns)}."],
+                        f"{path} is empty.")
+    try:
+        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False,
+                            skipinitialspace=True, skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise DataError([f"Tệp {path} không đọc được dạng CSV: {err}"],
+                        f"{path} is not valid CSV.") from None
+    frame.columns = [c.strip() for c in frame.columns]
+    check_header(list(frame.columns), columns, path)
+    return frame
+
+
+def read_table(path: Path, columns: dict[str, tuple[str, str]], key: str) -> pd.DataFrame:
+    """Read a CSV as text, check its header, parse each typed column (:func:`parse_table`).
+
+    ``key`` names the column used to label a row in messages. The returned frame keeps the
+    spreadsheet row number (header = row 1) in the column ``row``.
+    """
+    frame = read_csv(path, columns)
+    notes = unknown_columns(list(frame.columns), columns, path)
+    frame = frame[list(columns)]
+    frame.insert(0, "row", range(2, len(frame) + 2))  # blank lines count, as in a spreadsheet
+    frame = frame[(frame[list(columns)].apply(lambda col: col.str.strip()) != "").any(axis=1)]
+    table = parse_table(frame.reset_index(drop=True), columns, key, path)
+    table.attrs["notes"] = notes
+    return table
+
+
+def unknown_columns(found: list[str], columns: dict[str, tuple[str, str]],
+                    source: Path | str, row: int = 1) -> list[str]:
+    """A note for each column the form does not have, which the book leaves out: the clerk's
+    own notes, or a column whose name is mistyped (``row``: the header's row). Reference
+    columns (``ref_…``, written by ``make new-year``) are expected."""
+    extra = [c for c in found if c and c not in columns and not c.startswith("ref_")]
+    return [f"{_where(source, row)}: cột {c!r} không có trong mẫu biểu nên sách không in "
+            f"(các cột của mẫu: {', '.join(columns)})." for c in extra]
+
+
+def check_header(found: list[str], columns: dict[str, tuple[str, str]],
+                 source: Path | str, row: int = 1) -> None:
+    """Every column the table needs is there, in its header row ``row`` (others are left
+    out: see :func:`unknown_columns`)."""
+    missing = [c for c in columns if c not in found]
+    extra = [c for c in found if c not in columns]
+    if missing:
+        raise DataError(
+            [f"{_where(source, row)}: thiếu cột {', '.join(repr(c) for c in missing)}"
+             + (f" (có cột lạ {', '.join(repr(c) for c in extra)} — sai tên cột?)" if extra else "")
+             + f". Các cột cần có: {', '.join(columns)}."],
+            f"{source}: missing column(s) {', '.join(missing)}.")
+
+
+LIMITS = {"int": 99_999_999, "money": 999_999_999, "amount": 999_999_999}
+"""The largest count and amount (million VND) a plan can hold, far above any locality's;
+rates are checked against 0–100 by the schema."""
+
+
+def parse_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], key: str,
+                source: Path | str) -> pd.DataFrame:
+    """Parse a table read as text (with its spreadsheet row numbers in ``row``): text in NFC,
+    each typed column made numbers; blank figures are listed as left to fill, malformed or
+    implausible ones refused."""
+    frame = frame.copy()
+    for name in columns:
+        frame[name] = frame[name].astype(str).map(
+            lambda v: unicodedata.normalize("NFC", v.strip()))
+    problems, blanks = [], {}
+    for name, (label, kind) in columns.items():
+        for row, cell, who in zip(frame["row"], frame[name], frame[key]):
+            bad = control_characters(cell)
+            if bad:
+                problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): có ký tự "
+                                f"điều khiển {bad} không in được — hãy xóa ký tự đó.")
+        if kind not in _PARSERS:
+            continue
+        expected = _PARSERS[kind][1]
+        values = []
+        for row, cell, who in zip(frame["row"], frame[name], frame[key]):
+            if cell == "":
+                values.append(None)
+                if kind != "money":  # a blank money cell stays blank, as printed
+                    blanks.setdefault((row, who), []).append(f"{name} ({label})")
+                continue
+            try:
+                value = parse_figure(cell, kind)
+            except ValueError:
+                value = None
+                problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): "
+                                f"giá trị {cell!r} — cần {expected}.")
+            if value is not None and abs(value) > LIMITS.get(kind, float("inf")):
+                limit = f"{LIMITS[kind]:,}".replace(",", ".")
+                problems.append(f"{_where(source, row, who)}, cột {name!r} ({label}): giá trị "
+                                f"{cell!r} — quá lớn, cần không quá {limit}.")
+                value = None
+            values.append(value)
+        frame[name] = pd.array(values, dtype="Float64" if kind == "rate" else "Int64")
+    if blanks:
+        problems = [f"{_where(source, row, who)}: chưa điền {', '.join(names)}."
+                    for (row, who), names in sorted(blanks.items())] + problems
+        problems.insert(0, f"Còn {sum(map(len, blanks.values()))} ô số liệu chưa điền "
+                        f"(các dòng dưới đây):")
+    if problems:
+        raise DataError(problems, f"{source}: {len(problems)} blank or malformed value(s).")
+    return frame
+
+
+def control_characters(text: str) -> str:
+    """The control characters of ``text`` (tabs and line ends excepted), as U+XXXX."""
+    return ", ".join(sorted({f"U+{ord(ch):04X}" for ch in text
+                             if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"}))

@@ -1,0 +1,446 @@
+"""One year's plan (:class:`Plan`), read lazily, and the data folder's years."""
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from planbook import forms
+from planbook.data import excel
+from planbook.data.columns import (
+    AGENCY_COLUMNS,
+    BUDGET_COLUMNS,
+    CROSSWALK_COLUMNS,
+    UNIT_COLUMNS,
+    UNIT_COUNTS,
+    UNIT_PRINTED,
+    normalise_name,
+)
+from planbook.data.errors import DataError, _where
+from planbook.data.files import (
+    _PARSED,
+    SHEETS,
+    TOTAL_LABEL,
+    WORKBOOK,
+    note,
+    read_bytes,
+    read_table,
+    unnoted,
+)
+from planbook.data.plan_text import (
+    Locality,
+    PlanText,
+    ProjectText,
+    budget_columns,
+    load_text,
+    load_yaml,
+    unit_columns,
+)
+from planbook.data.schemas import (
+    AGENCY_SCHEMA,
+    _budget_schema,
+    _form_schema,
+    _unit_schema,
+    _validate,
+)
+
+# ---------------------------------------------------------------------------- the plan
+
+
+class Plan:
+    """One year's plan. Each data file is read, parsed and validated the first time it is
+    needed, so a page reads only the files it uses (see :data:`READ`)."""
+
+    def __init__(self, folder: Path, year: int):
+        self.folder = folder
+        self.year = year
+        self.notes: list[str] = []
+        """What the clerk should know about the tables read, short of an error (a column
+        the book leaves out); the build prints them."""
+        self._parts: dict[str, tuple] = {}  # Biểu số 01's parts, with the table taken from
+        self._digests: tuple = (None, {})  # their hashes, with the table hashed
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @cached_property
+    def previous(self) -> "Plan | None":
+        """Last year's plan, when the data folder has it (the folder beside this one)."""
+        folder = self.folder.parent / str(self.previous_year)
+        note(folder / "plan.yaml")
+        return Plan(folder, self.previous_year) if (folder / "plan.yaml").is_file() else None
+
+    @cached_property
+    def text(self) -> PlanText:
+        """``plan.yaml``, whose year must be the year asked for."""
+        path = self.folder / "plan.yaml"
+        text = load_text(path)
+        if text.year != self.year:
+            raise DataError([f"Tệp {path}, mục year: ghi năm {text.year} "
+                             f"nhưng đang dựng sách cho năm {self.year}."],
+                            f"{path} says year {text.year}, the build asked for {self.year}.")
+        return text
+
+    def texts(self):
+        """Every text of the year, with where it is: (where, text)."""
+        def walk(node, where):
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    yield from walk(value, f"{where}.{key}" if where else key)
+            elif isinstance(node, list):
+                for i, value in enumerate(node, start=1):
+                    yield from walk(value, f"{where}.{i}")
+            elif isinstance(node, str):
+                yield f"plan.yaml, mục {where}", node
+        yield from walk(self.text.model_dump(), "")
+        for csv_name, table in (("wards.csv", self.unit_rows), ("budget.csv", self.budget),
+                                ("agencies.csv", self.agencies),
+                                *((f.file, self.form_table(f.name)[0]) for f in self.forms.extra)):
+            for column in table.columns:
+                for row, value in zip(table.row, table[column]):
+                    if isinstance(value, str):
+                        yield f"{self.location(csv_name, row)}, cột {column!r}", value
+
+    def location(self, csv_name: str, row: int) -> str:
+        """Where a row of a table is, as the clerk finds it: ``wards.csv dòng 13``, or the
+        sheet's row when the year has a workbook."""
+        if self.workbook.is_file() and csv_name in SHEETS:
+            return f"{self.workbook.name}, trang «{SHEETS[csv_name]}», dòng {row}"
+        return f"{csv_name} dòng {row}"
+
+    @property
+    def files(self) -> list[Path]:
+        """The year's data files: ``plan.yaml``, then the workbook or the CSV files."""
+        tables = [self.workbook] if self.workbook.is_file() else [
+            self.folder / name for name in SHEETS if (self.folder / name).is_file()]
+        described = [self.folder / forms.FILE] if (self.folder / forms.FILE).is_file() else []
+        return [self.folder / "plan.yaml", *described, *tables,
+                *(self.folder / form.file for form in self.forms.extra)]
+
+    @property
+    def workbook(self) -> Path:
+        """The clerk's workbook, which replaces the CSV files when it is there."""
+        return self.folder / WORKBOOK
+
+    def _read(self, path: Path, columns: dict[str, tuple[str, str]], key: str,
+              form: forms.Form | None = None) -> tuple[pd.DataFrame, Path | str]:
+        """A table from its CSV file or, when the year has a workbook, from its sheet; with
+        the words that say where it came from, for messages."""
+        note(self.workbook)
+        if not self.workbook.is_file():
+            table = read_table(path, columns, key)
+            self.notes += table.attrs.get("notes", [])
+            return table, path
+        if path.is_file():
+            raise DataError([f"Thư mục {self.folder} có cả sổ {self.workbook.name} và tệp "
+                             f"{path.name}: sổ Excel là nguồn số liệu duy nhất của năm, hãy xóa "
+                             f"{path.name} (hoặc xóa sổ để dùng các tệp CSV)."],
+                            f"{self.folder}: both a workbook and {path.name}.")
+        table, where = excel.read_sheet(self.workbook, path.name, columns, key, form)
+        self.notes += table.attrs.get("notes", [])
+        return table, where
+
+    @property
+    def place(self) -> Locality:
+        """The issuing locality and the words for it and its units."""
+        return self.text.locality
+
+    @property
+    def money_columns(self) -> list[str]:
+        """The money columns of Biểu số 02: total, carry-over, new funds, then the sources'."""
+        return ["total", "carry_over", "new_funds", *self.text.funding.columns]
+
+    @cached_property
+    def agencies(self) -> pd.DataFrame:
+        path = self.folder / "agencies.csv"
+        agencies, path = self._read(path, AGENCY_COLUMNS, "name")
+        _validate(agencies, AGENCY_SCHEMA, path, "name", AGENCY_COLUMNS)
+        return agencies
+
+    @cached_property
+    def _unit_table(self) -> tuple[pd.DataFrame, pd.Series, Path, str, pd.DataFrame]:
+        """Biểu số 01 parsed, its total row, the file it came from and the hash of its bytes,
+        and its rows as printed (group rows among the units); the accessors below note what a
+        page reads of it."""
+        path = self.folder / "wards.csv"
+        form = self.forms[forms.UNITS]
+        columns = unit_columns(self.place)
+        columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
+
+        def parse():
+            table, where = self._read(path, columns, "unit", form)
+            rows, total = _split_total(table, where, "tt")
+            rows = forms.mark_groups(rows, form)
+            units = rows[~rows.is_group].drop(columns=["is_group", "group"])
+            units = units.reset_index(drop=True)
+            _validate(units, _unit_schema(self.place), where, "unit", columns)
+            described = [k for k in columns if k not in UNIT_COLUMNS]
+            if described:  # the columns a description adds
+                _validate(units, _form_schema(form, described), where, "unit", columns)
+            return units, total, rows, table.attrs.get("notes", [])
+
+        with unnoted():
+            (units, total, rows, notes), source, digest = self._parsed_once(
+                path, repr((columns, form.subtotals)), parse)
+        self.notes += [note for note in notes if note not in self.notes]  # parsed earlier
+        return units.copy(), total.copy(), source, digest, rows.copy()
+
+    def _parsed_once(self, path: Path, words: str, parse,
+                     workbook: bool = True) -> tuple[object, Path, str]:
+        """``parse()`` of the table at ``path`` (or of its sheet, unless ``workbook`` is false),
+        done once per process for the file's content and the ``words`` its parsing uses: a warm
+        kernel runs every unit's page, and each would parse and validate the whole table again
+        (the build would grow with the square of the units). Also the file read and the hash
+        of its bytes."""
+        note(self.workbook)
+        source = self.workbook if workbook and self.workbook.is_file() else path
+        if not source.is_file():
+            return parse(), source, ""  # which says what is missing
+        digest = hashlib.sha256(read_bytes(source)).hexdigest()
+        key = (source.resolve(), path.name, digest, words)
+        if key not in _PARSED:
+            _PARSED[key] = parse()
+        return _PARSED[key], source, digest
+
+    def _note_units(self) -> tuple[pd.DataFrame, pd.Series]:
+        """Biểu số 01 whole, noted as read whole: its file, and whether the workbook is there."""
+        units, total, source, digest, _ = self._unit_table
+        note(self.workbook)
+        note(source, digest)
+        return units, total
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """Biểu số 01 without its printed total row."""
+        return self._note_units()[0]
+
+    @property
+    def units_total(self) -> pd.Series:
+        """The printed ``Tổng cộng`` row of Biểu số 01."""
+        return self._note_units()[1]
+
+    def unit_part(self, part: str) -> pd.DataFrame | None:
+        """A part of Biểu số 01: ``counts`` (:attr:`unit_counts`) or ``unit:<name>``
+        (:meth:`printed`), taken once per plan (not to be changed in place); None for a unit
+        that is not there."""
+        units = self._unit_table[0]
+        taken = self._parts.get(part)
+        if taken is None or taken[0] is not units:  # not yet, or from another table
+            rows = units[UNIT_COUNTS] if part == "counts" else \
+                units.loc[units.unit == part.removeprefix("unit:"), UNIT_PRINTED]
+            taken = self._parts[part] = (units, rows if len(rows) else None)
+        return taken[1]
+
+    def part_digest(self, part: str) -> str | None:
+        """The hash of a part of Biểu số 01 as the data says it now, with the name of the file
+        it comes from (a row's place is said differently in a workbook); None for a unit that
+        is not there. All the parts' at once, row by row with pandas' own hashing: a page asks
+        for one or two, the build for every unit's."""
+        units, _, source, *_ = self._unit_table
+        if self._digests[0] is not units:
+            counts = pd.util.hash_pandas_object(units[UNIT_COUNTS]).to_numpy().tobytes()
+            printed = pd.util.hash_pandas_object(units[UNIT_PRINTED], index=False).to_numpy()
+            digests = {"counts": hashlib.sha256(source.name.encode() + counts).hexdigest()}
+            digests.update((f"unit:{unit}", f"{source.name}:{row:016x}")
+                           for unit, row in zip(units.unit, printed))
+            self._digests = (units, digests)
+        return self._digests[1].get(part)
+
+    def _noted_part(self, part: str):
+        note(self.folder / "wards.csv", self.part_digest(part), part)
+        return self.unit_part(part)
+
+    @property
+    def unit_counts(self) -> pd.DataFrame:
+        """The units of Biểu số 01 with the figures the book derives its own from: number,
+        name, households, poor households last year and targeted. Most pages read only these."""
+        return self._noted_part("counts")
+
+    def printed(self, unit: str) -> pd.DataFrame:
+        """What Biểu số 01 prints for ``unit`` that the book only compares with its own
+        figures (the rates and the reduction) and the spreadsheet row they stand on: one row,
+        indexed as in :attr:`units`."""
+        return self._noted_part(f"unit:{unit}")
+
+    @property
+    def unit_rows(self) -> pd.DataFrame:
+        """Biểu số 01's rows as printed, group rows (subtotals, which are not units) among
+        the units: ``is_group`` and ``group`` added (:func:`planbook.forms.mark_groups`)."""
+        self._note_units()
+        return self._unit_table[4]
+
+    # ---------------------------------------------------------------- forms (planbook.forms)
+
+    @cached_property
+    def forms(self) -> forms.Forms:
+        """The description of each form the plan attaches: ``forms.yaml`` when the year has
+        one, else Biểu số 01 and 02 as :func:`planbook.forms.defaults` gives them."""
+        path = self.folder / forms.FILE
+        note(path)
+        sources = [(s.column, s.name) for s in self.text.funding.sources if s.column]
+        defaults = forms.defaults(self.place.Units, self.year, sources)
+        try:
+            return forms.describe(load_yaml(path) if path.is_file() else None, defaults,
+                                  f"Tệp {path}")
+        except ValueError as err:
+            raise DataError(str(err).splitlines(), f"{path}: invalid form description.") from None
+
+    def form_table(self, name: str) -> tuple[pd.DataFrame, pd.Series]:
+        """A form beyond Biểu số 01 and 02 (:attr:`planbook.forms.Forms.extra`): its rows as
+        printed, group rows marked (``is_group``, ``group``), and its printed total row; read
+        from its own CSV file, also in a year whose other tables are in the workbook."""
+        form = self.forms[name]
+        path = self.folder / form.file
+        columns = form.parse_columns()
+
+        def parse():
+            table = read_table(path, columns, form.name_key)
+            rows, total = _split_total(table, path, "tt")
+            rows = forms.mark_groups(rows, form)
+            _validate(rows[~rows.is_group], _form_schema(form, list(columns)), path,
+                      form.name_key, columns)
+            return rows, total, table.attrs.get("notes", [])
+
+        (rows, total, notes), _, _ = self._parsed_once(
+            path, repr((columns, form.subtotals)), parse, workbook=False)
+        self.notes += [note for note in notes if note not in self.notes]
+        return rows.copy(), total.copy()
+
+    @cached_property
+    def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
+        path = self.folder / "budget.csv"
+        columns = budget_columns(self.text.funding)
+        form = self.forms[forms.BUDGET]
+        columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
+        table, path = self._read(path, columns, "name")
+        budget, total = _split_total(table, path, "tt")
+        budget["tt"] = budget["tt"].str.rstrip(".")
+        _validate(budget, _budget_schema(set(self.alias_to_agency),
+                                         self.text.funding.columns), path, "name", columns)
+        described = [k for k in columns if k not in BUDGET_COLUMNS
+                     and k not in self.text.funding.columns]
+        if described:  # the columns a description adds
+            _validate(budget, _form_schema(form, described), path, "name", columns)
+        budget["lead_agency"] = budget["lead"].map(
+            lambda v: self.alias_to_agency.get(normalise_name(v), v) if v else v)
+        budget.insert(1, "project", budget["tt"].str.split(".").str[0])
+        budget.insert(2, "is_project", ~budget["tt"].str.contains(r"\."))
+        return budget, total
+
+    @property
+    def budget(self) -> pd.DataFrame:
+        """Biểu số 02 without its printed total row; ``project`` and ``is_project`` added."""
+        return self._budget_table[0]
+
+    @property
+    def budget_total(self) -> pd.Series:
+        """The printed ``Tổng cộng`` row of Biểu số 02."""
+        return self._budget_table[1]
+
+    @cached_property
+    def crosswalk(self) -> pd.DataFrame:
+        """``crosswalk.csv`` (optional): units renamed, merged or split since last year, one
+        row per pair of last year's name (``old``) and this year's (``new``)."""
+        path = self.folder / "crosswalk.csv"
+        note(path)
+        if not path.is_file() and not self.workbook.is_file():
+            return pd.DataFrame({"row": [], "old": [], "new": []})
+        table, path = self._read(path, CROSSWALK_COLUMNS, "old")
+        known = {"old": set(self.previous.unit_counts.unit) if self.previous else set(),
+                 "new": set(self.unit_counts.unit)}
+        problems = [f"{_where(path, row.row, getattr(row, column))}, cột {column!r} "
+                    f"({CROSSWALK_COLUMNS[column][0]}): giá trị {getattr(row, column)!r} — cần "
+                    f"là tên một {self.place.units} trong wards.csv của năm "
+                    f"{self.previous_year if column == 'old' else self.year}."
+                    for row in table.itertuples() for column in ("old", "new")
+                    if getattr(row, column) not in known[column]]
+        if problems:
+            raise DataError(problems, f"{path}: {len(problems)} unknown unit name(s).")
+        return table
+
+    def validate(self) -> None:
+        """Read and check every file now (the build does this before running any notebook),
+        and last year's too when the chapter on its results will read them."""
+        problems, english = [], []
+        for plan in [self, self.previous] if self.previous else [self]:
+            for table in ("text", "forms", "agencies", "units", "budget"):
+                try:
+                    getattr(plan, table)
+                except DataError as err:  # every file's problems in one list
+                    problems += err.problems
+                    english.append(err.english)
+            for form in plan.forms.extra if not problems else []:
+                try:
+                    plan.form_table(form.name)
+                except DataError as err:
+                    problems += err.problems
+                    english.append(err.english)
+        if problems:  # a workbook's problem is found once per sheet read: say it once
+            raise DataError(list(dict.fromkeys(problems)), " ".join(dict.fromkeys(english)))
+        assert self.crosswalk is not None
+
+    def project_text(self, tt: str) -> ProjectText | None:
+        return next((p for p in self.text.projects if p.tt == tt), None)
+
+    @cached_property
+    def alias_to_agency(self) -> dict[str, str]:
+        """Every spelling of an agency name (case-folded, spaces normalised) → its name."""
+        mapping = {}
+        for name, aliases in zip(self.agencies["name"], self.agencies["aliases"]):
+            for spelling in [name, *filter(None, aliases.split("|"))]:
+                mapping[normalise_name(spelling)] = name
+        return mapping
+
+
+def _split_total(frame: pd.DataFrame, path: Path | str,
+                 first: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Separate the printed total row (its first column blank, label "Tổng cộng")."""
+    is_total = (frame[first].astype("string").fillna("") == "") & (frame.iloc[:, 2] == TOTAL_LABEL)
+    if is_total.sum() != 1 or not is_total.iloc[-1]:
+        raise DataError(
+            [f"{_where(path, None)}: dòng cuối phải là dòng «{TOTAL_LABEL}» (cột {first!r} để trống) "
+             "và chỉ có một dòng như vậy."],
+            f"{path}: the last row must be the single '{TOTAL_LABEL}' row.")
+    return frame[~is_total].reset_index(drop=True), frame[is_total].iloc[0]
+
+YEAR_NAME = re.compile(r"[1-9][0-9]{3}")
+"""A year as a folder name or on the command line: four digits, the first not 0."""
+
+
+def data_years(data: Path) -> list[int]:
+    """The years that have a plan under ``data`` (folders named by a year with a plan.yaml)."""
+    return sorted(int(p.name) for p in data.glob("[0-9][0-9][0-9][0-9]")
+                  if YEAR_NAME.fullmatch(p.name) and (p / "plan.yaml").is_file())
+
+
+def odd_folders(data: Path) -> list[str]:
+    """What the clerk should know about the folders under ``data`` that are not built: a year's
+    folder without ``plan.yaml``, and a folder that looks meant as a year but is not named as
+    one («2024 », «20245», «0999», «2024 (bản cũ)»)."""
+    notes = []
+    for folder in sorted(p for p in data.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if YEAR_NAME.fullmatch(folder.name):
+            if not (folder / "plan.yaml").is_file():
+                notes.append(f"Thư mục {folder} không có plan.yaml: năm {folder.name} không "
+                             "được dựng.")
+        elif re.search(r"[0-9]{4}", folder.name) or (folder / "plan.yaml").exists():
+            notes.append(f"Thư mục «{folder.name}» trong {data} không được dựng: tên thư mục "
+                         "của một năm phải đúng bốn chữ số như 2024 (không dấu cách, không chữ "
+                         "nào khác).")
+    return notes
+
+
+def load_plan(data_dir: str | Path, year: int) -> Plan:
+    """The plan of ``<data_dir>/<year>/``; its files are checked as they are first used
+    (:meth:`Plan.validate` checks them all). Raises :class:`DataError` on any problem."""
+    folder = Path(data_dir) / str(year)
+    if not folder.is_dir():
+        raise DataError([f"Không có thư mục dữ liệu {folder} cho năm {year}."],
+                        f"No data folder {folder}.")
+    plan = Plan(folder, year)
+    assert plan.text.year == year
+    return plan
