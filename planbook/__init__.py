@@ -11,6 +11,6 @@ The flow is data → checks → notebooks → book:
   charts for the notebooks; :mod:`planbook.provenance` records what a book was built from;
 - :mod:`planbook.build` runs the notebooks through :mod:`planbook.execute` (papermill in reused
   kernels, only what changed, see :mod:`planbook.stamp`) and assembles the site and the PDF;
-  :mod:`planbook.sphinx_ext` gives the site the plan's title;
+  :mod:`planbook.sphinx.ext` gives the site the plan's title;
 - :mod:`planbook.bench` measures all that.
 """

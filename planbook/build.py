@@ -28,7 +28,6 @@ from planbook import (
     fonts,
     plantext,
     site,
-    sphinx_ext,
     stamp,
     text,
 )
@@ -36,6 +35,7 @@ from planbook.cluster import ClusterError
 from planbook.data import DataError, Plan, load_plan
 from planbook.guard import write_atomically
 from planbook.kernels import ExecutionError, Job, Kernels
+from planbook.sphinx import ext
 
 SOURCES = Path("notebooks")
 BOOK = Path("book")
@@ -400,7 +400,7 @@ def pdf_path(root: Path, plan: Plan) -> Path:
 
 
 def write_book_info(plan: Plan, path: Path) -> None:
-    """What the Sphinx extension :mod:`planbook.sphinx_ext` needs: the site's title, the PDF."""
+    """What the Sphinx extension :mod:`planbook.sphinx.ext` needs: the site's title, the PDF."""
     info = {"title": title(plan), "pdf": pdf_name(plan)}
     path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
 
@@ -468,7 +468,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
         raise BuildError(str(err)) from None
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")
-    write_book_info(plan, book / sphinx_ext.BOOK_INFO.name)
+    write_book_info(plan, book / ext.BOOK_INFO.name)
     files = downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
     html, *latex = assemble(root, year, todo, ["html"] if site_only else ["html", "pdflatex"],
                             start)

@@ -37,7 +37,7 @@ from planbook import guard, site, stamp
 from planbook.build import BuildError, build
 from planbook.data import DataError
 from planbook.kernels import Kernels
-from planbook.sphinx_ext import CONTENT_POLICY
+from planbook.sphinx.ext import CONTENT_POLICY
 
 PREVIEW = Path("_build") / "preview"
 ASSETS = Path(__file__).parent / "preview_static"
@@ -55,7 +55,7 @@ WARM = ("jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config",
         "myst_nb.sphinx_", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
         "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments", "sphinx_external_toc",
         "sphinx_multitoc_numbering", "sphinxcontrib.bibtex", "sphinx_thebe",
-        "sphinx_jupyterbook_latex", "planbook.sphinx_ext", "planbook.preview", "planbook.__main__")
+        "sphinx_jupyterbook_latex", "planbook.sphinx.ext", "planbook.preview", "planbook.__main__")
 """What the fork server imports once, so that each site build starts with it loaded (the
 preview's own modules too: a forked process imports its parent's main module again)."""
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from planbook import derive, fmt
 from planbook.guard import write_atomically
-from planbook.sphinx_ext import CONTENT_POLICY
+from planbook.sphinx.ext import CONTENT_POLICY
 
 SITE = Path("_build") / "html"
 YEAR_INFO = "year.json"

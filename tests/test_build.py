@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 from docutils import nodes
 
-from planbook import build, derive, execute, kernels, sphinx_ext
+from planbook import build, derive, execute, kernels
+from planbook.sphinx import ext
 
 from conftest import DATA, ROOT, scratch_project
 
@@ -101,13 +102,13 @@ def test_a_renamed_chapter_has_every_page_written_again():
             titles={"book/units": nodes.title(text=title)},
             found_docs={"book/index", "book/units", "book/units/01"})
     first = env("Phụ lục 1. Các phường")
-    assert sphinx_ext.chapters_renamed(None, first) == []
+    assert ext.chapters_renamed(None, first) == []
     again = env("Phụ lục 1. Các phường")
     again.planbook_chapters_written = first.planbook_chapters_written
-    assert sphinx_ext.chapters_renamed(None, again) == []
+    assert ext.chapters_renamed(None, again) == []
     renamed = env("Phụ lục 1. Các thôn")
     renamed.planbook_chapters_written = first.planbook_chapters_written
-    assert sphinx_ext.chapters_renamed(None, renamed) == sorted(renamed.found_docs)
+    assert ext.chapters_renamed(None, renamed) == sorted(renamed.found_docs)
 
 
 def test_a_data_folder_anywhere_builds(tmp_path):

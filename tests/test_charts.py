@@ -16,8 +16,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 
-from planbook import bench, charts, fonts, latex
+from planbook import bench, charts, fonts
 from planbook.data import load_plan
+from planbook.sphinx import latex
 
 from conftest import DATA, EXAMPLES, MADE_UP, ROOT
 
@@ -104,7 +105,7 @@ def test_every_character_is_in_the_body_font_whatever_else_is_installed(
 
 def test_the_pdf_and_the_charts_have_the_same_font_files():
     """The font's folder is written in :mod:`planbook.fonts` alone: the print's style gets it
-    from :mod:`planbook.latex`, the Makefile reads it from there."""
+    from :mod:`planbook.sphinx.latex`, the Makefile reads it from there."""
     files = [ROOT / "_config.yml", ROOT / "Makefile", *sorted((ROOT / "planbook").rglob("*"))]
     written = [path.relative_to(ROOT).as_posix() for path in files
                if path.is_file() and path.suffix != ".pyc"

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from pydantic import BaseModel
 
 from planbook.data import TOTAL_LABEL, load_plan, normalise_name
-from planbook.sphinx_ext import CONTENT_POLICY
+from planbook.sphinx.ext import CONTENT_POLICY
 
 from conftest import build, scratch_project
 from test_browser import CHROMIUM, CHROMIUM_ARGS, site_pages
@@ -22,7 +22,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, site_pages
 PAYLOADS = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=1</script>",
             '"><svg onload=window.__pwned=1>', "</script><script>window.__pwned=1</script>",
             '<img src="http://127.0.0.1:9/leak">', "<!--"]
-KEPT = {"tt", "column"}  # codes matched with budget.csv, the names of its columns
+KEPT = {"tt", "column", "page"}  # codes matched with budget.csv, its columns' names, page names
 # The elements the payloads would have made, had they been taken as markup.
 INJECTED = """() => document.querySelectorAll(
   'img[src="x"], img[src^="http"], svg[onload], [onerror], [onload]').length

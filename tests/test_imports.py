@@ -109,12 +109,12 @@ def test_the_import_reader_sees_every_kind_of_import():
     assert ("planbook.build", "planbook.execute", False) in graph  # from planbook import (…)
     assert ("planbook.execute", "planbook.kernels", False) in graph  # from planbook.kernels …
     source = ast.parse("from . import fmt\nfrom .data import Plan\nimport planbook.derive as d\n"
-                       "import yaml, planbook.search\n"
+                       "import yaml, planbook.sphinx.search\n"
                        "def later():\n    if True:\n        from planbook import charts\n"
                        "class Late:\n    def m(self):\n        import planbook.site\n")
     assert imports_of("planbook.text", source) == [
         ("planbook.fmt", 1, False), ("planbook.data", 2, False), ("planbook.derive", 3, False),
-        ("planbook.search", 4, False), ("planbook.charts", 7, True), ("planbook.site", 10, True)]
+        ("planbook.sphinx.search", 4, False), ("planbook.charts", 7, True), ("planbook.site", 10, True)]
     assert cycles({("planbook.fmt", "planbook.data"), ("planbook.data", "planbook.fmt"),
                    ("planbook.data", "planbook.text")}) == {
         frozenset({"planbook.fmt", "planbook.data"})}

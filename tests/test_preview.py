@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 
 from planbook.kernels import KERNELS
 from planbook.preview import free_port
-from planbook.sphinx_ext import CONTENT_POLICY
+from planbook.sphinx.ext import CONTENT_POLICY
 from planbook.stamp import PACKAGE
 
 from conftest import EXAMPLES, build, scratch_project

@@ -19,7 +19,7 @@ from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from sphinx import addnodes
 
-from planbook import search
+from planbook.sphinx import search
 
 BOOK_INFO = Path("book") / "book.json"
 STATIC = Path(__file__).parent / "static"
@@ -184,5 +184,5 @@ def setup(app):
     app.connect("html-page-context", escape_title)
     app.connect("html-page-context", drop_theme_scripts, priority=900)  # after the theme's
     app.add_js_file("year-switcher.js", defer="defer")
-    search.setup(app)  # Vietnamese search: planbook/search.py
+    search.setup(app)  # Vietnamese search: planbook/sphinx/search.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,5 @@
 /*
- * The plan book's search ranking, excerpts and marks (see planbook/search.py). Sphinx copies
+ * The plan book's search ranking, excerpts and marks (see planbook/sphinx/search.py). Sphinx copies
  * this file into _static/language_data.js (html_search_scorer), which the search page loads
  * after searchtools.js and before searchindex.js: `Search` is defined, its index not yet
  * loaded. `planbookFold` and `Stemmer` come before this file in language_data.js, `splitQuery`
@@ -221,7 +221,7 @@ if (typeof Search !== "undefined") {
       return summary;
     };
 
-    // The pages' texts (_static/planbook-text/<page>.js, see planbook/search.py): each is a
+    // The pages' texts (_static/planbook-text/<page>.js, see planbook/sphinx/search.py): each is a
     // script calling planbookPageText, loaded once a result needs it. Sphinx fetches each
     // result's page instead, which a page opened from the files may not do, and takes its
     // navigation with its text.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planbook import fonts
 
-STYLE = Path(__file__).parent / "templates" / "planbook.sty"
+STYLE = Path(__file__).parent.parent / "templates" / "planbook.sty"
 
 
 def options() -> str:

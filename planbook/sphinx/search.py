@@ -17,7 +17,7 @@ has a place for each:
   ``splitQuery``). Its :meth:`~SearchVietnamese.split` also indexes each pair of neighbouring
   syllables ("dinh duong"), since a Vietnamese word is mostly two syllables: the ranking uses
   them to put pages where the query's syllables stand together first.
-- The ranking (``planbook/search.js``, given to Sphinx as ``html_search_scorer``, which Sphinx
+- The ranking (``planbook/sphinx/search.js``, given to Sphinx as ``html_search_scorer``, which Sphinx
   copies into ``language_data.js``, loaded by the search page after ``searchtools.js``).
   Sphinx's own search compares the query with titles letter for letter (marks included),
   lets a word of one or two letters go unmatched, drops numbers, and orders by score, then
@@ -294,7 +294,7 @@ def drop_dead_words(app, exception) -> None:
 
 
 def setup(app) -> None:
-    """Called from :func:`planbook.sphinx_ext.setup`."""
+    """Called from :func:`planbook.sphinx.ext.setup`."""
     app.add_search_language(SearchVietnamese)
     app.connect("config-inited", configure)
     app.connect("html-page-context", add_reading_order)
