@@ -12,9 +12,9 @@ from pathlib import Path
 from planbook import guard, site, stamp
 from planbook import preview as live
 from planbook.build import BuildError, build
+from planbook.clerk.newyear import new_year, to_fill
+from planbook.clerk.workbook import write_workbook
 from planbook.data import WORKBOOK, YEAR_NAME, DataError, data_years, odd_folders
-from planbook.newyear import new_year, to_fill
-from planbook.workbook import write_workbook
 
 
 def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:

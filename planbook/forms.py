@@ -8,7 +8,7 @@ funds and agencies, ``budget.csv``) — are described by :func:`defaults` from `
 year's ``forms.yaml`` may describe them otherwise (more columns, other words) and add forms of
 its own (funds allocated by unit and project…), each read from its own CSV file. The site's and
 the PDF's tables (:mod:`planbook.tables`), their downloads, the clerk's workbook
-(:mod:`planbook.workbook`) and the checks (:mod:`planbook.checks`) all take their headers and
+(:mod:`planbook.clerk.workbook`) and the checks (:mod:`planbook.checks`) all take their headers and
 relations from here; none of them spells a header. The README's «How to describe a form» is
 the clerk's guide. This module reads no file: :meth:`planbook.data.Plan.forms` does.
 """

@@ -85,8 +85,9 @@ KINDS = {
 }
 """What a test needs, known by the names or the words its code holds: the built site (``SITE``)
 or a build of its own (``python -m planbook build``), a browser, the PDF's tools."""
-COMMAND = ("planbook", "build")
-"""The words of ``python -m planbook build`` (named here, out of :func:`kinds`' own code)."""
+COMMANDS = (("planbook", "build"), ("planbook", "preview"))
+"""The words of ``python -m planbook build`` and ``… preview`` (a build too, and a server),
+named here, out of :func:`kinds`' own code."""
 TESTS = Path(__file__).resolve().parent
 
 
@@ -113,8 +114,8 @@ def kinds(functions) -> set[str]:
     found = set()
     for code in reached(functions):
         words = {c for c in code.co_consts if isinstance(c, str)}
-        if set(COMMAND) <= words:
-            words.add(" ".join(COMMAND))
+        if any(set(command) <= words for command in COMMANDS):
+            words.add("planbook build")
         found |= {kind for kind, (names, consts) in KINDS.items()
                   if names & set(code.co_names) or consts & words}
     return found

@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from planbook import checks, derive, forms, tables
+from planbook.clerk.workbook import KEYS_ROW, write_workbook
 from planbook.data import DataError, load_plan
-from planbook.workbook import KEYS_ROW, write_workbook
 
 from conftest import EXAMPLES, build, scratch_project
 

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from planbook import downloads
 from planbook.__main__ import make_workbook, start_year
+from planbook.clerk.workbook import write_workbook
 from planbook.data import (
     AGENCY_COLUMNS,
     CROSSWALK_COLUMNS,
@@ -32,7 +33,6 @@ from planbook.data import (
     unit_columns,
 )
 from planbook.data.excel import KEYS_ROW, read_sheet
-from planbook.workbook import write_workbook
 
 from conftest import DATA, build, scratch_project
 

@@ -16,7 +16,7 @@ HOLDING: dict[str, str] = {}
 READING = "planbook.data"
 """Reading a year's data: it never imports the package's writing of files (the clerk's
 workbook, the downloads, the new year's scaffold)."""
-WRITING = {"planbook.workbook", "planbook.downloads", "planbook.newyear"}
+WRITING = {"planbook.clerk.workbook", "planbook.downloads", "planbook.clerk.newyear"}
 
 
 def module_name(path: Path) -> str:

@@ -7,9 +7,9 @@ import shutil
 import pytest
 from openpyxl import load_workbook
 
+from planbook.clerk.newyear import new_year
+from planbook.clerk.workbook import KEYS_ROW, write_workbook
 from planbook.data import DataError, load_plan
-from planbook.newyear import new_year
-from planbook.workbook import KEYS_ROW, write_workbook
 
 from conftest import DATA, MADE_UP, build, scratch_project
 from page_text import page_texts

@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from planbook import checks, compare
+from planbook.clerk.newyear import new_year
 from planbook.data import DataError, load_plan
-from planbook.newyear import new_year
 
 from conftest import DATA, MADE_UP, build, build_edited, digest, scratch_project
 

@@ -9,7 +9,7 @@ A year's folder (``data/<year>/``) holds:
 - ``agencies.csv``— the agencies that may lead or partner, with other spellings of their names;
 - ``crosswalk.csv`` (optional) — units renamed, merged or split since last year;
 - or, in place of the CSV files, ``ke-hoach.xlsx``: the clerk's workbook, one sheet per table
-  (read by :mod:`planbook.workbook`, with the same checks and messages).
+  (read by :mod:`planbook.clerk.workbook`, with the same checks and messages).
 
 Tables are read as text and parsed here, so the forms spreadsheets really write are accepted:
 a UTF-8 byte-order mark, CRLF line ends, thousands written ``2.244`` and decimals ``0,42``.

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from planbook import forms
+from planbook.clerk.workbook import write_workbook
 from planbook.data import (
     AGENCY_COLUMNS,
     SHEETS,
@@ -19,7 +20,6 @@ from planbook.data import (
     data_years,
     load_plan,
 )
-from planbook.workbook import write_workbook
 
 HEADER = """\
 # Kế hoạch năm {year}, tạo từ năm {latest} bằng `make new-year`: hãy sửa lời văn, số và ngày của
