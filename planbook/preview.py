@@ -43,8 +43,7 @@ PREVIEW = Path("_build") / "preview"
 ASSETS = Path(__file__).parent / "preview_static"
 PREFIX = "/_preview/"
 """Where the server answers for itself: its events and the page's script and style."""
-KERNEL_IMPORTS = ("import matplotlib.pyplot\n"
-                  "from planbook import charts, checks, data, downloads, tables, text")
+KERNEL_IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter"
 """What the notebooks import, run in the preview's kernels before the first edit."""
 POLL = 0.1
 """Seconds between two looks at the watched files."""

@@ -4,6 +4,7 @@ prints differently carries a note where it is shown."""
 import re
 import subprocess
 
+import nbformat
 from bs4 import BeautifulSoup
 
 from planbook import checks, derive, fmt, plantext, text
@@ -223,3 +224,15 @@ def test_a_units_chart_is_on_the_site_only_and_not_numbered(site, plan):
     figure = soup(site / "book" / "units" / f"{name}.html").select_one("article figure")
     assert figure is not None and figure.select_one(".caption-text")
     assert figure.select_one(".caption-number") is None
+
+
+def test_every_chapter_opens_alike():
+    """The notebooks' shared opening is one module (planbook/chapter.py): each chapter's first
+    cell after its parameters imports it and reads the plan, and nothing else."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+                 and "parameters" not in c.metadata.get("tags", [])]
+        lines = [line.split("#")[0].strip() for line in cells[0].source.splitlines()]
+        assert [line for line in lines if line] == [
+            "from planbook.chapter import *", "plan = load_plan(data_dir, year)"], path.name
+        assert not any("import" in c.source for c in cells[1:]), path.name
