@@ -137,7 +137,7 @@ def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
 def place_words(plan: Plan) -> dict[str, str]:
     """The locality's words that Markdown cells of the notebooks use: ``{{ units }}``,
     ``{{ units_heading }}`` and ``{{ all }}`` (see :class:`planbook.data.Locality`)."""
-    place = plan.place
+    place = plan.locality
     return {"units": place.units, "units_heading": place.units_heading, "all": place.all}
 
 
@@ -387,7 +387,7 @@ def publish(built: Path, target: Path) -> None:
 
 def title(plan: Plan) -> str:
     """The book's title: the kind of document, the program, the locality and the year."""
-    return (f"{plan.text.document_type} giảm nghèo bền vững {plan.place.full_name} "
+    return (f"{plan.text.document_type} giảm nghèo bền vững {plan.locality.full_name} "
             f"năm {plan.year}")
 
 

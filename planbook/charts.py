@@ -207,7 +207,7 @@ def unit_rates(plan: Plan) -> Markup:
     (a histogram of target rates when there are too many units for one bar each)."""
     table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
     totals = derive.totals(plan)
-    place = plan.place
+    place = plan.locality
     whole_label = _fit([place.All, f"năm {plan.year}", f"({fmt.percent(totals.rate_target)})"],
                        WIDTH - 0.6)
     caption = (f"Tỷ lệ hộ nghèo của các {place.units} cuối năm {plan.previous_year} và chỉ tiêu "
@@ -256,7 +256,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     table = derive.units(plan)
     row = table[table.unit == unit].iloc[0]
     totals = derive.totals(plan)
-    place = plan.place
+    place = plan.locality
     height = 3.4
     many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
     labels = [_fit(unit, LABEL, bold=True), _fit(place.All, LABEL)]
@@ -394,7 +394,7 @@ def unit_results(plan: Plan) -> Markup:
     """Last year's target and the result for each unit (or group), one pair of bars each (the
     gaps' distribution when there are too many units for one bar each)."""
     results = compare.unit_results(plan).matched
-    prev, place = plan.previous_year, plan.place
+    prev, place = plan.previous_year, plan.locality
     met = sum(r.met for r in results)
     if len(results) > MAX_BARS:
         fig, ax = plt.subplots(figsize=(WIDTH, 4))

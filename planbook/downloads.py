@@ -158,12 +158,12 @@ def metadata(markdown: str) -> dict | None:
 
 def pdf_name(plan) -> str:
     """The PDF's file name: the locality and the year."""
-    return f"ke-hoach-giam-ngheo-{fmt.slug(plan.place.full_name)}-{plan.year}.pdf"
+    return f"ke-hoach-giam-ngheo-{fmt.slug(plan.locality.full_name)}-{plan.year}.pdf"
 
 
 def zip_name(plan) -> str:
     """The file name of the year's data files as one ZIP."""
-    return f"du-lieu-ke-hoach-giam-ngheo-{fmt.slug(plan.place.full_name)}-{plan.year}.zip"
+    return f"du-lieu-ke-hoach-giam-ngheo-{fmt.slug(plan.locality.full_name)}-{plan.year}.zip"
 
 
 def data_links(plan) -> Markup:

@@ -26,7 +26,7 @@ def _text(value: str) -> str:
     return " ".join(value.split())
 
 
-def _money(value, key: str = "") -> str:
+def _sum(value, key: str = "") -> str:
     """A sum in million VND, tied to ``key`` when the plan's text stated it."""
     return f"{fmt.number(int(value))}{{{key}}} triệu đồng" if key else \
         f"{fmt.number(int(value))} triệu đồng"
@@ -62,12 +62,12 @@ def _funds(plan: Plan, row, item) -> str:
     """A project's "Kinh phí" line: its source, total, and the carry-over and new funds."""
     sources = plan.text.funding.sources
     stated = item.text_figures.model_dump() if item and item.text_figures else {}
-    money = {c: _money(stated[c], f"{c}@{row.tt}") if stated.get(c) is not None else
-             _money(getattr(row, c)) for c in ("total", "carry_over", "new_funds")}
+    money = {c: _sum(stated[c], f"{c}@{row.tt}") if stated.get(c) is not None else
+             _sum(getattr(row, c)) for c in ("total", "carry_over", "new_funds")}
     source = (item and item.source) or ", ".join(s.name for s in sources)
     parts = []
     if len(sources) > 1:
-        parts.append(", ".join(f"{fmt.lower_first(s.name)} {_money(getattr(row, s.column))}"
+        parts.append(", ".join(f"{fmt.lower_first(s.name)} {_sum(getattr(row, s.column))}"
                                for s in sources))
     if row.carry_over:
         parts.append(f"Vốn năm {plan.previous_year} chuyển sang: {money['carry_over']}, vốn "
@@ -108,11 +108,11 @@ def funding(plan: Plan) -> list[str]:
     sources, money = plan.text.funding.sources, derive.grand_total(plan)
     stated = sources[0].text_figures.model_dump() if len(sources) == 1 and \
         sources[0].text_figures else {}
-    shown = {c: _money(stated[c], c) if stated.get(c) is not None else _money(money[c])
+    shown = {c: _sum(stated[c], c) if stated.get(c) is not None else _sum(money[c])
              for c in ("total", "carry_over", "new_funds")}
     name = f"Tổng vốn {fmt.lower_first(sources[0].name)}" if len(sources) == 1 else \
         "Tổng kinh phí"
-    each = "".join(f"{fmt.lower_first(s.name)}: {_money(money[s.column])}; "
+    each = "".join(f"{fmt.lower_first(s.name)}: {_sum(money[s.column])}; "
                    for s in sources) if len(sources) > 1 else ""
     first = (f"{name} thực hiện năm {plan.year}: {shown['total']} (Trong đó: {each}Vốn năm "
              f"{plan.previous_year} chuyển sang: {shown['carry_over']}; vốn năm {plan.year}: "

@@ -49,7 +49,7 @@ def code_version(root: Path) -> str:
 def _contents(plan: Plan) -> dict[str, str]:
     """What each data file a year may have holds, in a reader's words."""
     table = derive.budget(plan)
-    units = plan.place.units
+    units = plan.locality.units
     return {
         "plan.yaml": "lời văn của kế hoạch (số, ngày, cơ quan ban hành, các mục, nơi nhận, "
                      "người ký)",

@@ -34,7 +34,7 @@ def describe_year(plan, title: str, pdf: str, html: Path) -> None:
     """Write ``year.json`` into a year's built site: its title, key figures, PDF and pages."""
     totals = derive.totals(plan)
     pages = sorted(p.relative_to(html).as_posix() for p in (html / "book").rglob("*.html"))
-    info = {"year": plan.year, "title": title, "locality": plan.place.full_name,
+    info = {"year": plan.year, "title": title, "locality": plan.locality.full_name,
             "households": totals.households, "poor_prev": totals.poor_prev,
             "rate_prev": totals.rate_prev, "poor_target": totals.poor_target,
             "rate_target": totals.rate_target,

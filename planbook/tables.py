@@ -58,7 +58,7 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
                             numeric=align_right, bold_rows=bold_rows)
 
 
-def _money(value) -> str:
+def _money_cell(value) -> str:
     return "" if value is None or pd.isna(value) else fmt.number(int(value))
 
 
@@ -276,10 +276,10 @@ def budget_summary(plan: Plan) -> Markup:
     """Money per project and sub-project, with project subtotals and the total computed."""
     table = derive.budget(plan)
     money = plan.money_columns
-    rows = [[r.tt, r["name"], *(_money(r[c]) for c in money), r.lead_agency]
+    rows = [[r.tt, r["name"], *(_money_cell(r[c]) for c in money), r.lead_agency]
             for _, r in table.iterrows()]
     total = derive.grand_total(plan)
-    rows.append(["", "Tổng cộng", *(_money(total[c]) for c in money), ""])
+    rows.append(["", "Tổng cộng", *(_money_cell(total[c]) for c in money), ""])
     bold = [i for i, p in enumerate(table.is_project) if p] + [len(rows) - 1]
     sources = [s.name for s in plan.text.funding.sources if s.column]
     header = ["TT", "Dự án, tiểu dự án", "Tổng", f"Chuyển sang từ {plan.previous_year}",
@@ -292,7 +292,7 @@ def budget_summary(plan: Plan) -> Markup:
 
 def lead_shares(plan: Plan) -> Markup:
     shares = derive.lead_shares(plan)
-    rows = [[agency, _int(r["count"]), _money(r.total), fmt.percent(r.share, 1)]
+    rows = [[agency, _int(r["count"]), _money_cell(r.total), fmt.percent(r.share, 1)]
             for agency, r in shares.iterrows()]
     return list_table(["Cơ quan chủ trì", "Số dự án, tiểu dự án", "Kinh phí (triệu đồng)",
                        "Tỷ trọng"], rows, "Kinh phí theo cơ quan chủ trì", "kinh-phi-co-quan",
@@ -320,9 +320,9 @@ def reducing_units(plan: Plan) -> Markup:
             for r in table.itertuples()]
     rows.append(["Cộng", _int(table.poor_prev.sum()), _int(table.poor_target.sum()),
                  _int(table.reduction_calc.sum())])
-    return list_table([plan.place.Units, f"Hộ nghèo cuối năm {plan.previous_year}",
+    return list_table([plan.locality.Units, f"Hộ nghèo cuối năm {plan.previous_year}",
                        f"Chỉ tiêu năm {plan.year}", "Số hộ phải giảm"], rows,
-                      f"{plan.place.units_heading} phải giảm hộ nghèo năm {plan.year}", "don-vi-giam",
+                      f"{plan.locality.units_heading} phải giảm hộ nghèo năm {plan.year}", "don-vi-giam",
                       bold_rows=[len(rows) - 1], align_right=[1, 2, 3])
 
 
@@ -336,13 +336,13 @@ def units_computed(plan: Plan) -> Markup:
              _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev_calc),
              _int(r.poor_target), fmt.percent(r.rate_target_calc), _int(r.reduction_calc),
              _int(r.rank)] for r in table.itertuples()]
-    rows.append(["", plan.place.All, _int(totals.households), _int(totals.poor_prev),
+    rows.append(["", plan.locality.All, _int(totals.households), _int(totals.poor_prev),
                  fmt.percent(totals.rate_prev), _int(totals.poor_target),
                  fmt.percent(totals.rate_target), _int(totals.reduction), ""])
     prev, year = plan.previous_year, plan.year
-    return list_table(["TT", plan.place.Units, "Số hộ dân cư", f"Hộ nghèo {prev}", f"Tỷ lệ {prev}",
+    return list_table(["TT", plan.locality.Units, "Số hộ dân cư", f"Hộ nghèo {prev}", f"Tỷ lệ {prev}",
                        f"Chỉ tiêu {year}", f"Tỷ lệ {year}", "Giảm", "Hạng"], rows,
-                      f"Số liệu các {plan.place.units} năm {year} (tính lại từ Biểu số 01)",
+                      f"Số liệu các {plan.locality.units} năm {year} (tính lại từ Biểu số 01)",
                       "don-vi-tinh-lai", bold_rows=[len(rows) - 1],
                       widths=[5, 24, 11, 11, 10, 11, 10, 9, 9], align_right=range(2, 9))
 
@@ -380,10 +380,10 @@ def unit_results(plan: Plan) -> Markup:
              "Đạt" if r.met else "Chưa đạt"] for r in results.matched]
     rows.append(["Cộng", _int(results.target), _int(results.result),
                  _signed(results.result - results.target), ""])
-    return list_table([plan.place.Units, f"Chỉ tiêu hộ nghèo cuối năm {prev} (kế hoạch {prev})",
+    return list_table([plan.locality.Units, f"Chỉ tiêu hộ nghèo cuối năm {prev} (kế hoạch {prev})",
                        f"Hộ nghèo cuối năm {prev} (kế hoạch {year})", "Chênh lệch (hộ)",
                        "Đánh giá"], rows,
-                      f"Chỉ tiêu năm {prev} và kết quả theo từng {plan.place.units}",
+                      f"Chỉ tiêu năm {prev} và kết quả theo từng {plan.locality.units}",
                       "ket-qua-don-vi", bold_rows=[len(rows) - 1], widths=[34, 18, 18, 15, 15],
                       align_right=[1, 2, 3])
 
@@ -392,7 +392,7 @@ def project_results(plan: Plan) -> Markup:
     """Per project: last year's funds, this year's carry-over, spent, the share spent."""
     table = compare.project_results(plan)
     prev, year = plan.previous_year, plan.year
-    rows = [[r["name"], _money(r.funds), _money(r.carry_over), _money(r.spent),
+    rows = [[r["name"], _money_cell(r.funds), _money_cell(r.carry_over), _money_cell(r.spent),
              "" if pd.isna(r.share) else fmt.percent(r.share, 1)] for _, r in table.iterrows()]
     return list_table(["Dự án", f"Kinh phí năm {prev}", f"Chuyển sang năm {year} (chưa chi)",
                        "Đã chi", "Tỷ lệ đã chi"], rows,

@@ -65,7 +65,7 @@ def render(template: str, plan: Plan, **values) -> Markup:
     """Render ``templates/<template>`` with the plan, the words for its locality (``place``),
     its funding sources, the locality's totals and ``values``."""
     return Markup(ENV.get_template(template).render(
-        plan=plan, text=plan.text, place=plan.place, sources=plan.text.funding.sources,
+        plan=plan, text=plan.text, locality=plan.locality, sources=plan.text.funding.sources,
         year=plan.year, prev=plan.previous_year, totals=derive.totals(plan),
         doubts=lambda *about: doubts(plan, *about), **values))
 
@@ -162,7 +162,7 @@ def unit_offers(plan: Plan) -> Markup:
     """What the plan's projects offer the units, from the plan's text (section III): how many
     the units take part in (the same for every unit, so said once)."""
     items = [p for p in plantext.projects(plan) if p.content]
-    partnered = sum(plan.place.units_agency in derive.partner_agencies(plan, p.partners)
+    partnered = sum(plan.locality.units_agency in derive.partner_agencies(plan, p.partners)
                     for p in items)
     return render("unit_offers.md", plan, items=items, partnered=partnered)
 

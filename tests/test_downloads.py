@@ -52,7 +52,7 @@ def test_csv_has_a_bom_the_header_and_plain_numbers(plan):
     data = downloads.csv_bytes(table)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == table["header"] and rows[0][1] == plan.place.Units
+    assert rows[0] == table["header"] and rows[0][1] == plan.locality.Units
     assert len(rows) == len(plan.units) + 2
     assert rows[1][2] == str(int(plan.units.iloc[0].households)), "1691, not 1.691"
     assert float(rows[1][4]) == pytest.approx(plan.units.iloc[0].rate_prev, abs=0.01)

@@ -45,10 +45,10 @@ def test_the_2023_book_reads_as_before(site):
 
 
 def test_the_words_of_a_place_come_from_its_plan():
-    place = load_plan(COMMUNE, 2026).place
+    place = load_plan(COMMUNE, 2026).locality
     assert (place.full_name, place.all, place.All) == ("xã Tân An Hòa", "toàn xã", "Toàn xã")
     assert (place.Units, place.units_heading) == ("Thôn, tổ dân phố", "Các thôn, tổ dân phố")
-    city = load_plan(ROOT / "data", 2023).place
+    city = load_plan(ROOT / "data", 2023).locality
     assert (city.all, city.Units) == ("toàn thành phố", "Phường, xã")
 
 

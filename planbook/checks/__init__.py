@@ -141,7 +141,7 @@ def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     wanted = None if about is None else {kind(key) for key in about}
     names = {key.partition(":")[2] for key in about or [] if kind(key) == "unit"}
     only = names if names and not any(name.endswith("*") for name in names) else None
-    words = {"units": plan.place.units, "all": plan.place.all, "year": plan.year,
+    words = {"units": plan.locality.units, "all": plan.locality.all, "year": plan.year,
              "prev": plan.previous_year,
              "columns": COUNT_WORDS.get(len(plan.money_columns), str(len(plan.money_columns)))}
     outcomes = []

@@ -88,7 +88,7 @@ def _rate_text(value: float) -> str:
     return fmt.percent(value, RATE_DIGITS)
 
 
-def _money(value) -> str:
+def _money_words(value) -> str:
     return "trống" if value is None or pd.isna(value) else fmt.number(int(value)) + " triệu đồng"
 
 

@@ -42,7 +42,7 @@ def _default_relations(plan: Plan) -> set[tuple[str, str, tuple]]:
     in words of their own."""
     sources = [(s.column, s.name) for s in plan.text.funding.sources if s.column]
     return {(form.name, column.key, relation.terms)
-            for form in forms.defaults(plan.place.Units, plan.year, sources)
+            for form in forms.defaults(plan.locality.Units, plan.year, sources)
             for column in form.columns for relation in column.relations}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from planbook import derive, fmt, plantext
-from planbook.checks.core import Finding, _budget_where, _money
+from planbook.checks.core import Finding, _budget_where, _money_words
 from planbook.data import Plan, normalise_name
 
 
@@ -27,7 +27,7 @@ def text_figures(plan: Plan) -> list[Finding]:
                 elif value != stated:
                     money = key.partition("@")[0] in plan.money_columns
                     out.append(Finding(f"Lời văn mục {section.heading}", figure,
-                                       _money(value) if money else fmt.number(int(value)),
+                                       _money_words(value) if money else fmt.number(int(value)),
                                        "", f"section:{index}", source, key))
     return out
 

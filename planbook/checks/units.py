@@ -40,13 +40,13 @@ def unit_totals(plan: Plan) -> list[Finding]:
                                      "số hộ giảm")]:
         if total[column] != computed:
             out.append(Finding(where, fmt.number(total[column]), fmt.number(computed),
-                               f"{label}: cộng {fmt.number(totals.units)} {plan.place.units}",
+                               f"{label}: cộng {fmt.number(totals.units)} {plan.locality.units}",
                                "units-total", TOTAL_ROW, column))
     for column, computed, label in [("rate_prev", totals.rate_prev, "tỷ lệ năm trước"),
                                     ("rate_target", totals.rate_target, "tỷ lệ chỉ tiêu")]:
         if round(computed, RATE_DIGITS) != round(total[column], RATE_DIGITS):
             out.append(Finding(where, _rate_text(total[column]), _rate_text(computed),
-                               f"{label} {plan.place.all}", "units-total", TOTAL_ROW, column))
+                               f"{label} {plan.locality.all}", "units-total", TOTAL_ROW, column))
     return out
 
 

@@ -145,7 +145,7 @@ class Plan:
         return table, where
 
     @property
-    def place(self) -> Locality:
+    def locality(self) -> Locality:
         """The issuing locality and the words for it and its units."""
         return self.text.locality
 
@@ -168,7 +168,7 @@ class Plan:
         page reads of it."""
         path = self.folder / "wards.csv"
         form = self.forms[forms.UNITS]
-        columns = unit_columns(self.place)
+        columns = unit_columns(self.locality)
         columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
 
         def parse():
@@ -177,7 +177,7 @@ class Plan:
             rows = forms.mark_groups(rows, form)
             units = rows[~rows.is_group].drop(columns=["is_group", "group"])
             units = units.reset_index(drop=True)
-            _validate(units, _unit_schema(self.place), where, "unit", columns)
+            _validate(units, _unit_schema(self.locality), where, "unit", columns)
             described = [k for k in columns if k not in UNIT_COLUMNS]
             if described:  # the columns a description adds
                 _validate(units, _form_schema(form, described), where, "unit", columns)
@@ -282,7 +282,7 @@ class Plan:
         path = self.folder / forms.FILE
         note(path)
         sources = [(s.column, s.name) for s in self.text.funding.sources if s.column]
-        defaults = forms.defaults(self.place.Units, self.year, sources)
+        defaults = forms.defaults(self.locality.Units, self.year, sources)
         try:
             return forms.describe(load_yaml(path) if path.is_file() else None, defaults,
                                   f"Tệp {path}")
@@ -354,7 +354,7 @@ class Plan:
                  "new": set(self.unit_counts.unit)}
         problems = [f"{_where(path, row.row, getattr(row, column))}, cột {column!r} "
                     f"({CROSSWALK_COLUMNS[column][0]}): giá trị {getattr(row, column)!r} — cần "
-                    f"là tên một {self.place.units} trong wards.csv của năm "
+                    f"là tên một {self.locality.units} trong wards.csv của năm "
                     f"{self.previous_year if column == 'old' else self.year}."
                     for row in table.itertuples() for column in ("old", "new")
                     if getattr(row, column) not in known[column]]
@@ -381,7 +381,7 @@ class Plan:
                     english.append(err.english)
         if problems:  # a workbook's problem is found once per sheet read: say it once
             raise DataError(list(dict.fromkeys(problems)), " ".join(dict.fromkeys(english)))
-        assert self.crosswalk is not None
+        _ = self.crosswalk  # read: its own problems are found here too
 
     def project_text(self, tt: str) -> ProjectText | None:
         return next((p for p in self.text.projects if p.tt == tt), None)
@@ -442,5 +442,5 @@ def load_plan(data_dir: str | Path, year: int) -> Plan:
         raise DataError([f"Không có thư mục dữ liệu {folder} cho năm {year}."],
                         f"No data folder {folder}.")
     plan = Plan(folder, year)
-    assert plan.text.year == year
+    _ = plan.text  # read now: a wrong year or a malformed plan.yaml stops here
     return plan
