@@ -75,7 +75,7 @@ def _jupyter_book(command: list[str], log: str) -> None:
 
 class WarmRun:
     """One Jupyter Book run forked from the warm server; answers what
-    :func:`planbook.build.assemble` asks of a process."""
+    :func:`planbook.assemble.assemble` asks of a process."""
 
     def __init__(self, context, command: list[str]):
         fd, self.log = tempfile.mkstemp(prefix="planbook-preview-", suffix=".log")
@@ -105,7 +105,7 @@ class WarmRun:
 
 
 def warm_jupyter_book():
-    """A ``start`` for :func:`planbook.build.assemble` that forks each run from a server which
+    """A ``start`` for :func:`planbook.assemble.assemble` that forks each run from a server which
     imported Jupyter Book, Sphinx and the book's extensions once."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WARM))

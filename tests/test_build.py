@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from docutils import nodes
 
-from planbook import build, derive, execute, kernels
+from planbook import assemble, build, derive, execute, kernels
 from planbook.sphinx import ext
 
 from conftest import DATA, ROOT, scratch_project
@@ -84,12 +84,12 @@ def test_the_pdf_builder_does_not_run_for_what_only_the_site_shows(tmp_path):
     (tmp_path / "book" / "index.ipynb").write_text("{}")
     chart = tmp_path / "book" / "figures" / "ty-le-01.svg"
     chart.write_text("<svg/>")
-    before = {b: build.builder_inputs(tmp_path, b) for b in ("html", "pdflatex")}
+    before = {b: assemble.builder_inputs(tmp_path, b) for b in ("html", "pdflatex")}
     chart.write_text("<svg>moved</svg>")
-    assert build.builder_inputs(tmp_path, "pdflatex") == before["pdflatex"]
-    assert build.builder_inputs(tmp_path, "html") != before["html"]
+    assert assemble.builder_inputs(tmp_path, "pdflatex") == before["pdflatex"]
+    assert assemble.builder_inputs(tmp_path, "html") != before["html"]
     (tmp_path / "book" / "index.ipynb").write_text('{"new": 1}')
-    assert build.builder_inputs(tmp_path, "pdflatex") != before["pdflatex"]
+    assert assemble.builder_inputs(tmp_path, "pdflatex") != before["pdflatex"]
 
 
 def test_a_renamed_chapter_has_every_page_written_again():

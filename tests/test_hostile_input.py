@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planbook import build, cluster, site
+from planbook import assemble, build, cluster, site
 from planbook.__main__ import build_all
 from planbook.data import (
     AGENCY_COLUMNS,
@@ -233,7 +233,7 @@ def test_a_full_disk_leaves_no_partial_folder_and_says_so(tmp_path, monkeypatch)
 
     monkeypatch.setattr(shutil, "copyfile", full_disk)
     with pytest.raises(build.BuildError) as caught:
-        build.publish(built, html / "2023")
+        assemble.publish(built, html / "2023")
     message = str(caught.value)
     assert "No space left on device" in message and "chỗ trống trên đĩa" in message
     assert "[(" not in message, "no raw Python list"
