@@ -39,7 +39,8 @@ from planbook.data.files import (
                                    read_table,
                                    unknown_columns,
 )
-from planbook.data.plan import YEAR_NAME, Plan, data_years, load_plan, odd_folders
+from planbook.data.folders import YEAR_NAME, data_years, odd_folders
+from planbook.data.plan import Plan, load_plan
 from planbook.data.plan_text import (
                                    Locality,
                                    PlanText,

@@ -210,3 +210,15 @@ def control_characters(text: str) -> str:
     """The control characters of ``text`` (tabs and line ends excepted), as U+XXXX."""
     return ", ".join(sorted({f"U+{ord(ch):04X}" for ch in text
                              if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"}))
+
+
+def _split_total(frame: pd.DataFrame, path: Path | str,
+                 first: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Separate the printed total row (its first column blank, label "Tổng cộng")."""
+    is_total = (frame[first].astype("string").fillna("") == "") & (frame.iloc[:, 2] == TOTAL_LABEL)
+    if is_total.sum() != 1 or not is_total.iloc[-1]:
+        raise DataError(
+            [f"{_where(path, None)}: dòng cuối phải là dòng «{TOTAL_LABEL}» (cột {first!r} để trống) "
+             "và chỉ có một dòng như vậy."],
+            f"{path}: the last row must be the single '{TOTAL_LABEL}' row.")
+    return frame[~is_total].reset_index(drop=True), frame[is_total].iloc[0]

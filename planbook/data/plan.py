@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import cached_property
 from pathlib import Path
 
@@ -23,8 +22,8 @@ from planbook.data.errors import DataError, _where
 from planbook.data.files import (
     _PARSED,
     SHEETS,
-    TOTAL_LABEL,
     WORKBOOK,
+    _split_total,
     note,
     read_bytes,
     read_table,
@@ -394,44 +393,6 @@ class Plan:
             for spelling in [name, *filter(None, aliases.split("|"))]:
                 mapping[normalise_name(spelling)] = name
         return mapping
-
-
-def _split_total(frame: pd.DataFrame, path: Path | str,
-                 first: str) -> tuple[pd.DataFrame, pd.Series]:
-    """Separate the printed total row (its first column blank, label "Tổng cộng")."""
-    is_total = (frame[first].astype("string").fillna("") == "") & (frame.iloc[:, 2] == TOTAL_LABEL)
-    if is_total.sum() != 1 or not is_total.iloc[-1]:
-        raise DataError(
-            [f"{_where(path, None)}: dòng cuối phải là dòng «{TOTAL_LABEL}» (cột {first!r} để trống) "
-             "và chỉ có một dòng như vậy."],
-            f"{path}: the last row must be the single '{TOTAL_LABEL}' row.")
-    return frame[~is_total].reset_index(drop=True), frame[is_total].iloc[0]
-
-YEAR_NAME = re.compile(r"[1-9][0-9]{3}")
-"""A year as a folder name or on the command line: four digits, the first not 0."""
-
-
-def data_years(data: Path) -> list[int]:
-    """The years that have a plan under ``data`` (folders named by a year with a plan.yaml)."""
-    return sorted(int(p.name) for p in data.glob("[0-9][0-9][0-9][0-9]")
-                  if YEAR_NAME.fullmatch(p.name) and (p / "plan.yaml").is_file())
-
-
-def odd_folders(data: Path) -> list[str]:
-    """What the clerk should know about the folders under ``data`` that are not built: a year's
-    folder without ``plan.yaml``, and a folder that looks meant as a year but is not named as
-    one («2024 », «20245», «0999», «2024 (bản cũ)»)."""
-    notes = []
-    for folder in sorted(p for p in data.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if YEAR_NAME.fullmatch(folder.name):
-            if not (folder / "plan.yaml").is_file():
-                notes.append(f"Thư mục {folder} không có plan.yaml: năm {folder.name} không "
-                             "được dựng.")
-        elif re.search(r"[0-9]{4}", folder.name) or (folder / "plan.yaml").exists():
-            notes.append(f"Thư mục «{folder.name}» trong {data} không được dựng: tên thư mục "
-                         "của một năm phải đúng bốn chữ số như 2024 (không dấu cách, không chữ "
-                         "nào khác).")
-    return notes
 
 
 def load_plan(data_dir: str | Path, year: int) -> Plan:
