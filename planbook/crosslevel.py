@@ -90,7 +90,8 @@ def allocation(plan: Plan, unit: str) -> tuple[float, str] | None:
         rows, _ = plan.form_table(form.name)
         row = rows[~rows.is_group & (rows[form.name_key] == unit)]
         if len(row) and row[FUNDS].notna().all():
-            return float(row[FUNDS].iloc[0]), form.label
+            value = float(row[FUNDS].iloc[0])
+            return (int(value) if value.is_integer() else value), form.label
     return None
 
 
