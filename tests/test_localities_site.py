@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from distributed import LocalCluster
 
 from conftest import EXAMPLES, build, digest, scratch_project
 
@@ -32,12 +33,16 @@ def run(project: Path, *options: str) -> subprocess.CompletedProcess:
                            *options], capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    data = tmp_path_factory.mktemp("made-up") / "site"
+def made_up(folder: Path) -> Path:
+    data = folder / "site"
     subprocess.run([sys.executable, str(EXAMPLES / "make_province.py"), str(data), "--units",
                     "4", "--plans", "3", "--disagree", "1"], check=True, capture_output=True)
-    project = scratch_project(tmp_path_factory.mktemp("localities"), data)
+    return scratch_project(folder / "project", data)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = made_up(tmp_path_factory.mktemp("localities"))
     result = build(project)
     assert result.returncode == 0, result.stderr
     return project
@@ -117,3 +122,18 @@ def test_a_locality_that_is_not_there_is_named(project):
     result = run(project, "--locality", "khong-co")
     assert result.returncode == 2 and "«khong-co»" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_same_site_from_a_two_worker_cluster(project, tmp_path):
+    mine = made_up(tmp_path)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = run(mine, "--scheduler", cluster.scheduler_address)
+    assert result.returncode == 0, result.stderr
+    assert "cụm Dask" in result.stdout
+    for page in ["xa-kim-bac/2026/book/index.html",
+                 "tinh-tra-son/2026/book/units/01-xa-kim-bac.html",
+                 "tinh-tra-son/2026/book/units/02-xa-nam-chau.html"]:
+        ours, local = (p / "_build" / "html" / page for p in (mine, project))
+        assert across(ours) and across(ours) == across(local), page
+    assert (mine / "_build" / "html" / PARENT / "tong-hop-2026" / "index.html").is_file()
