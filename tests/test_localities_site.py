@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from distributed import LocalCluster
+from playwright.sync_api import sync_playwright
 
 from conftest import EXAMPLES, build, digest, scratch_project
+from test_browser import AXE, AXE_RUN, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS
 
 PARENT, DIFFERS, AGREES, OTHER = "tinh-tra-son", "xa-kim-bac", "xa-nam-chau", "xa-hoa-my"
 
@@ -137,3 +139,31 @@ def test_the_same_site_from_a_two_worker_cluster(project, tmp_path):
         ours, local = (p / "_build" / "html" / page for p in (mine, project))
         assert across(ours) and across(ours) == across(local), page
     assert (mine / "_build" / "html" / PARENT / "tong-hop-2026" / "index.html").is_file()
+
+
+def test_the_new_pages_pass_axe_and_fit_a_phone(project):
+    """The root page, the overview, a parent's unit page and a child's home: no axe-core
+    violation at desktop and phone width, no page wider than a phone, the year switcher."""
+    site = project / "_build" / "html"
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for width in (1280, 390):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            context.add_init_script(path=str(AXE))
+            tab = context.new_page()
+            for page in ["index.html", f"{PARENT}/tong-hop-2026/index.html",
+                         f"{PARENT}/2026/book/units/01-xa-kim-bac.html",
+                         f"{DIFFERS}/2026/book/index.html"]:
+                tab.goto((site / page).as_uri(), wait_until="load")
+                if "/book/" in page:
+                    tab.wait_for_selector("nav.planbook-years li", timeout=5000)
+                    assert tab.eval_on_selector_all(
+                        "nav.planbook-years li", "(els) => els.map((e) => e.innerText)"
+                    ) == ["Năm 2026"]
+                found[width, page] = (tab.evaluate(AXE_RUN, AXE_TAGS),
+                                      tab.evaluate("document.scrollingElement.scrollWidth"))
+            context.close()
+        browser.close()
+    assert all(not violations and scroll <= width
+               for (width, _), (violations, scroll) in found.items()), found
