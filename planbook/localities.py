@@ -102,10 +102,10 @@ def book_stamp(work: Path, year: int, across: dict) -> str:
     return hashlib.sha256(spec.encode()).hexdigest()
 
 
-def load(root: Path, localities: list[Locality]) -> tuple[dict, list[str]]:
-    """Every locality's plan of every year that reads ({(key, year): Plan}) and the messages
-    of those that do not (they are reported again when built)."""
-    plans, problems = {}, []
+def load(root: Path, localities: list[Locality]) -> dict[tuple[str, int], Plan]:
+    """Every locality's plan of every year that reads, by (key, year); one that does not is
+    left out here and reported when its book is built."""
+    plans = {}
     for locality in localities:
         work = project(root, locality)
         for year in locality.years:
@@ -113,9 +113,9 @@ def load(root: Path, localities: list[Locality]) -> tuple[dict, list[str]]:
                 plan = load_plan(work / "data", year)
                 plan.unit_counts  # noqa: B018 (read now: a pair needs it)
                 plans[locality.key, year] = plan
-            except DataError as err:
-                problems.append(f"{locality.folder / str(year)}: {err}")
-    return plans, problems
+            except DataError:
+                continue
+    return plans
 
 
 def build_site(root: Path, data: str, only: str | None = None, year: int | None = None,
@@ -136,7 +136,7 @@ def build_site(root: Path, data: str, only: str | None = None, year: int | None 
         print(f"Không có địa phương «{only}» trong {folder} (có: "
               f"{', '.join(lc.key for lc in localities)}) — không dựng gì.", file=sys.stderr)
         return 2
-    plans, _ = load(root, localities)
+    plans = load(root, localities)
     pairs = crosslevel.pairs(plans, crosswalk)
     books = [(lc, y) for lc in chosen for y in lc.years if year in (None, y)]
     kernels = None if scheduler else Kernels()
@@ -219,6 +219,4 @@ def write(root: Path, localities: list[Locality], plans: dict[tuple[str, int], P
                                        if (book_dir(root, p.child, p.year) / "year.json").is_file()}
                 rows[-1]["overviews"].append(overview.write(
                     html, key, plans[key], children, plans, published_children))
-    for leftover in html.glob("*/*.gone"):
-        shutil.rmtree(leftover, ignore_errors=True)
     site.write_localities(root, rows)

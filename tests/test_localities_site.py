@@ -120,6 +120,27 @@ def test_one_book_rebuilt_alone_and_the_parent_follows_at_the_next_whole_build(p
     assert digest(site / DIFFERS / "2026") == before[DIFFERS]
 
 
+
+def test_a_book_with_bad_data_is_named_and_the_others_stay(project):
+    site = project / "_build" / "html"
+    wards = project / "data" / OTHER / "2026" / "wards.csv"
+    good = wards.read_text(encoding="utf-8")
+    lines = good.splitlines()
+    cells = lines[1].split(",")
+    cells[2] = "nhiều"
+    lines[1] = ",".join(cells)
+    wards.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = {key: digest(site / key / "2026") for key in (OTHER, DIFFERS, AGREES)}
+    try:
+        result = run(project)
+    finally:
+        wards.write_text(good, encoding="utf-8")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"Lỗi dữ liệu ({OTHER} năm 2026)" in result.stderr
+    assert str(wards) in result.stderr and "_build/localities" not in result.stderr
+    assert {key: digest(site / key / "2026") for key in before} == before
+    assert (site / "index.html").is_file()
+
 def test_a_locality_that_is_not_there_is_named(project):
     result = run(project, "--locality", "khong-co")
     assert result.returncode == 2 and "«khong-co»" in result.stderr
