@@ -3,6 +3,7 @@
 # http://127.0.0.1:$(PORT) and rebuilds it after every edit; `make test` runs every test;
 # `make check` runs ruff and the unit tests, with no build (under a minute).
 YEAR ?=
+LOCALITY ?=
 DATA ?= data
 PORT ?= 8000
 SCHEDULER ?= $(PLANBOOK_SCHEDULER)
@@ -34,7 +35,7 @@ $(AXE): package.json package-lock.json
 
 book: system $(INSTALLED) $(AXE)
 	$(PY) -m planbook build --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
-	    $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+	    $(if $(LOCALITY),--locality $(LOCALITY)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 # The site only (no PDF), on the loopback address, rebuilt after every edit; Ctrl-C stops it.
 preview: $(INSTALLED)

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from planbook import guard, site, stamp
+from planbook import guard, localities, site, stamp
 from planbook import preview as live
 from planbook.build import BuildError, build
 from planbook.clerk.newyear import new_year, to_fill
@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     make = commands.add_parser("build", help="execute the notebooks and build the site")
     make.add_argument("--year", type=year_number, help="only this year (default: every year)")
     make.add_argument("--data", default="data", help="data folder (default: data)")
+    make.add_argument("--locality", help="in a site of several localities: only this one")
     make.add_argument("--root", type=Path, default=Path("."), help="project folder")
     make.add_argument("--scheduler", default=os.environ.get("PLANBOOK_SCHEDULER") or None,
                       help="a Dask scheduler's address (default: $PLANBOOK_SCHEDULER; none: "
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 return make_workbook(root / args.data / str(args.year))
             if args.command == "unpublish":
                 return unpublish(root, args.year)
-            return build_all(root, args.data, args.year, args.scheduler)
+            return build_all(root, args.data, args.year, args.scheduler, args.locality)
     except KeyboardInterrupt:
         print("\nĐã dừng giữa chừng — bản đã đăng giữ nguyên; chạy lại make book để dựng tiếp.",
               file=sys.stderr)
@@ -146,15 +147,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def build_all(root: Path, data: str, year: int | None, scheduler: str | None = None) -> int:
+def build_all(root: Path, data: str, year: int | None, scheduler: str | None = None,
+              locality: str | None = None) -> int:
     """Build the given year, or every year, and write the site's root page. Publishing only
     adds or replaces the years built: a wrong data folder, a year with bad data or a failed
-    build leaves every published year and the root page as they were."""
+    build leaves every published year and the root page as they were. A folder of several
+    localities is a site of several localities (:mod:`planbook.localities`)."""
     folder = root / data
     kept = f"các năm đã đăng trên {root / site.SITE} giữ nguyên."
     if not folder.is_dir():
         print(f"Không có thư mục dữ liệu {folder} — không dựng gì, {kept}", file=sys.stderr)
         return 2
+    if locality or localities.find(folder):
+        return localities.build_site(root, data, locality, year, scheduler)
     for note in odd_folders(folder):
         print(f"Lưu ý: {note}", file=sys.stderr)
     years = data_years(folder)

@@ -18,7 +18,12 @@ Prints one table and the ratios the project holds to, and writes them to
   (``preview_edit_s``, the median of three edits); in the 2023 book also a count (the first
   unit's households, which every page's rates and charts show: ``count_edit_over_clean``).
 
-Usage: ``python -m planbook.bench [--sizes 16 64 256]``.
+- a site of N small books (``--books 4 16 64``: made-up plans of 7 units each, written by
+  ``examples/make_province.py``), built clean in one run: ``books_marginal_s``, the whole build
+  per added book 16→64, and ``books_linearity``, that cost over 4→16's.
+
+Usage: ``python -m planbook.bench [--sizes 16 64 256] [--books 4 16 64] [--only books]``
+(``--only books``: the site of N books alone, its figures added to ``_build/bench.json``).
 """
 from __future__ import annotations
 
@@ -225,9 +230,27 @@ def table(runs: list[Run]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[16, 64, 256])
+    parser.add_argument("--books", type=int, nargs="*", default=[4, 16, 64])
+    parser.add_argument("--only", choices=["books"])
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
     data = root / "data" / str(YEAR)
+    out = root / "_build" / "bench.json"
+    with tempfile.TemporaryDirectory(prefix="planbook-bench-") as scratch:
+        site_runs = [site_of_books(root, Path(scratch) / f"books-{n}", n) for n in args.books]
+    print(table(site_runs))
+    books = books_summary(site_runs)
+    print("\n".join(f"{key}: {value}" for key, value in books.items()))
+    if args.only == "books":
+        try:
+            figures = json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            figures = {}
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(figures | books, indent=1, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+        print(f"\nwritten: {out}")
+        return
     with tempfile.TemporaryDirectory(prefix="planbook-bench-") as scratch:
         scratch = Path(scratch)
         published = copy_project(root, scratch / "published", root / "data")
@@ -246,14 +269,39 @@ def main(argv: list[str] | None = None) -> None:
             if units == TARGET_SIZES[-1]:
                 edits |= edit_runs(project, synthetic_runs[-1], count=False)
     print(table(runs + synthetic_runs + [run for run in edits.values() if isinstance(run, Run)]))
-    figures = summary(runs, synthetic_runs, edits)
+    figures = summary(runs, synthetic_runs, edits) | books
     print()
     for line in report(figures):
         print(line)
-    out = root / "_build" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwritten: {out}")
+
+
+def site_of_books(root: Path, scratch: Path, books: int) -> Run:
+    """A clean build of a site of ``books`` made-up books of 7 units each (no parent)."""
+    data = scratch / "data"
+    subprocess.run([sys.executable, str(root / "examples" / "make_province.py"), str(data),
+                    "--units", str(books)], check=True, capture_output=True)
+    shutil.rmtree(data / "tinh-tra-son")
+    project = copy_project(root, scratch / "project", data)
+    seconds, text, peak = measure([sys.executable, "-m", "planbook", "build"], project)
+    if "Đã dựng xong" not in text:
+        raise SystemExit(f"the site of {books} books did not build:\n{text[-3000:]}")
+    executed = sum(int(n) for n in re.findall(r"Đã chạy (\d+) notebook trong", text))
+    return Run(f"site of {books} books of 7 units: clean build", seconds, executed, peak, books)
+
+
+def books_summary(runs: list[Run]) -> dict:
+    """Seconds of whole build per added book, 16→64 (the last two sizes), and its linearity
+    against 4→16 (the first two)."""
+    if len(runs) < 3:
+        return {}
+    first, middle, last = runs[0], runs[-2], runs[-1]
+    marginal = _marginal(middle, last)
+    return {"books_s": {str(r.units): round(r.seconds, 1) for r in runs},
+            "books_marginal_s": round(marginal, 2),
+            "books_linearity": round(marginal / _marginal(first, middle), 2)}
 
 
 def edit_runs(project: Path, clean: Run, count: bool = True) -> dict:

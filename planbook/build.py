@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 
 from planbook import (
     checks,
+    crosslevel,
     derive,
     downloads,
     execute,
@@ -65,10 +66,13 @@ def section_pages(plan: Plan, root: Path) -> list[str]:
     return pages
 
 
-def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
+def jobs(plan: Plan, root: Path, data_dir: str, across: dict | None = None) -> list[Job]:
     """Every notebook run of the book: the plan's sections, each on its page, where
     ``_toc.yml`` names ``book/section``; one per other chapter in ``_toc.yml`` that the plan has
-    what it requires for; one per unit. An annex gets its number as the parameter ``number``."""
+    what it requires for; one per unit. An annex gets its number as the parameter ``number``;
+    the home page (``""``) and a unit's page get what ``across`` has for them as ``across``
+    (:mod:`planbook.crosslevel`), only when there is something."""
+    across = across or {}
     book = book_dir(root, plan.year)
     annexes = 0
 
@@ -94,11 +98,15 @@ def jobs(plan: Plan, root: Path, data_dir: str) -> list[Job]:
         if meta.get("annex"):
             annexes += 1
             parameters["number"] = str(annexes)
+        if entry == chapter_files(root)[0] and across.get(""):
+            parameters["across"] = crosslevel.parameter(across[""])
         found.append(Job(source, output, parameters))
     for unit, page in derive.unit_pages(plan).items():
         output = book / UNIT_FOLDER / f"{page}.ipynb"
-        found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output,
-                         {"year": plan.year, "data_dir": relative_data(output), "unit": unit}))
+        parameters = {"year": plan.year, "data_dir": relative_data(output), "unit": unit}
+        if across.get(unit):
+            parameters["across"] = crosslevel.parameter(across[unit])
+        found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output, parameters))
     return found
 
 
@@ -218,19 +226,20 @@ def report_findings(plan: Plan) -> None:
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
           workers: int | None = None, scheduler: str | None = None, *,
           site_only: bool = False, kernels: Kernels | None = None,
-          start=jupyter_book_process) -> Path:
+          start=jupyter_book_process, across: dict | None = None) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
     and PDF and publish them together only if every step succeeded; return the year's site.
     A preview builds the site alone (``site_only``), in kernels and a Jupyter Book it keeps
     warm between builds (``kernels``, ``start``), and shows what this returns: the built site,
-    unpublished."""
+    unpublished. ``across``: what the book shows of the other levels' books
+    (:func:`planbook.crosslevel.context`)."""
     root = root.resolve()
     plan = load_plan(root / data_dir, year)
     plan.validate()  # last year's data too, when a chapter compares with it
     check_print_font(plan)
     report_findings(plan)
     book = book_dir(root, year)
-    todo = jobs(plan, root, data_dir)
+    todo = jobs(plan, root, data_dir, across)
     remove_stale(book, todo)
     try:
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,

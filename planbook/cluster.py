@@ -54,15 +54,19 @@ def task(source: bytes, source_path: str, output_path: str, parameters: dict,
     """On a worker: run one notebook; paths are relative to the project folder."""
     started = time.perf_counter()
     kernel, root = _scratch()
+    folder = ((root / output_path).parent / parameters["data_dir"]).resolve()
+    year = int(parameters["year"])
+    for y in (year, year - 1):  # another book's files (a site of several) must not stay
+        shutil.rmtree(folder / str(y), ignore_errors=True)
     for relative, content in {**data, source_path: source}.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(content)
     output = root / output_path
     figures = output.parent / "figures"
-    before = {p: p.read_bytes() for p in figures.glob("*")} if figures.is_dir() else {}
+    shutil.rmtree(figures, ignore_errors=True)  # what is there after the run, it drew
     read = kernel.run(Job(root / source_path, output, parameters), lambda path, params: None)
-    drawn = {p.relative_to(root).as_posix(): p.read_bytes() for p in figures.glob("*")
-             if before.get(p) != p.read_bytes()} if figures.is_dir() else {}
+    drawn = {p.relative_to(root).as_posix(): p.read_bytes() for p in figures.glob("*")} \
+        if figures.is_dir() else {}
     deps = [(Path(path).relative_to(root).as_posix(), part, digest)
             for path, part, digest in read if Path(path).is_relative_to(root)]
     return output.read_bytes(), deps, drawn, time.perf_counter() - started

@@ -22,7 +22,7 @@ SITE = Path("_build") / "html"
 YEAR_INFO = "year.json"
 ENV = Environment(loader=PackageLoader("planbook"), autoescape=select_autoescape(["html"]),
                   trim_blocks=True, lstrip_blocks=True)
-ENV.filters.update(num=fmt.number, pct=fmt.percent)
+ENV.filters.update(num=fmt.number, pct=fmt.percent, capitalize_first=fmt.capitalise)
 
 
 def year_dir(root: Path, year: int) -> Path:
@@ -80,9 +80,23 @@ def write_root(root: Path, folder: Path = SITE) -> Path:
     for leftover in site.glob("*.gone"):  # of an interrupted unpublish
         shutil.rmtree(leftover, ignore_errors=True)
     years = published(root, folder)
-    switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
-    _write(site / "years.js", "window.PLANBOOK_YEARS = "
-           + json.dumps(switcher, ensure_ascii=False) + ";\n")
+    write_years(site, years)
     _write(site / "index.html", ENV.get_template("site.html").render(
         years=years, policy=CONTENT_POLICY))
+    return site / "index.html"
+
+
+def write_years(folder: Path, years: list[dict]) -> None:
+    """``years.js`` beside a locality's years (``folder``): the year switcher's list."""
+    switcher = [{"year": y["year"], "pages": y["pages"]} for y in years]
+    _write(folder / "years.js", "window.PLANBOOK_YEARS = "
+           + json.dumps(switcher, ensure_ascii=False) + ";\n")
+
+
+def write_localities(root: Path, localities: list[dict]) -> Path:
+    """The root page of a site of several localities (:mod:`planbook.localities`): each with
+    its published years (``years``, newest first), parents first, and their overviews."""
+    site = root / SITE
+    _write(site / "index.html", ENV.get_template("localities.html").render(
+        localities=localities, policy=CONTENT_POLICY))
     return site / "index.html"
