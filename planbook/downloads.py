@@ -2,8 +2,9 @@
 
 The rows travel with the notebook, not as side files (a notebook may run on a remote worker and
 its output is cached): a table made by :func:`planbook.tables.list_table` — or any table that
-calls :func:`attach` — is followed by a line of links, and :func:`planbook.text.show` puts the
-rows of the tables it displays into the output's metadata (:func:`metadata`). Before Jupyter
+calls :func:`attach` — is a :class:`Table`, its MyST followed by a line of links, carrying its
+rows; markup made of tables carries theirs (:func:`holding`), and :func:`planbook.text.show`
+puts them into the output's metadata (:func:`metadata`). Before Jupyter
 Book runs, the build writes the files the links name into ``tai-ve/`` of the year's sources
 (:func:`write_files`), exactly those of this build. The links are MyST links to files, with
 paths from the sources' root, so the same line works on every page; Sphinx copies the files
@@ -48,10 +49,8 @@ CLASS = "planbook-downloads"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """Every file inside a ZIP or XLSX gets this time, so the same data gives the same bytes."""
 
-_LINKED = re.compile(rf"\(/{FOLDER}/([a-z0-9-]+)\.csv\)")
 _NUMBER = re.compile(r"^([+−-]?)(\d{1,3}(?:\.\d{3})*)(?:,(\d+))?(%?)$")
 _LINK = re.compile(r"^\[(.*)\]\([^()]*\)$", re.S)
-_PENDING: dict[str, dict] = {}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet takes for the start of a formula when a text begins with it (OWASP, CSV
 injection)."""
@@ -109,11 +108,33 @@ def _download(label: str, file: str) -> str:
     return f"[{label}](/{FOLDER}/{file})"
 
 
+class Table(Markup):
+    """MyST that shows one or more tables, with the rows of each for its downloads
+    (``records``, one dict a table); joined to other markup, it keeps them."""
+
+    def __new__(cls, base: object = "", records: Iterable[dict] = ()) -> "Table":
+        table = super().__new__(cls, base)
+        table.records = tuple(records)
+        return table
+
+    def __add__(self, other: object) -> "Table":
+        return Table(Markup.__add__(self, other), self.records + getattr(other, "records", ()))
+
+    def __radd__(self, other: object) -> "Table":
+        return Table(Markup.__radd__(self, other), getattr(other, "records", ()) + self.records)
+
+
+def holding(markup: object, *parts: object) -> Table:
+    """``markup`` made (by a template, a join) of ``parts`` that may be tables: with their
+    rows."""
+    return Table(markup, [record for part in parts for record in getattr(part, "records", ())])
+
+
 def attach(markup: str, name: str, caption: str, header: Sequence[str],
            rows: Iterable[Sequence[object]], numeric: Iterable[int] = (),
-           bold_rows: Iterable[int] = ()) -> Markup:
-    """Register a table's rows for download and return its ``markup`` (MyST) followed by the
-    line linking its CSV and Excel files. ``name`` is the table's label, unique in the book;
+           bold_rows: Iterable[int] = ()) -> Table:
+    """A table's ``markup`` (MyST) followed by the line linking its CSV and Excel files, with
+    its rows for them. ``name`` is the table's label, unique in the book;
     ``numeric`` are the indexes of the columns whose cells, shown the Vietnamese way, become
     numbers; ``bold_rows`` (totals) are bold in Excel too. A table made other than by
     ``list_table`` (raw HTML, LaTeX) calls this with its rows and one label per column (a
@@ -142,18 +163,18 @@ def attach(markup: str, name: str, caption: str, header: Sequence[str],
         cells.append(out)
     heads = [_plain(h) + (" (%)" if j in percent and "%" not in str(h) else "")
              for j, h in enumerate(header)]
-    _PENDING[key] = {"name": key, "caption": _plain(caption), "header": heads, "rows": cells,
-                     "formats": {str(j): f for j, f in formats.items()},
-                     "bold_rows": sorted(set(bold_rows))}
+    record = {"name": key, "caption": _plain(caption), "header": heads, "rows": cells,
+              "formats": {str(j): f for j, f in formats.items()},
+              "bold_rows": sorted(set(bold_rows))}
     links = f"{_download('CSV', key + '.csv')} · {_download('Excel', key + '.xlsx')}"
-    return Markup(str(markup).rstrip("\n") + "\n" + _line("Tải bảng:", links))
+    return Table(str(markup).rstrip("\n") + "\n" + _line("Tải bảng:", links), [record])
 
 
-def metadata(markdown: str) -> dict | None:
-    """The output metadata carrying the rows of the tables ``markdown`` links; None when it
-    links none."""
-    tables = [_PENDING.pop(key) for key in _LINKED.findall(markdown) if key in _PENDING]
-    return {KEY: tables} if tables else None
+def metadata(markup: object) -> dict | None:
+    """The output metadata carrying the rows of the tables ``markup`` holds; None when it
+    holds none."""
+    records = list(getattr(markup, "records", ()))
+    return {KEY: records} if records else None
 
 
 def pdf_name(plan) -> str:

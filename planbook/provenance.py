@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from planbook import derive, fmt, tables, text
+from planbook import derive, downloads, fmt, tables, text
 from planbook.data import Plan, read_bytes
 
 PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "nbval", "pandas", "pandera",
@@ -96,8 +96,8 @@ def report(plan: Plan, parameters: dict[str, object]) -> Markup:
                                  "phien-ban", widths=[50, 50])
     body = "\n".join([HOW, "", params, files, packages])
     fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", body)])
-    return Markup(f"{fence}{{only}} html\n::::{{dropdown}} Chi tiết kỹ thuật (cho người dựng "
-                  f"sách)\n{body}\n::::\n{fence}\n")
+    return downloads.holding(f"{fence}{{only}} html\n::::{{dropdown}} Chi tiết kỹ thuật (cho "
+                             f"người dựng sách)\n{body}\n::::\n{fence}\n", params, files, packages)
 
 
 def built_at() -> Markup:

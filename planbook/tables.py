@@ -269,7 +269,7 @@ def unit_forms(plan: Plan, unit: str) -> Markup:
         out.append(list_table(["Cột của biểu", "Số liệu"], rows,
                               f"{unit}: dòng của {form.label}", f"{page}-{form.name}",
                               widths=[70, 30], align_right=[1], whole=True))
-    return Markup("\n").join(out)
+    return downloads.holding(Markup("\n").join(out), *out)
 
 
 def budget_summary(plan: Plan) -> Markup:

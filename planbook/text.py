@@ -89,7 +89,7 @@ def show(markdown: str) -> None:
     the tables it holds in the output's metadata (:func:`planbook.downloads.metadata`);
     nothing when it is empty (an empty output would print as the object's name)."""
     if str(markdown).strip():
-        display(Markdown(str(markdown)), metadata=downloads.metadata(str(markdown)))
+        display(Markdown(str(markdown)), metadata=downloads.metadata(markdown))
 
 
 def header(plan: Plan) -> Markup:
@@ -187,7 +187,7 @@ def fund_results(plan: Plan) -> Markup:
 def checks(plan: Plan) -> Markup:
     """The findings chapter: every check, its outcome, and each finding side by side."""
     outcomes = consistency.run(plan)
-    return render("checks.md", plan, outcomes=outcomes,
-                  **consistency.counts(outcomes),
-                  overview=tables.checks_overview(outcomes),
-                  tables=[tables.findings(o) for o in outcomes])
+    overview, found = tables.checks_overview(outcomes), [tables.findings(o) for o in outcomes]
+    return downloads.holding(render("checks.md", plan, outcomes=outcomes,
+                                    **consistency.counts(outcomes), overview=overview,
+                                    tables=found), overview, *found)

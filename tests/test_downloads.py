@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from planbook import downloads, fmt, tables
+from planbook import checks, downloads, fmt, tables, text
 
 
 def test_figures_shown_the_vietnamese_way_become_numbers():
@@ -29,7 +29,7 @@ def test_figures_shown_the_vietnamese_way_become_numbers():
 
 def _table(plan):
     markup = tables.units_computed(plan)
-    (table,) = downloads.metadata(str(markup))[downloads.KEY]
+    (table,) = downloads.metadata(markup)[downloads.KEY]
     return markup, table
 
 
@@ -44,7 +44,21 @@ def test_a_table_carries_its_rows_as_numbers(plan):
     assert isinstance(first[4], float) and table["header"][4].endswith("(%)")
     assert table["formats"]["2"] == "#,##0" and table["formats"]["4"] == "0.00"
     assert table["bold_rows"] == [len(plan.units)]
-    assert downloads.metadata(str(markup)) is None, "a table's rows go with one output only"
+    assert downloads.metadata(str(markup)) is None, "the rows travel with the table, not its text"
+
+
+def test_markup_made_of_tables_carries_their_rows(plan):
+    """No state between outputs: a table carries its rows through what is made of it."""
+    one, two = tables.units_computed(plan), tables.lead_shares(plan)
+    assert downloads.metadata(one) == downloads.metadata(one), "shown twice, rows twice"
+    names = [t["name"] for t in downloads.metadata(two)[downloads.KEY]]
+    joined = one + "\n\n" + two
+    assert [t["name"] for t in downloads.metadata(joined)[downloads.KEY]] == [
+        "don-vi-tinh-lai", *names]
+    assert [t["name"] for t in downloads.metadata("\n" + one)[downloads.KEY]] == [
+        "don-vi-tinh-lai"]
+    chapter = [t["name"] for t in downloads.metadata(text.checks(plan))[downloads.KEY]]
+    assert chapter[1:] == [f"kiem-tra-{o.check.name}" for o in checks.run(plan)]
 
 
 def test_csv_has_a_bom_the_header_and_plain_numbers(plan):
