@@ -22,8 +22,8 @@ TOTAL_ROW = "Tổng cộng"
 class Finding:
     """One disagreement: where (for the clerk: the file and its row), what is printed, what
     the plan's own numbers give, and what figure of the book it is ``about`` (``unit:<name>``,
-    ``units-total``, ``budget:<tt>``, ``budget-total``, ``text:<tt>``, ``text-total``,
-    ``text-target``; none for a finding that is not about a figure of this year's plan), so
+    ``units-total``, ``budget:<tt>``, ``budget-total``, ``text:<tt>`` (a project of the
+    text), ``section:<n>`` (a figure of the plan's n-th section), ``form:<form>:<row>``; none for a finding that is not about a figure of this year's plan), so
     that the page showing that figure can say so next to it (:func:`planbook.text.doubts`).
     ``item`` names the line for a reader ("Đa Mai", "mục 2.1", "Tổng cộng"); ``cell`` is
     the column of the form marked as disagreeing (``reduction``, ``partners``…), none when no

@@ -18,7 +18,7 @@ def form_rows(plan: Plan, form: forms.Form) -> tuple[pd.DataFrame, pd.Series, li
     if form.name == forms.UNITS:
         table, total = plan.unit_rows, plan.units_total
         about = [(f"form:{form.name}:{r.unit}",) if r.is_group else (f"unit:{r.unit}",)
-                 for r in table.itertuples()] + [("units-total", "text-target")]
+                 for r in table.itertuples()] + [("units-total",)]
     elif form.name == forms.BUDGET:
         table = plan.budget.assign(is_group=plan.budget.is_project, group="")
         total = plan.budget_total
