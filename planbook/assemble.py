@@ -6,14 +6,17 @@ from __future__ import annotations
 import ctypes
 import io
 import json
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
-import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
 from babel.messages import mofile, pofile
+from jupyter_book.cli.main import main as jupyter_book_main
 
 from planbook import (
     downloads,
@@ -125,11 +128,66 @@ def up_to_date(staging: Path, builder: str, record: dict) -> bool:
                                    output / "index.html").is_file()
 
 
-def jupyter_book_process(command: list[str]) -> subprocess.Popen:
-    """``jupyter-book`` with its arguments, in a process of its own."""
-    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
-    return subprocess.Popen([jupyter_book, *command], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+WARM = ("jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config",
+        "sphinx.application", "sphinx.builders.html", "sphinx.builders.latex", "sphinx.search",
+        "myst_nb.sphinx_ext", "myst_nb.sphinx_", "sphinx_book_theme", "pydata_sphinx_theme",
+        "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
+        "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinxcontrib.bibtex",
+        "sphinx_thebe", "sphinx_jupyterbook_latex", "planbook.sphinx.ext", "planbook.__main__")
+"""What the fork server imports once, so that each Jupyter Book run starts with it loaded (the
+command line's modules too: a forked process imports its parent's main module again)."""
+
+
+def _jupyter_book(command: list[str], log: str) -> None:
+    """In a process forked from the fork server: ``jupyter-book <command>``, its output in
+    ``log``; its exit status is Jupyter Book's."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
+    jupyter_book_main(command, prog_name="jupyter-book")
+
+
+class WarmRun:
+    """One Jupyter Book run forked from the warm server; answers what :func:`assemble` asks
+    of a process."""
+
+    def __init__(self, context, command: list[str]):
+        fd, self.log = tempfile.mkstemp(prefix="planbook-jupyter-book-", suffix=".log")
+        os.close(fd)
+        self.process = context.Process(target=_jupyter_book, args=(command, self.log))
+        self.process.start()
+
+    @property
+    def returncode(self) -> int | None:
+        return self.process.exitcode
+
+    def poll(self) -> int | None:
+        return self.process.exitcode
+
+    def communicate(self) -> tuple[str, str]:
+        self.process.join()
+        output = Path(self.log).read_text(encoding="utf-8", errors="replace")
+        self.wait()
+        return output, ""
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def wait(self) -> None:
+        self.process.join()
+        Path(self.log).unlink(missing_ok=True)
+
+
+def warm_jupyter_book():
+    """A ``start`` for :func:`assemble` that forks each run from a server which imported
+    Jupyter Book, Sphinx and the book's extensions once: a build starts it first, so that it
+    loads while the notebooks run, and a preview or a site of several books keeps it."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WARM))
+    multiprocessing.forkserver.ensure_running()  # loads meanwhile: the first build waits less
+    return lambda command: WarmRun(context, command)
 
 
 def compile_catalogues(root: Path) -> None:
@@ -148,7 +206,7 @@ def compile_catalogues(root: Path) -> None:
 
 
 def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
-             start=jupyter_book_process) -> list[Path]:
+             start=None) -> list[Path]:
     """Run Jupyter Book once per builder whose inputs changed since its last build, side by
     side, with warnings as errors, each into a staging folder of its own (so each keeps its
     incremental state: Sphinx reads again only the pages whose files changed, and writes them

@@ -24,7 +24,7 @@ from planbook import (
     site,
     text,
 )
-from planbook.assemble import BuildError, assemble, jupyter_book_process, publish, workspace
+from planbook.assemble import BuildError, assemble, publish, warm_jupyter_book, workspace
 from planbook.cluster import ClusterError
 from planbook.data import DataError, Plan, load_plan
 from planbook.kernels import ExecutionError, Job, Kernels
@@ -226,7 +226,7 @@ def report_findings(plan: Plan) -> None:
 def build(year: int, root: Path = Path("."), data_dir: str = "data",
           workers: int | None = None, scheduler: str | None = None, *,
           site_only: bool = False, kernels: Kernels | None = None,
-          start=jupyter_book_process, across: dict | None = None) -> Path:
+          start=None, across: dict | None = None) -> Path:
     """Validate the data, execute the notebooks whose inputs changed, assemble the year's site
     and PDF and publish them together only if every step succeeded; return the year's site.
     A preview builds the site alone (``site_only``), in kernels and a Jupyter Book it keeps
@@ -234,14 +234,19 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     unpublished. ``across``: what the book shows of the other levels' books
     (:func:`planbook.crosslevel.context`)."""
     root = root.resolve()
-    plan = load_plan(root / data_dir, year)
-    plan.validate()  # last year's data too, when a chapter compares with it
-    check_print_font(plan)
-    report_findings(plan)
-    book = book_dir(root, year)
-    todo = jobs(plan, root, data_dir, across)
-    remove_stale(book, todo)
+    start = start or warm_jupyter_book()  # both load while the data is checked
+    own = kernels is None and not scheduler
+    kernels = Kernels() if own else kernels
+    if own:
+        kernels.warm(1)  # more when there is much to run (execute.threads)
     try:
+        plan = load_plan(root / data_dir, year)
+        plan.validate()  # last year's data too, when a chapter compares with it
+        check_print_font(plan)
+        report_findings(plan)
+        book = book_dir(root, year)
+        todo = jobs(plan, root, data_dir, across)
+        remove_stale(book, todo)
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
                              scheduler=scheduler, kernels=kernels,
                              parts=partial(part_digest, plan))
@@ -249,6 +254,9 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     except ClusterError as err:
         raise BuildError(str(err)) from None
+    finally:
+        if own:
+            kernels.close()
     print(f"Đã chạy {len(report.executed)} notebook trong {report.seconds:.1f} s.", flush=True)
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / ext.BOOK_INFO.name)

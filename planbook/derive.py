@@ -5,13 +5,30 @@ with these in :mod:`planbook.checks`.
 """
 from __future__ import annotations
 
+import functools
 import re
+import weakref
 from dataclasses import dataclass
 
 import pandas as pd
 
 from planbook import fmt, forms
 from planbook.data import Plan, normalise_name
+
+
+def per_plan(function):
+    """``function(plan, *key)`` computed once per plan and key: a plan's data does not change
+    once read, and a chapter asks the same of it many times (each tied figure of the text
+    computes Biểu số 02's sums). The result is shared: callers must not change it."""
+    results: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @functools.wraps(function)
+    def remembered(plan: Plan, *key):
+        known = results.setdefault(plan, {})
+        if key not in known:
+            known[key] = function(plan, *key)
+        return known[key]
+    return remembered
 
 
 def unit_pages(plan: Plan) -> dict[str, str]:
@@ -71,6 +88,11 @@ def totals(plan: Plan) -> Totals:
 def budget(plan: Plan) -> pd.DataFrame:
     """Biểu 02 with blanks as 0 and, for each row, whether it is a leaf (a sub-project, or a
     project without sub-projects) that carries its own lead agency and money."""
+    return _budget(plan).copy()
+
+
+@per_plan
+def _budget(plan: Plan) -> pd.DataFrame:
     table = plan.budget.copy()
     money = plan.money_columns
     table[money] = table[money].fillna(0).astype(int)
@@ -81,7 +103,7 @@ def budget(plan: Plan) -> pd.DataFrame:
 
 def project_sums(plan: Plan) -> pd.DataFrame:
     """Per project: the printed row and the sums of its leaves (``*_calc``)."""
-    table = budget(plan)
+    table = _budget(plan)
     sums = table[table.is_leaf].groupby("project", sort=False)[plan.money_columns].sum()
     projects = table[table.is_project].set_index("project")
     return projects.join(sums.add_suffix("_calc"))
@@ -89,13 +111,13 @@ def project_sums(plan: Plan) -> pd.DataFrame:
 
 def grand_total(plan: Plan) -> dict[str, int]:
     """Column sums over the leaves: what the grand total row should say."""
-    table = budget(plan)
+    table = _budget(plan)
     return {col: int(table.loc[table.is_leaf, col].sum()) for col in plan.money_columns}
 
 
 def leaves(plan: Plan) -> pd.DataFrame:
     """Rows that carry money and a lead agency (sub-projects and childless projects)."""
-    table = budget(plan)
+    table = _budget(plan)
     return table[table.is_leaf].reset_index(drop=True)
 
 
@@ -141,6 +163,7 @@ def roles(plan: Plan) -> pd.DataFrame:
 COUNT_QUANTITIES = {"projects": "số dự án thành phần", "subprojects": "số tiểu dự án"}
 
 
+@per_plan
 def _form_quantities(plan: Plan) -> dict[str, tuple]:
     """Each figure column of the plan's forms beyond Biểu số 02 that the text may name: Biểu
     số 01's by its key (``rate_target``, ``near_poor_target``), another form's after its name
@@ -177,7 +200,7 @@ def quantity(plan: Plan, key: str) -> tuple[float, str] | None:
     """The value of the quantity ``key`` by the plan's tables and the words saying where it
     comes from; None when the plan has no such quantity (or no such row, or a blank)."""
     name, _, row = (part.strip() for part in key.partition("@"))
-    table = budget(plan)
+    table = _budget(plan)
     if name == "projects" and not row:
         return int(table.is_project.sum()), "số dự án thành phần của Biểu số 02"
     if name == "subprojects":

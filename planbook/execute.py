@@ -151,7 +151,7 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
             own = kernels is None
             kernels = Kernels() if own else kernels
             try:
-                _run_parallel(todo, finish, done, workers or os.cpu_count() or 1, kernels)
+                _run_parallel(todo, finish, done, threads(todo, workers, kernels), kernels)
             finally:
                 if own:
                     kernels.close()
@@ -161,6 +161,18 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
     return report
 
 
+NOTEBOOKS_PER_KERNEL = 16
+"""A kernel costs about as much to start (its imports) as this many notebooks cost to run in
+it warm: a small rebuild runs in the kernels already there, or in one."""
+
+
+def threads(todo: list[Job], workers: int | None, kernels: Kernels) -> int:
+    """How many notebooks to run at once: one per core (or ``workers``), but no more than
+    the kernels started or warming, or than the work pays to start."""
+    wanted = min(workers or os.cpu_count() or 1, len(todo))
+    return min(wanted, max(kernels.count(), 1 + len(todo) // NOTEBOOKS_PER_KERNEL))
+
+
 def _run_parallel(todo, finish, done, workers, kernels):
     def work(job: Job) -> None:
         t0 = time.perf_counter()
@@ -168,7 +180,8 @@ def _run_parallel(todo, finish, done, workers, kernels):
             deps = kernel.run(job, finish)
         done(job, deps, time.perf_counter() - t0)
 
-    pool = ThreadPoolExecutor(max_workers=min(workers, len(todo)))
+    kernels.warm(workers)  # those missing start side by side
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
         futures = [pool.submit(work, job) for job in todo]
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)

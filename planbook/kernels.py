@@ -13,7 +13,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 CELL_TIMEOUT = 600
+IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter"
+"""What the notebooks import, run in a kernel warmed before its first notebook."""
 _RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
  if _n not in get_ipython().user_ns_hidden and not (_n.startswith("__") and _n.endswith("__"))]
 get_ipython().user_ns["Out"].clear()
@@ -152,13 +153,18 @@ class Kernels:
         self.idle: queue.SimpleQueue[Kernel] = queue.SimpleQueue()
         self.started: list[Kernel] = []
         self.lock = threading.Lock()
+        self.warming = 0
+        self.threads: list[threading.Thread] = []
 
     @contextmanager
     def kernel(self) -> Iterator[Kernel]:
-        """An idle kernel, started when there is none, given back when done."""
+        """An idle kernel (one being warmed is waited for), started when there is none, given
+        back when done."""
         try:
             kernel = self.idle.get_nowait()
         except queue.Empty:
+            kernel = self.idle.get() if self.warming else None
+        if kernel is None:  # none warming, or one failed to start: start one here
             kernel = Kernel(self.folder)
             with self.lock:
                 self.started.append(kernel)
@@ -168,26 +174,47 @@ class Kernels:
             kernel.stop()
             with self.lock:
                 self.started.remove(kernel)
+            self.idle.put(None)  # whoever waits for a kernel starts one
             raise
         self.idle.put(kernel)
 
-    def warm(self, count: int, code: str) -> None:
-        """Have ``count`` kernels started, the missing ones side by side, each having run
-        ``code`` (the imports the notebooks make), so that the next run waits for none."""
-        def start() -> None:
+    def count(self) -> int:
+        """The kernels started or being warmed."""
+        with self.lock:
+            return len(self.started) + self.warming
+
+    def warm(self, count: int) -> None:
+        """Start, in the background and side by side, the kernels missing for ``count`` to be
+        started, each running :data:`IMPORTS`; :meth:`kernel` waits for them."""
+        with self.lock:
+            missing = count - len(self.started) - self.warming
+            self.warming += max(missing, 0)
+        for _ in range(missing):
+            thread = threading.Thread(target=self._warm_one, daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+    def _warm_one(self) -> None:
+        kernel = None
+        try:
             kernel = Kernel(self.folder)
             with self.lock:
                 self.started.append(kernel)
-            kernel._request(code)
+            kernel._request(IMPORTS)
+        except Exception:  # noqa: BLE001 (whoever waits for it starts one and sees why)
+            if kernel is not None:
+                kernel.stop()
+                with self.lock:
+                    self.started.remove(kernel)
+            kernel = None
+        finally:
+            with self.lock:
+                self.warming -= 1
             self.idle.put(kernel)
 
-        missing = count - len(self.started)
-        if missing > 0:
-            with ThreadPoolExecutor(missing) as pool:
-                for started in [pool.submit(start) for _ in range(missing)]:
-                    started.result()
-
     def close(self) -> None:
+        for thread in self.threads:  # a kernel still starting is stopped with the others
+            thread.join()
         for kernel in self.started:
             kernel.stop()
         self.started.clear()

@@ -93,6 +93,7 @@ def markdown(text: str, marked: set[str] = frozenset()) -> Markup:
     return Markup("\n\n").join(out)
 
 
+@derive.per_plan
 def sections(plan: Plan) -> list[Section]:
     """The plan's own sections: as typed in ``plan.yaml`` (``sections``), or written from the
     fields of an earlier ``plan.yaml`` (:mod:`planbook.legacy`). A figure tied to a name the

@@ -19,14 +19,11 @@ from __future__ import annotations
 import html
 import http.server
 import json
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import re
 import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -34,6 +31,7 @@ from functools import partial
 from pathlib import Path
 
 from planbook import guard, site, stamp
+from planbook.assemble import warm_jupyter_book
 from planbook.build import BuildError, build
 from planbook.data import DataError
 from planbook.kernels import Kernels
@@ -43,76 +41,10 @@ PREVIEW = Path("_build") / "preview"
 ASSETS = Path(__file__).parent / "preview_static"
 PREFIX = "/_preview/"
 """Where the server answers for itself: its events and the page's script and style."""
-KERNEL_IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter"
-"""What the notebooks import, run in the preview's kernels before the first edit."""
 POLL = 0.1
 """Seconds between two looks at the watched files."""
 WATCHED = ("_config.yml", "_toc.yml", "_static", "_templates", "locales", "notebooks")
 """The book's sources a preview watches, besides the data folder and the package."""
-WARM = ("jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config",
-        "sphinx.application", "sphinx.builders.html", "sphinx.search", "myst_nb.sphinx_ext",
-        "myst_nb.sphinx_", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
-        "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments", "sphinx_external_toc",
-        "sphinx_multitoc_numbering", "sphinxcontrib.bibtex", "sphinx_thebe",
-        "sphinx_jupyterbook_latex", "planbook.sphinx.ext", "planbook.preview", "planbook.__main__")
-"""What the fork server imports once, so that each site build starts with it loaded (the
-preview's own modules too: a forked process imports its parent's main module again)."""
-
-
-# ---------------------------------------------------------------------------- Jupyter Book, warm
-
-def _jupyter_book(command: list[str], log: str) -> None:
-    """In a process forked from the fork server: ``jupyter-book <command>``, its output in
-    ``log``; its exit status is Jupyter Book's."""
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
-    sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
-    from jupyter_book.cli.main import main
-    main(command, prog_name="jupyter-book")
-
-
-class WarmRun:
-    """One Jupyter Book run forked from the warm server; answers what
-    :func:`planbook.assemble.assemble` asks of a process."""
-
-    def __init__(self, context, command: list[str]):
-        fd, self.log = tempfile.mkstemp(prefix="planbook-preview-", suffix=".log")
-        os.close(fd)
-        self.process = context.Process(target=_jupyter_book, args=(command, self.log))
-        self.process.start()
-
-    @property
-    def returncode(self) -> int | None:
-        return self.process.exitcode
-
-    def poll(self) -> int | None:
-        return self.process.exitcode
-
-    def communicate(self) -> tuple[str, str]:
-        self.process.join()
-        output = Path(self.log).read_text(encoding="utf-8", errors="replace")
-        self.wait()
-        return output, ""
-
-    def terminate(self) -> None:
-        self.process.terminate()
-
-    def wait(self) -> None:
-        self.process.join()
-        Path(self.log).unlink(missing_ok=True)
-
-
-def warm_jupyter_book():
-    """A ``start`` for :func:`planbook.assemble.assemble` that forks each run from a server which
-    imported Jupyter Book, Sphinx and the book's extensions once."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(WARM))
-    multiprocessing.forkserver.ensure_running()  # loads meanwhile: the first build waits less
-    return lambda command: WarmRun(context, command)
-
-
 # ---------------------------------------------------------------------------- what is shown
 
 class Status:
@@ -393,7 +325,7 @@ def run(root: Path, data: str, year: int, port: int) -> int:
         seen, ready = snapshot(root, root / data), False
         while True:
             rebuild(root, data, year, status, kernels, start)
-            kernels.warm(os.cpu_count() or 1, KERNEL_IMPORTS)
+            kernels.warm(os.cpu_count() or 1)
             if not ready:
                 print("Sẵn sàng: sửa số liệu, mẫu hay notebook thì trang tự dựng lại và tải "
                       "lại.", flush=True)

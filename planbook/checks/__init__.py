@@ -137,7 +137,13 @@ def kind(about: str) -> str:
 def run(plan: Plan, about: Iterable[str] | None = None) -> list[Outcome]:
     """Every check, in order, with its findings; with ``about`` (``unit:Đa Mai``, ``unit:*``),
     only the checks whose findings can be about those figures, so that a unit's page reads
-    only the data those checks compare, and checks only the units it names."""
+    only the data those checks compare, and checks only the units it names. Run once per plan
+    and ``about``: the outcomes are shared."""
+    return _run(plan, None if about is None else tuple(sorted(set(about))))
+
+
+@derive.per_plan
+def _run(plan: Plan, about: tuple[str, ...] | None) -> list[Outcome]:
     wanted = None if about is None else {kind(key) for key in about}
     names = {key.partition(":")[2] for key in about or [] if kind(key) == "unit"}
     only = names if names and not any(name.endswith("*") for name in names) else None
