@@ -45,7 +45,8 @@ NEEDS = {"previous_year": lambda plan: plan.previous is not None}
 
 def chapter_meta(source: Path) -> dict:
     """A chapter notebook's ``planbook`` metadata: ``annex: true`` (what the book adds,
-    numbered Phụ lục 1, 2, …) and ``requires``."""
+    numbered Phụ lục 1, 2, …), ``requires`` and ``across: true`` (it shows what the site's
+    other levels print: findings across levels, links to their books)."""
     return nbformat.read(source, as_version=4).metadata.get("planbook", {})
 
 
@@ -70,8 +71,9 @@ def jobs(plan: Plan, root: Path, data_dir: str, across: dict | None = None) -> l
     """Every notebook run of the book: the plan's sections, each on its page, where
     ``_toc.yml`` names ``book/section``; one per other chapter in ``_toc.yml`` that the plan has
     what it requires for; one per unit. An annex gets its number as the parameter ``number``;
-    the home page (``""``) and a unit's page get what ``across`` has for them as ``across``
-    (:mod:`planbook.crosslevel`), only when there is something."""
+    a chapter whose metadata says ``across: true`` gets the whole of ``across``
+    (:mod:`planbook.crosslevel`) as the parameter ``across``, a unit's page what it has for
+    that unit; only when there is something."""
     across = across or {}
     book = book_dir(root, plan.year)
     annexes = 0
@@ -98,14 +100,14 @@ def jobs(plan: Plan, root: Path, data_dir: str, across: dict | None = None) -> l
         if meta.get("annex"):
             annexes += 1
             parameters["number"] = str(annexes)
-        if entry == chapter_files(root)[0] and across.get(""):
-            parameters["across"] = crosslevel.parameter(across[""])
+        if meta.get("across") and across:
+            parameters["across"] = crosslevel.parameter(across)
         found.append(Job(source, output, parameters))
     for unit, page in derive.unit_pages(plan).items():
         output = book / UNIT_FOLDER / f"{page}.ipynb"
         parameters = {"year": plan.year, "data_dir": relative_data(output), "unit": unit}
         if across.get(unit):
-            parameters["across"] = crosslevel.parameter(across[unit])
+            parameters["across"] = crosslevel.parameter({unit: across[unit]})
         found.append(Job(root / SOURCES / f"{UNIT_TEMPLATE}.ipynb", output, parameters))
     return found
 
@@ -240,7 +242,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     if own:
         kernels.warm(1)  # more when there is much to run (execute.threads)
     try:
-        plan = load_plan(root / data_dir, year)
+        plan = load_plan(root / data_dir, year, crosslevel.parameter(across))
         plan.validate()  # last year's data too, when a chapter compares with it
         check_print_font(plan)
         report_findings(plan)

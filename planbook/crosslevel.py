@@ -16,7 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from planbook import derive, fmt
+from planbook import derive, fmt, forms
 from planbook.data import DataError, Plan
 
 CROSSWALK = "localities.csv"
@@ -34,7 +34,9 @@ class Figure:
     label: str
     parent: float
     child: float
-    form: str  # where the parent prints it
+    form: str  # where the parent prints it: the form's label
+    key: str = ""  # the column of the parent's form (``households``, ``total``…)
+    form_name: str = ""  # that form (``bieu-01``, ``bieu-03``)
 
     @property
     def differs(self) -> bool:
@@ -82,8 +84,9 @@ def read_crosswalk(folder: Path, keys: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def allocation(plan: Plan, unit: str) -> tuple[float, str] | None:
-    """The funds a parent's form by unit gives ``unit`` (its ``total``) and the form's label."""
+def allocation(plan: Plan, unit: str) -> tuple[float, str, str] | None:
+    """The funds a parent's form by unit gives ``unit`` (its ``total``), the form's label and
+    its name."""
     for form in plan.forms.extra:
         if FUNDS not in form.keys:
             continue
@@ -91,7 +94,7 @@ def allocation(plan: Plan, unit: str) -> tuple[float, str] | None:
         row = rows[~rows.is_group & (rows[form.name_key] == unit)]
         if len(row) and row[FUNDS].notna().all():
             value = float(row[FUNDS].iloc[0])
-            return (int(value) if value.is_integer() else value), form.label
+            return (int(value) if value.is_integer() else value), form.label, form.name
     return None
 
 
@@ -99,13 +102,13 @@ def compare(parent: Plan, unit: str, child: Plan) -> list[Figure]:
     """What ``parent`` prints for ``unit`` beside ``child``'s own totals."""
     row = parent.unit_counts.set_index("unit").loc[unit]
     totals = derive.totals(child)
-    label = parent.forms["bieu-01"].label
-    figures = [Figure(words, int(row[key]), getattr(totals, key), label)
+    form = parent.forms[forms.UNITS]
+    figures = [Figure(words, int(row[key]), getattr(totals, key), form.label, key, form.name)
                for key, words in COUNTS]
     funds = allocation(parent, unit)
     if funds is not None:
         figures.append(Figure("Kinh phí (triệu đồng)", funds[0],
-                              derive.grand_total(child)["total"], funds[1]))
+                              derive.grand_total(child)[FUNDS], funds[1], FUNDS, funds[2]))
     return figures
 
 
@@ -144,7 +147,7 @@ def context(book: tuple[str, int], found: list[Pair], plans: dict[tuple[str, int
             other = plans[pair.child, year]
             shown[pair.unit] = {"role": "child", "name": other.locality.full_name,
                                 "href": "../../../../" + book_path(pair.child, year),
-                                "figures": figures}
+                                "book": book_path(pair.child, year), "figures": figures}
         elif pair.child == key and "" not in shown:  # shown on the home page
             other = plans[pair.parent, year]
             page = derive.unit_pages(other)[pair.unit]
@@ -159,12 +162,13 @@ def parameter(shown: dict | None) -> str:
     return json.dumps(shown, ensure_ascii=False, sort_keys=True) if shown else ""
 
 
-def note(plan: Plan, across: str) -> Markup:
-    """On the site only: the link to the other level's book and, where the two print different
-    figures for the same unit, each difference (Markdown; every text from the data escaped)."""
-    if not across:
+def note(plan: Plan, unit: str = "") -> Markup:
+    """On the site only, on a unit's page (``unit``) or the home page: the link to the other
+    level's book and, where the two print different figures for the same unit, each
+    difference (Markdown; every text from the data escaped)."""
+    shown = plan.across.get(unit)
+    if not shown:
         return Markup("")
-    shown = json.loads(across)
     own, other = plan.locality.full_name, shown["name"]
     link = Markup('<a class="reference external" href="{}">{}</a>')
     if shown["role"] == "child":

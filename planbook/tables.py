@@ -87,10 +87,12 @@ def _flagged(plan: Plan, form: str, rows: dict[str, int], columns: list[str]
             if f.about in rows and f.cell in columns}
 
 
-def _html_cell(value: str, bold: bool, flagged: bool) -> str:
-    """A form's cell: bold in a total row; a flagged cell set apart (``planbook-flagged``),
-    with :data:`MARK` and words for a screen reader."""
+def _html_cell(value: str, bold: bool, flagged: bool, href: str = "") -> str:
+    """A form's cell: bold in a total row; a link to ``href`` (a unit's own plan); a flagged
+    cell set apart (``planbook-flagged``), with :data:`MARK` and words for a screen reader."""
     text = f"<strong>{escape(value)}</strong>" if bold and value else escape(value)
+    if href:
+        text = f'<a class="reference external" href="{escape(href)}">{text}</a>'
     if not flagged:
         return f"<td>{text}</td>"
     return (f'<td class="planbook-flagged">{text}<sup class="planbook-mark">{MARK}</sup>'
@@ -99,10 +101,10 @@ def _html_cell(value: str, bold: bool, flagged: bool) -> str:
 
 def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
                rows: list[list[str]], bold: set[int], right: set[int],
-               flagged: set[tuple[int, int]]) -> str:
+               flagged: set[tuple[int, int]], links: dict[tuple[int, int], str]) -> str:
     """A printed form as an HTML table: its title and "(Kèm theo …)" line as the caption, a
     two-level header (a group spans its columns, a lone column both header rows), the
-    ``flagged`` cells marked. Cells stand on lines of their own, so that the search index,
+    ``flagged`` cells marked, the cells ``links`` names linked. Cells stand on lines of their own, so that the search index,
     which strips the tags, reads each figure and name as a word of its own."""
     e, nl = escape, "\n"
     rowspan = ' rowspan="2"' if any(not isinstance(h, str) for h in header) else ""
@@ -115,7 +117,8 @@ def _html_form(name: str, title: Sequence[str], attached: str, header: Header,
             sub += [f"<th>{e(label)}</th>" for label in h[1]]
     body = []
     for i, row in enumerate(rows):
-        cells = nl.join(_html_cell(v, i in bold, (i, j) in flagged) for j, v in enumerate(row))
+        cells = nl.join(_html_cell(v, i in bold, (i, j) in flagged, links.get((i, j), ""))
+                        for j, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     classes = " ".join(["table", "planbook-table", "planbook-form"]
                        + [f"align-right-{j + 1}" for j in sorted(right)])
@@ -182,14 +185,15 @@ def _latex_form(title: Sequence[str], attached: str, header: Header, rows: list[
 def _form(name: str, title: Sequence[str], attached: str, header: Header,
           rows: list[list[str]], bold: Iterable[int], right: Iterable[int],
           flagged: set[tuple[int, int]], widths: Sequence[float], size: str,
-          landscape: bool = False, note: str = "") -> Markup:
+          landscape: bool = False, note: str = "",
+          links: dict[tuple[int, int], str] | None = None) -> Markup:
     """A form of the plan (Biểu) as printed, for both outputs: a raw HTML table for the site
     and a raw LaTeX table for the PDF (MyST tables cannot span header cells), the ``flagged``
     cells marked. ``name`` is the link target (``#name`` in the site, ``{ref}`` in both) and
     the name of its CSV and Excel files, linked under it on the site (one label per column: a
-    two-level header joined; the figures plain)."""
+    two-level header joined; the figures plain). The site links the cells ``links`` names."""
     bold, right = set(bold), set(right)
-    html = _html_form(name, title, attached, header, rows, bold, right, flagged)
+    html = _html_form(name, title, attached, header, rows, bold, right, flagged, links or {})
     latex = _latex_form(title, attached, header, rows, bold, right, flagged, widths, size)
     fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", html + latex)])
     labels = [label for cell in header for label in
@@ -236,7 +240,17 @@ def printed(plan: Plan, name: str, note: str = "") -> Markup:
                  flagged=_flagged(plan, form.name, lines, form.keys),
                  widths=[c.shown_width for c in form.columns],
                  size=rf"\fontsize{{{size:g}bp}}{{{size + (2 if size >= 12 else 1.5):g}bp}}",
-                 landscape=form.landscape, note=note)
+                 landscape=form.landscape, note=note,
+                 links={} if form.name == forms.BUDGET else
+                 _own_plans(plan, table, form.name_key, form.keys.index(form.name_key)))
+
+
+def _own_plans(plan: Plan, table: pd.DataFrame, key: str, column: int
+               ) -> dict[tuple[int, int], str]:
+    """The name cells of the units that have a plan of their own in the site, each linked to
+    that plan's book (from the appendix, three folders below the site's root)."""
+    return {(i, column): "../../../" + plan.across[name]["book"]
+            for i, name in enumerate(table[key]) if plan.across.get(name, {}).get("book")}
 
 
 def units_printed(plan: Plan) -> Markup:

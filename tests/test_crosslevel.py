@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from planbook import crosslevel, localities, overview
+from planbook import checks, crosslevel, localities, overview
 from planbook.data import DataError, load_plan
 
 from conftest import EXAMPLES
@@ -30,6 +30,11 @@ def folder(tmp_path_factory):
 def plans_of(folder):
     return {(lc.key, year): load_plan(lc.folder, year)
             for lc in localities.find(folder) for year in lc.years}
+
+
+def seen(folder, key, context):
+    """A locality's plan as its book reads it: with what the other levels print."""
+    return load_plan(folder / key, 2026, crosslevel.parameter(context))
 
 
 def test_a_folder_of_localities_is_a_site_and_a_folder_of_years_is_not(folder):
@@ -89,16 +94,36 @@ def test_each_side_links_the_other_and_notes_the_difference(folder):
     child = crosslevel.context((DIFFERS, 2026), pairs, plans)
     assert list(child) == [""]
     assert child[""]["href"] == "../../../tinh-tra-son/2026/book/units/01-xa-kim-bac.html"
-    up = crosslevel.note(plans[DIFFERS, 2026], crosslevel.parameter(child[""]))
-    down = crosslevel.note(plans[PARENT, 2026], crosslevel.parameter(parent["Xã Kim Bắc"]))
+    up = crosslevel.note(seen(folder, DIFFERS, child))
+    down = crosslevel.note(seen(folder, PARENT, parent), "Xã Kim Bắc")
     for note in up, down:
         assert "chưa khớp (2 điểm)" in note and "**2.634**" in note and "**2.624**" in note
         assert "**980**" in note and "**985**" in note
     assert "tỉnh Trà Sơn ghi **2.634**" in up and "xã Kim Bắc cho **2.624**" in up
-    agrees = crosslevel.note(plans[PARENT, 2026], crosslevel.parameter(parent["Xã Nam Châu"]))
+    agrees = crosslevel.note(seen(folder, PARENT, parent), "Xã Nam Châu")
     assert "chưa khớp" not in agrees and "khớp với các biểu" in agrees
-    assert crosslevel.note(plans[AGREES, 2026], "") == ""
+    assert crosslevel.note(plans[AGREES, 2026]) == ""
     assert crosslevel.context(("xa-hoa-my", 2025), pairs, plans) == {}
+
+
+def test_a_difference_across_levels_is_a_finding_in_both_books_where_the_figures_are(folder):
+    plans = plans_of(folder)
+    pairs = crosslevel.pairs(plans, {})
+    parent = seen(folder, PARENT, crosslevel.context((PARENT, 2026), pairs, plans))
+    child = seen(folder, DIFFERS, crosslevel.context((DIFFERS, 2026), pairs, plans))
+    for plan, about in [(parent, ["unit:Xã Kim Bắc", "form:bieu-03:Xã Kim Bắc"]),
+                        (child, ["units-total", "budget-total"])]:
+        outcome = next(o for o in checks.run(plan) if o.check.name == "across-levels")
+        assert [(f.about, f.cell, f.printed, f.computed) for f in outcome.findings] == [
+            (about[0], "households", "2.634", "2.624"), (about[1], "total", "980", "985")]
+        assert checks.counts(checks.run(plan))["findings"] >= 2
+    assert "tỉnh Trà Sơn" in outcome.findings[0].where
+    marked = checks.concerning(parent, *checks.FORMS["bieu-01"])
+    assert [(f.item, f.cell) for o, f in marked if o.check.name == "across-levels"] == [
+        ("Xã Kim Bắc", "households")]
+    assert "across-levels" not in {o.check.name for o in checks.run(plans[PARENT, 2026])}
+    agrees = seen(folder, AGREES, crosslevel.context((AGREES, 2026), pairs, plans))
+    assert next(o for o in checks.run(agrees) if o.check.name == "across-levels").passed
 
 
 def test_a_name_from_the_data_stays_text_in_the_note(folder):
@@ -106,7 +131,7 @@ def test_a_name_from_the_data_stays_text_in_the_note(folder):
     shown = {"role": "child", "name": "<script>alert(1)</script> *x*", "href": "a.html",
              "figures": [{"label": "Số hộ dân cư", "parent": 1, "child": 2,
                           "form": "Biểu {x}"}]}
-    note = crosslevel.note(plans[PARENT, 2026], json.dumps(shown))
+    note = crosslevel.note(load_plan(folder / PARENT, 2026, json.dumps({"X": shown})), "X")
     assert "<script>" not in note and "\\<script\\>" in note and "\\*x\\*" in note
 
 

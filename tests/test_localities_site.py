@@ -24,6 +24,10 @@ def pages(site: Path, href_from: Path) -> list[Path]:
             if not a["href"].startswith(("http", "#", "mailto"))]
 
 
+def soup_of(page: Path) -> BeautifulSoup:
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
 def across(page: Path) -> str:
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     box = soup.select_one(".planbook-across")
@@ -80,6 +84,26 @@ def test_the_two_levels_link_each_other_and_note_the_difference(project):
     assert across(site / PARENT / "2026" / "book" / "index.html") == ""
 
 
+def test_a_difference_across_levels_is_counted_and_marked_in_both_books(project):
+    """Biểu số 01 of the province links each commune's row to the commune's book and marks the
+    figure it prints differently; both books count the difference among their checks'."""
+    site = project / "_build" / "html"
+    forms = soup_of(site / PARENT / "2026" / "book" / "appendix.html").select_one("#bieu-01")
+    row = next(tr for tr in forms.select("tbody tr") if "Xã Kim Bắc" in tr.get_text())
+    assert (site / PARENT / "2026" / "book" / row.a["href"]).resolve() == \
+        (site / DIFFERS / "2026" / "book" / "index.html").resolve()
+    assert [td.get_text(" ", strip=True) for td in row.select("td.planbook-flagged")] == \
+        ["2.634 * (chưa khớp)"]
+    assert row.select_one("td.planbook-flagged").find_previous_sibling("td").a is not None
+    for key in (PARENT, DIFFERS):
+        home = soup_of(site / key / "2026" / "book" / "index.html").get_text(" ", strip=True)
+        assert "điểm chưa khớp" in home and "tất cả đều khớp" not in home, key
+        checks = soup_of(site / key / "2026" / "book" / "checks.html").get_text(" ", strip=True)
+        assert "Số liệu giữa hai cấp" in checks and "2.624" in checks, key
+    agrees = soup_of(site / AGREES / "2026" / "book" / "checks.html").get_text(" ", strip=True)
+    assert "Số liệu giữa hai cấp" in agrees
+
+
 def test_the_overview_of_the_parent(project):
     site = project / "_build" / "html"
     page = site / PARENT / "tong-hop-2026" / "index.html"
@@ -114,7 +138,8 @@ def test_one_book_rebuilt_alone_and_the_parent_follows_at_the_next_whole_build(p
     for key in (DIFFERS, OTHER, AGREES):
         assert f"{key} năm 2026: không có đầu vào nào thay đổi" in again.stdout
     assert f"{PARENT} năm 2026: dựng sách." in again.stdout
-    assert "1 notebook cần chạy" in again.stdout  # the unit's page that shows it
+    # the pages that show it: the unit's, Biểu số 01, the units annex, the checks, the home
+    assert "5 notebook cần chạy" in again.stdout
     unit = site / PARENT / "2026" / "book" / "units" / "02-xa-nam-chau.html"
     assert "chưa khớp (1 điểm)" in across(unit)
     assert digest(site / DIFFERS / "2026") == before[DIFFERS]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planbook import derive, plantext
+from planbook.checks.across import across_levels
 from planbook.checks.budget import (
     budget_rows,
     budget_sources,
@@ -127,6 +128,14 @@ CHECKS = [
           "cơ quan phối hợp.", lead_partner, _no_pairs, about=("budget",),
           says="Cơ quan chủ trì cũng được ghi là cơ quan phối hợp",
           sides=("cơ quan chủ trì", "cột cơ quan phối hợp ghi")),
+    Check("across-levels", "Số liệu giữa hai cấp: kế hoạch cấp trên và kế hoạch của từng đơn vị",
+          "Số hộ dân cư, số hộ nghèo đầu năm, chỉ tiêu hộ nghèo (và kinh phí, nếu kế hoạch cấp "
+          "trên phân bổ theo đơn vị) mà kế hoạch cấp trên ghi cho một đơn vị có kế hoạch riêng, "
+          "so với các biểu của chính kế hoạch đó.", across_levels,
+          applies=lambda plan: bool(plan.across), about=("unit", "units-total", "form",
+                                                          "budget-total"),
+          says="Kế hoạch cấp trên và kế hoạch của đơn vị ghi khác nhau",
+          sides=("kế hoạch cấp trên ghi", "kế hoạch của đơn vị cho")),
 ]
 
 def kind(about: str) -> str:

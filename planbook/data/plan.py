@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cached_property
 from pathlib import Path
 
@@ -53,9 +54,12 @@ class Plan:
     """One year's plan. Each data file is read, parsed and validated the first time it is
     needed, so a page reads only the files it uses (see :data:`READ`)."""
 
-    def __init__(self, folder: Path, year: int):
+    def __init__(self, folder: Path, year: int, across: dict | None = None):
         self.folder = folder
         self.year = year
+        self.across = across or {}
+        """What a site's other levels print of this plan's units or of it
+        (:func:`planbook.crosslevel.context`); empty for a book alone."""
         self.notes: list[str] = []
         """What the clerk should know about the tables read, short of an error (a column
         the book leaves out); the build prints them."""
@@ -395,13 +399,14 @@ class Plan:
         return mapping
 
 
-def load_plan(data_dir: str | Path, year: int) -> Plan:
+def load_plan(data_dir: str | Path, year: int, across: str = "") -> Plan:
     """The plan of ``<data_dir>/<year>/``; its files are checked as they are first used
-    (:meth:`Plan.validate` checks them all). Raises :class:`DataError` on any problem."""
+    (:meth:`Plan.validate` checks them all). Raises :class:`DataError` on any problem.
+    ``across``: the notebook parameter saying what the other levels print (JSON)."""
     folder = Path(data_dir) / str(year)
     if not folder.is_dir():
         raise DataError([f"Không có thư mục dữ liệu {folder} cho năm {year}."],
                         f"No data folder {folder}.")
-    plan = Plan(folder, year)
+    plan = Plan(folder, year, json.loads(across) if across else None)
     _ = plan.text  # read now: a wrong year or a malformed plan.yaml stops here
     return plan
