@@ -127,7 +127,6 @@ def test_a_difference_across_levels_is_a_finding_in_both_books_where_the_figures
 
 
 def test_a_name_from_the_data_stays_text_in_the_note(folder):
-    plans = plans_of(folder)
     shown = {"role": "child", "name": "<script>alert(1)</script> *x*", "href": "a.html",
              "figures": [{"label": "Số hộ dân cư", "parent": 1, "child": 2,
                           "form": "Biểu {x}"}]}

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from planbook import checks, derive, forms, tables
+from planbook import checks, derive, forms, printed
 from planbook.clerk.workbook import KEYS_ROW, write_workbook
 from planbook.data import DataError, load_plan
 
@@ -177,7 +177,7 @@ def test_the_site_the_pdf_the_downloads_and_the_workbook_have_one_header(tmp_pat
     plan = load_plan(data, 2026)
     form = plan.forms[forms.UNITS]
     headings = [c.heading for c in form.columns]
-    shown = str(tables.printed(plan, forms.UNITS))
+    shown = str(printed.form(plan, forms.UNITS))
     html = re.search(r"<table.*?</table>", shown, re.S)[0]
     assert labels_of(html) == headings
     latex = shown.partition("{raw} latex")[2]

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from myst_parser.docutils_ import Parser
 
-from planbook import charts, fmt, tables, text
+from planbook import charts, fmt, printed, tables, text
 from planbook.data import load_plan
 
 from conftest import DATA
@@ -69,7 +69,7 @@ def test_any_name_and_figures_come_out_as_themselves(year, name, households, poo
     os.chdir(year)
     try:
         markdown = "\n\n".join(str(part) for part in [
-            text.unit(plan, unit), tables.units_printed(plan), charts.unit_position(plan, unit),
+            text.unit(plan, unit), printed.units(plan), charts.unit_position(plan, unit),
             tables.units_computed(plan)])
     finally:
         os.chdir(here)

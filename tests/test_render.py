@@ -5,7 +5,7 @@ import re
 from markdown_it import MarkdownIt
 from markupsafe import escape
 
-from planbook import charts, derive, fmt, tables, text
+from planbook import charts, derive, fmt, printed, tables, text
 
 
 def rows_of(list_table: str) -> list[list[str]]:
@@ -34,7 +34,7 @@ def test_a_long_table_breaks_between_rows_in_print_its_header_repeated():
 
 
 def test_printed_unit_table_reproduces_every_row(plan):
-    form = tables.units_printed(plan)
+    form = printed.units(plan)
     html = re.search(r"```\{raw\} html\n(.*?)\n```", form, re.S).group(1)
     rows = [re.findall(r"<td>(.*?)</td>", row)
             for row in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "<td>" in row]

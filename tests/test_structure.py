@@ -229,11 +229,15 @@ def test_a_units_chart_is_on_the_site_only_and_not_numbered(site, plan):
 
 def test_every_chapter_opens_alike():
     """The notebooks' shared opening is one module (planbook/chapter.py): each chapter's first
-    cell after its parameters imports it and reads the plan, and nothing else."""
+    cell after its parameters imports it and reads the plan (with what the other levels print,
+    in a chapter that shows it), and nothing else."""
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+        notebook = nbformat.read(path, as_version=4)
+        cells = [c for c in notebook.cells if c.cell_type == "code"
                  and "parameters" not in c.metadata.get("tags", [])]
         lines = [line.split("#")[0].strip() for line in cells[0].source.splitlines()]
+        across = notebook.metadata.get("planbook", {}).get("across") or path.stem == "unit"
         assert [line for line in lines if line] == [
-            "from planbook.chapter import *", "plan = load_plan(data_dir, year)"], path.name
+            "from planbook.chapter import *",
+            f"plan = load_plan(data_dir, year{', across' if across else ''})"], path.name
         assert not any("import" in c.source for c in cells[1:]), path.name
