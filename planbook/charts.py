@@ -19,12 +19,12 @@ from markupsafe import Markup  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
-from matplotlib.textpath import TextToPath  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import Transform, offset_copy  # noqa: E402
 
-from planbook import compare, derive, fmt, fonts  # noqa: E402
+from planbook import compare, derive, fmt  # noqa: E402
 from planbook.data import Plan  # noqa: E402
+from planbook.labels import LABEL, LINE, TEXT, fit, font, text_width  # noqa: E402
 
 FIGURE_DIR = Path("figures")
 WIDTH = 4.6
@@ -32,8 +32,6 @@ WIDTH = 4.6
 (``_static/planbook.css``: on a 390 px phone about 350 px, so a 10 pt word is 10 px or more;
 on a desktop 480 px, so a 10 pt word is no larger than the body's text) and the PDF at 90 %
 (``templates/planbook.sty``: a 10 pt word prints at 9 pt)."""
-TEXT = 10
-"""The smallest type in a chart, in points (ticks, legends, labels on bars)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
 plt.rcParams.update({
@@ -48,23 +46,13 @@ plt.rcParams.update({
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 
-def _font(size: float = TEXT, bold: bool = False, italic: bool = False
-          ) -> font_manager.FontProperties:
-    """The body's font (:mod:`planbook.fonts`) by file, so that a chart's words read like the
-    text, whatever other font bears its name."""
-    style = ("Bold" if bold else "") + ("Italic" if italic else "") or "Regular"
-    return font_manager.FontProperties(fname=fonts.SERIF[style], size=size,
-                                       weight="bold" if bold else "normal",
-                                       style="italic" if italic else "normal")
-
-
 def _by_file(fig: plt.Figure) -> None:
-    """Every text of ``fig`` in :func:`_font`, at its size, weight and style (the tick labels
+    """Every text of ``fig`` in :func:`planbook.labels.font`, at its size, weight and style (the tick labels
     matplotlib adds as it draws copy the first tick's)."""
     for text in fig.findobj(Text):
         prop = text.get_fontproperties()
         weight = font_manager.weight_dict.get(prop.get_weight(), prop.get_weight())
-        text.set_fontproperties(_font(prop.get_size_in_points(), weight >= 600,
+        text.set_fontproperties(font(prop.get_size_in_points(), weight >= 600,
                                       prop.get_style() != "normal"))
 
 
@@ -78,77 +66,10 @@ def _counts(axis: Axis) -> None:
     axis.set_major_formatter(_vi_number)
 
 
-_TEXT_PATH = TextToPath()
-LINE = TEXT * 1.3 / 72
-"""The height of a line of chart text, in inches."""
-LABEL = 1.5
-"""The widest a label beside a bar may be, in inches (a third of the chart)."""
-
-
-def _width(label: str, bold: bool = False, size: float = TEXT) -> float:
-    """A label's width in inches (its longest line)."""
-    return max(_TEXT_PATH.get_text_width_height_descent(line, _font(size, bold), False)[0]
-               for line in label.split("\n")) / 72
-
-
-_BREAK_AFTER = (",", ":", ";", "-", "–", "&")
-
-
-def _phrases(text: str) -> list[str]:
-    """``text`` in the pieces a line may break between without cutting a word (a Vietnamese
-    word may have several syllables: "kinh phí"): after a comma, colon, semicolon, dash or
-    "&", before a capitalised word or a parenthesis."""
-    phrases: list[str] = []
-    for word in text.split():
-        if phrases and not (phrases[-1].endswith(_BREAK_AFTER) or word.startswith("(")
-                            or word[0].isupper() and not word.isupper()):
-            phrases[-1] += " " + word
-        else:
-            phrases.append(word)
-    return phrases
-
-
-def _cut(pieces: list[str], width: float, size: float, bold: bool) -> str:
-    """As many of ``pieces`` as ``width`` inches hold, then "…" (as many words of the first
-    when not even it fits; as many letters of a word)."""
-    while len(pieces) > 1 and _width(" ".join(pieces) + "…", bold, size) > width:
-        pieces = pieces[:-1]
-    text = " ".join(pieces)
-    if " " in text and _width(text + "…", bold, size) > width:
-        return _cut(text.split(), width, size, bold)
-    while text and _width(text + "…", bold, size) > width:
-        text = text[:-1]
-    return text.rstrip(" " + "".join(_BREAK_AFTER)) + "…"
-
-
-def _fit(text: str | list[str], width: float, lines: int = 2, size: float = TEXT,
-         bold: bool = False) -> str:
-    """``text`` (a name, or the phrases a title is made of) on at most ``lines`` lines of
-    ``width`` inches: each phrase whole on a line where it fits, else broken between its
-    :func:`_phrases`; cut with "…" where it would need more (the caption and the alt text
-    carry it whole)."""
-    queue = [text] if isinstance(text, str) else list(text)
-    rows: list[list[str]] = []
-    while queue:
-        piece = queue.pop(0)
-        if rows and _width(" ".join([*rows[-1], piece]), bold, size) <= width:
-            rows[-1].append(piece)
-        elif len(rows) < lines and _width(piece, bold, size) <= width:
-            rows.append([piece])
-        elif len(phrases := _phrases(piece)) > 1:
-            queue[:0] = phrases
-        else:
-            if len(rows) < lines:
-                rows.append([piece])
-            rows[-1] = [_cut(rows[-1], width, size, bold)]
-            break
-    return "\n".join(" ".join(row) for row in rows)
-
-
 def _title(fig: plt.Figure, phrases: list[str], lines: int = 3) -> str:
     """``fig``'s title across the chart, its ``phrases`` each kept whole on a line where they
     fit; returned."""
-    title = _fit(phrases, WIDTH - 0.2, lines, TEXT + 1)
+    title = fit(phrases, WIDTH - 0.2, lines, TEXT + 1)
     fig.suptitle(title, fontsize=TEXT + 1)
     return title
 
@@ -166,7 +87,7 @@ def _legend(fig: plt.Figure, handles: list) -> None:
     for ncol in range(len(labels), 0, -1):
         rows = -(-len(labels) // ncol)
         columns = [labels[i:i + rows] for i in range(0, len(labels), rows)]
-        if (sum(max(map(_width, column)) + 2.8 * em for column in columns)
+        if (sum(max(map(text_width, column)) + 2.8 * em for column in columns)
                 + 2 * em * (len(columns) - 1) <= WIDTH - 0.2):
             break
     fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False)
@@ -208,7 +129,7 @@ def unit_rates(plan: Plan) -> Markup:
     table = derive.units(plan).sort_values("rate_target_calc", kind="stable")
     totals = derive.totals(plan)
     place = plan.locality
-    whole_label = _fit([place.All, f"năm {plan.year}", f"({fmt.percent(totals.rate_target)})"],
+    whole_label = fit([place.All, f"năm {plan.year}", f"({fmt.percent(totals.rate_target)})"],
                        WIDTH - 0.6)
     caption = (f"Tỷ lệ hộ nghèo của các {place.units} cuối năm {plan.previous_year} và chỉ tiêu "
                f"năm {plan.year} (tính từ Biểu số 01)")
@@ -234,7 +155,7 @@ def unit_rates(plan: Plan) -> Markup:
                         color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}"),
                 ax.axvline(totals.rate_target, color=COLOURS["whole"], linestyle="--",
                            linewidth=1, label=whole_label)]
-        ax.set_yticks(list(y), [_fit(unit, LABEL) for unit in table.unit])
+        ax.set_yticks(list(y), [fit(unit, LABEL) for unit in table.unit])
         _title(fig, ["Tỷ lệ hộ nghèo", f"theo {place.units}:", f"cuối năm {plan.previous_year}",
                     f"và chỉ tiêu năm {plan.year}"])
         alt = (f"Biểu đồ thanh ngang tỷ lệ hộ nghèo của {fmt.number(len(table))} {place.units}, "
@@ -259,9 +180,9 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     place = plan.locality
     height = 3.4
     many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
-    labels = [_fit(unit, LABEL, bold=True), _fit(place.All, LABEL)]
-    left = max(_width(labels[0], bold=True), _width(labels[1])) + 0.15
-    xlabel = _fit(["Tỷ lệ hộ nghèo (%);", "dải dưới:"] + (
+    labels = [fit(unit, LABEL, bold=True), fit(place.All, LABEL)]
+    left = max(text_width(labels[0], bold=True), text_width(labels[1])) + 0.15
+    xlabel = fit(["Tỷ lệ hộ nghèo (%);", "dải dưới:"] + (
         [f"số {place.units}", f"theo tỷ lệ chỉ tiêu năm {plan.year}"] if many else
         [f"chỉ tiêu năm {plan.year}", f"của từng {place.units}"]), WIDTH - left - 0.2, lines=3)
     fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, height), height_ratios=[2, 1],
@@ -297,7 +218,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
     at = row.rate_target_calc / right  # the label stands inside the figure wherever the dot is
     rank = f": thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}"
-    strip.annotate(_fit(unit, WIDTH / 2 - _width(rank), lines=1) + rank,
+    strip.annotate(fit(unit, WIDTH / 2 - text_width(rank), lines=1) + rank,
                    (row.rate_target_calc, label_y), xytext=(0, offset),
                    textcoords="offset points", fontsize=TEXT,
                    ha="left" if at < 0.3 else "right" if at > 0.7 else "center")
@@ -327,7 +248,7 @@ def _named_bars(names: list[str], segments: list[tuple[list[float], str, str]],
     """One bar per name, top to bottom, stacked from ``segments`` (values, colour, the key's
     label or ""), each name above its bar across the chart (a long name needs no room beside
     the bars) and ``ends`` after it; the x axis to ``right``."""
-    labels = [_fit(name, WIDTH - 0.35) for name in names]
+    labels = [fit(name, WIDTH - 0.35) for name in names]
     row = BAR + max(label.count("\n") + 1 for label in labels) * LINE + 0.14
     fig, ax = plt.subplots(figsize=(WIDTH, len(names) * row + 2))
     y = [len(names) - 1.5 - i + (0.07 + BAR / 2) / row for i in range(len(names))]
@@ -400,7 +321,7 @@ def unit_results(plan: Plan) -> Markup:
         fig, ax = plt.subplots(figsize=(WIDTH, 4))
         ax.hist([r.gap for r in results], bins=20, color=COLOURS["target"])
         ax.axvline(0, color=COLOURS["whole"], linestyle="--", linewidth=1)
-        ax.set_xlabel(_fit(["Kết quả trừ chỉ tiêu", "(hộ nghèo;", "âm là đạt chỉ tiêu)"],
+        ax.set_xlabel(fit(["Kết quả trừ chỉ tiêu", "(hộ nghèo;", "âm là đạt chỉ tiêu)"],
                            WIDTH - 1))
         ax.set_ylabel(f"Số {place.units}")
         _counts(ax.yaxis)
@@ -413,7 +334,7 @@ def unit_results(plan: Plan) -> Markup:
                         color=[COLOURS["target"] if r.met else COLOURS["highlight"]
                                for r in results],
                         label=f"Kết quả cuối năm {prev} (đỏ: chưa đạt)")]
-        ax.set_yticks(list(y), [_fit(r.label, LABEL) for r in results])
+        ax.set_yticks(list(y), [fit(r.label, LABEL) for r in results])
         ax.set_xlabel("Số hộ nghèo")
         _counts(ax.xaxis)
         _legend(fig, keys)
