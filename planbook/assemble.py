@@ -24,7 +24,7 @@ from planbook import (
 )
 from planbook.guard import write_atomically
 from planbook.kernels import Job
-from planbook.layout import BOOK, SECTION_TEMPLATE, book_dir
+from planbook.layout import BOOK, SECTION_TEMPLATE, book_dir, builder_output
 
 
 class BuildError(Exception):
@@ -110,10 +110,6 @@ def builder_inputs(source: Path, builder: str) -> str:
     return stamp.hash_files([p for p in files if p.is_file() and not (
         any(part.startswith(".") for part in p.relative_to(source).parts)
         or builder != "html" and p.suffix == ".svg")], source)
-
-
-def builder_output(staging: Path, builder: str) -> Path:
-    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)
 
 
 def up_to_date(staging: Path, builder: str, record: dict) -> bool:
