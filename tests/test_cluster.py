@@ -49,6 +49,7 @@ def test_a_cluster_gives_the_same_book(cluster, tmp_path):
     result = build(project, cluster)
     assert result.returncode == 0, result.stderr
     assert "cụm Dask" in result.stdout
+    assert sorted(builder for builder, _ in assemblies(result.stdout)) == ["html", "pdflatex"]
     mine, local = project / "book" / "2023", ROOT / "book" / "2023"
     pages = sorted(p.relative_to(mine) for p in mine.rglob("*.ipynb"))
     assert pages == sorted(p.relative_to(local) for p in local.rglob("*.ipynb"))
