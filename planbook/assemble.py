@@ -24,7 +24,7 @@ from planbook import (
 )
 from planbook.guard import write_atomically
 from planbook.kernels import Job
-from planbook.layout import BOOK, SECTION_TEMPLATE, book_dir
+from planbook.layout import BOOK, SECTION_TEMPLATE, book_dir, builder_output
 
 
 class BuildError(Exception):
@@ -110,10 +110,6 @@ def builder_inputs(source: Path, builder: str) -> str:
     return stamp.hash_files([p for p in files if p.is_file() and not (
         any(part.startswith(".") for part in p.relative_to(source).parts)
         or builder != "html" and p.suffix == ".svg")], source)
-
-
-def builder_output(staging: Path, builder: str) -> Path:
-    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)
 
 
 def up_to_date(staging: Path, builder: str, record: dict) -> bool:
@@ -217,17 +213,17 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
     docs = sorted(job.output.relative_to(book_dir(root, year)).as_posix() for job in todo)
     record = {"docs": docs, "sources": stamp.site_sources_hash(root)}
     runs, outputs = [], []
-    for builder in builders:
-        staging = root / "_build" / f".staging-{year}-{builder}"
-        finished = {**record, "inputs": builder_inputs(source, builder)}
-        outputs.append(builder_output(staging, builder))
-        if up_to_date(staging, builder, finished):
-            continue
-        fresh_staging(staging, record)
-        command = ["build", str(source), "--path-output", str(staging), "--builder", builder,
-                   "-W", "--keep-going", "-q"]
-        runs.append((builder, staging, finished, start(command)))
     try:
+        for builder in builders:
+            staging = root / "_build" / f".staging-{year}-{builder}"
+            finished = {**record, "inputs": builder_inputs(source, builder)}
+            outputs.append(builder_output(staging, builder))
+            if up_to_date(staging, builder, finished):
+                continue
+            fresh_staging(staging, record)
+            command = ["build", str(source), "--path-output", str(staging), "--builder",
+                       builder, "-W", "--keep-going", "-q"]
+            runs.append((builder, staging, finished, start(command)))  # a cluster may refuse
         for builder, staging, finished, process in runs:
             out, err = process.communicate()
             if process.returncode != 0:
@@ -235,7 +231,7 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
                                  + (err.strip() or out.strip())[-4000:])
             write_atomically(staging / ".docs.json", json.dumps(finished))
     finally:
-        for *_, process in runs:  # interrupted: stop the other builder too
+        for *_, process in runs:  # interrupted or refused: stop the other builder too
             if process.poll() is None:
                 process.terminate()
                 process.wait()

@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 
 from planbook import (
     checks,
+    cluster,
     crosslevel,
     derive,
     downloads,
@@ -25,7 +26,6 @@ from planbook import (
     text,
 )
 from planbook.assemble import BuildError, assemble, publish, warm_jupyter_book, workspace
-from planbook.cluster import ClusterError
 from planbook.data import DataError, Plan, load_plan
 from planbook.kernels import ExecutionError, Job, Kernels
 from planbook.layout import (
@@ -234,9 +234,11 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     A preview builds the site alone (``site_only``), in kernels and a Jupyter Book it keeps
     warm between builds (``kernels``, ``start``), and shows what this returns: the built site,
     unpublished. ``across``: what the book shows of the other levels' books
-    (:func:`planbook.crosslevel.context`)."""
+    (:func:`planbook.crosslevel.context`). With a ``scheduler`` the notebooks and Jupyter Book
+    run on that Dask cluster (:mod:`planbook.cluster`); the publishing stays here."""
     root = root.resolve()
-    start = start or warm_jupyter_book()  # both load while the data is checked
+    start = start or (cluster.assembler(scheduler) if scheduler else
+                      warm_jupyter_book())  # loads while the data is checked, as the kernels
     own = kernels is None and not scheduler
     kernels = Kernels() if own else kernels
     if own:
@@ -254,7 +256,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
                              parts=partial(part_digest, plan))
     except ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
-    except ClusterError as err:
+    except cluster.ClusterError as err:
         raise BuildError(str(err)) from None
     finally:
         if own:
@@ -263,8 +265,11 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
     text.write_cover(plan, book / "cover.inc")
     write_book_info(plan, book / ext.BOOK_INFO.name)
     files = downloads.write_files(plan, workspace(root, year, todo), [job.output for job in todo])
-    html, *latex = assemble(root, year, todo, ["html"] if site_only else ["html", "pdflatex"],
-                            start)
+    try:
+        html, *latex = assemble(root, year, todo,
+                                ["html"] if site_only else ["html", "pdflatex"], start)
+    except cluster.ClusterError as err:
+        raise BuildError(str(err)) from None
     downloads.prune(html, files)
     for stale in html.glob("*.pdf"):  # a PDF named after an earlier name of the locality
         stale.unlink()

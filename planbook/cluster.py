@@ -1,4 +1,5 @@
-"""Notebook runs on a Dask cluster, for books too large for one machine.
+"""Notebook runs and the assembly of books on a Dask cluster, for sites too large for one
+machine.
 
 Given a scheduler's address (``make book SCHEDULER=tcp://host:8786`` or the environment
 variable ``PLANBOOK_SCHEDULER``), :func:`planbook.execute.run` sends each notebook that must
@@ -6,22 +7,34 @@ run to the cluster instead of local threads. A task carries the source notebook,
 parameters and the bytes of the year's data files (this year's and last year's); on the
 worker it is laid out in a scratch folder with the same relative paths and run by papermill in
 that worker thread's warm kernel; it returns the executed notebook, the data files it read and
-the charts it wrote. Workers need the pinned environment, not the project folder. The cache,
-the progress lines, the failure messages and the publishing stay with the caller, as locally.
+the charts it wrote.
+
+Then each Jupyter Book run of :func:`planbook.assemble.assemble` (site, PDF) is a task too
+(:func:`assembler`): it carries the year's sources packed (links followed, hidden files left
+out), runs ``jupyter-book`` on them in a scratch folder of the worker, and returns the
+builder's output packed, which lands in the builder's staging folder here. Workers need the
+pinned environment and the PDF's TeX Live and fonts, not the project folder. The cache, the
+progress lines, the failure messages and the publishing stay with the caller, as locally.
 """
 from __future__ import annotations
 
 import atexit
+import io
 import os
 import shutil
+import subprocess
+import sys
+import tarfile
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
-from distributed import Client, as_completed
+from distributed import Client, as_completed, get_worker
 
 from planbook.kernels import KERNELS, Job, Kernel, Read, same_bytes_same_time
+from planbook.layout import builder_output
 
 
 class ClusterError(Exception):
@@ -91,16 +104,27 @@ def _data(job: Job, root: Path) -> dict[str, bytes]:
             for y in (year, year - 1) for name, content in _files(data / str(y)).items()}
 
 
-def run(todo: list[Job], finish, done, scheduler: str, root: Path) -> None:
-    """Run ``todo`` on the cluster at ``scheduler``: write each executed notebook as it comes,
-    ``finish`` it, and report it to ``done`` with what it read (as local threads do)."""
+def connect(scheduler: str, **options) -> Client:
+    """A client of the cluster at ``scheduler``; one that cannot be reached is a
+    :class:`ClusterError`."""
     try:
-        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        return Client(scheduler, timeout=CONNECT_TIMEOUT, **options)
     except (OSError, ValueError) as err:
         raise ClusterError(f"Không kết nối được tới cụm Dask tại {scheduler!r} ({err}) — hãy "
                            "kiểm tra địa chỉ SCHEDULER và máy chủ của cụm, hoặc bỏ SCHEDULER "
                            "để dựng trên máy này.") from None
-    with client:
+
+
+def threads(scheduler: str) -> int:
+    """How many tasks the cluster at ``scheduler`` runs at once: its workers' threads."""
+    with connect(scheduler) as client:
+        return sum(client.nthreads().values())
+
+
+def run(todo: list[Job], finish, done, scheduler: str, root: Path) -> None:
+    """Run ``todo`` on the cluster at ``scheduler``: write each executed notebook as it comes,
+    ``finish`` it, and report it to ``done`` with what it read (as local threads do)."""
+    with connect(scheduler) as client:
         futures = {client.submit(task, job.source.read_bytes(),
                                  job.source.relative_to(root).as_posix(),
                                  job.output.relative_to(root).as_posix(), job.parameters,
@@ -118,3 +142,103 @@ def run(todo: list[Job], finish, done, scheduler: str, root: Path) -> None:
                 done(job, [(root / path, part, digest) for path, part, digest in deps], seconds)
         finally:
             client.cancel(list(futures))
+
+
+def _visible(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    """Leave out hidden files and folders (a cache's record, checkpoints): no builder reads
+    them."""
+    return None if any(part.startswith(".") for part in info.name.split("/")) else info
+
+
+def pack(folder: Path, keep=None) -> bytes:
+    """What ``folder`` holds, as a gzipped tar named from it, links followed; ``keep``:
+    tarfile's filter of what goes in."""
+    packed = io.BytesIO()
+    with tarfile.open(fileobj=packed, mode="w:gz", compresslevel=1, dereference=True) as tar:
+        for path in sorted(folder.iterdir()):
+            tar.add(path, path.name, filter=keep)
+    return packed.getvalue()
+
+
+def unpack(content: bytes, folder: Path) -> None:
+    """Write what :func:`pack` packed into ``folder``. tarfile's data filter keeps every file
+    inside it: a name with ``..`` or a link out is refused (:class:`tarfile.FilterError`), a
+    leading ``/`` dropped."""
+    with tarfile.open(fileobj=io.BytesIO(content)) as tar:
+        tar.extractall(folder, filter="data")
+
+
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+"""Jupyter Book's command on a worker: beside its Python, in the pinned environment."""
+
+
+def assembly(source: bytes, command: list[str], output: str
+             ) -> tuple[bytes, str, int, str, float]:
+    """On a worker: ``jupyter-book <command>`` in a scratch folder holding the year's sources
+    unpacked as ``source/`` (``command``'s paths are relative to it); return the builder's
+    output folder ``output`` packed (nothing when it failed), Jupyter Book's output, its exit
+    status, the worker's address and the seconds it took."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="planbook-assembly-") as scratch:
+        unpack(source, Path(scratch) / "source")
+        result = subprocess.run([str(JUPYTER_BOOK), *command], cwd=scratch,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                encoding="utf-8", errors="replace")
+        built = pack(Path(scratch) / output) if result.returncode == 0 else b""
+    return (built, result.stdout, result.returncode, get_worker().address,
+            time.perf_counter() - started)
+
+
+class ClusterRun:
+    """One Jupyter Book run as a task on the cluster (:func:`assembly`); answers what
+    :func:`planbook.assemble.assemble` asks of a process. ``communicate`` puts the built
+    output in place of the staging folder's (its incremental state, which no longer matches,
+    goes too) and logs the worker that built it; a failed run leaves the folder as it was."""
+
+    def __init__(self, scheduler: str, log, command: list[str]):
+        source = Path(command[1])
+        self.staging = Path(command[command.index("--path-output") + 1])
+        self.builder = command[command.index("--builder") + 1]
+        self.log = log
+        self.returncode: int | None = None
+        remote = [command[0], "source", *command[2:]]
+        remote[remote.index("--path-output") + 1] = "staging"
+        packed = pack(source, _visible)
+        self.client = connect(scheduler, set_as_default=False)
+        self.future = self.client.submit(
+            assembly, packed, remote, builder_output(Path("staging"), self.builder).as_posix(),
+            pure=False)
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def communicate(self) -> tuple[str, str]:
+        try:
+            built, output, code, address, seconds = self.future.result()
+        finally:
+            self.client.close()
+        self.log(f"Jupyter Book ({self.builder}) trên cụm Dask, máy {address} "
+                 f"({seconds:.1f} s)")
+        if code == 0:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            try:
+                unpack(built, builder_output(self.staging, self.builder))
+            except tarfile.TarError as err:  # the staging folder starts anew next time
+                raise ClusterError(f"Máy {address} của cụm Dask trả về bản dựng ({self.builder}) "
+                                   f"không đọc được ({err}) — bản đã đăng giữ nguyên.") from None
+        self.returncode = code
+        return output, ""
+
+    def terminate(self) -> None:
+        """Stop waiting: the task is cancelled (a Jupyter Book run already started on a worker
+        finishes there, its output unused)."""
+        self.future.cancel()
+
+    def wait(self) -> None:
+        self.client.close()
+
+
+def assembler(scheduler: str, log=partial(print, flush=True)):
+    """A ``start`` for :func:`planbook.assemble.assemble` that runs Jupyter Book on the
+    cluster at ``scheduler``, logging each run's worker to ``log``."""
+    return partial(ClusterRun, scheduler, log)

@@ -33,3 +33,8 @@ def chapter_files(root: Path) -> list[str]:
 def book_dir(root: Path, year: int) -> Path:
     """Where the executed notebooks of ``year`` go."""
     return root / BOOK / str(year)
+
+
+def builder_output(staging: Path, builder: str) -> Path:
+    """Where a Jupyter Book builder writes in its output folder ``staging``."""
+    return staging / "_build" / ("latex" if builder == "pdflatex" else builder)

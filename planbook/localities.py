@@ -6,9 +6,9 @@ in a project of its own under ``_build/localities/<key>/`` (links to the project
 locality's ``years.js`` (its year switcher) and the parent's overview are written from the
 books published; the pairs across levels (:mod:`planbook.crosslevel`) from the plans.
 
-All books of one run share the warm kernels and are built side by side (:data:`BOOKS_AT_ONCE`);
-one book that fails is reported and leaves every other book built and its own published book
-as it was.
+All books of one run share the warm kernels and are built side by side (:func:`at_once`); with
+a Dask scheduler their notebooks and their assemblies run on its workers. One book that fails
+is reported and leaves every other book built and its own published book as it was.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from planbook import crosslevel, fmt, overview, site, stamp
+from planbook import cluster, crosslevel, fmt, overview, site, stamp
 from planbook.assemble import publish
 from planbook.build import BuildError, build
 from planbook.data import DataError, Plan, data_years, load_plan
@@ -36,6 +36,13 @@ BOOKS_AT_ONCE = max(1, (os.cpu_count() or 1) // 2)
 """Books built side by side, one per two cores: a book's assembly already runs its two
 builders (site, PDF) side by side. On 2 cores two books at once were slower (README)."""
 _RECORDING = threading.Lock()
+
+
+def at_once(scheduler: str | None) -> int:
+    """Books built side by side: :data:`BOOKS_AT_ONCE`; on the Dask cluster at ``scheduler``,
+    one per worker thread of the cluster if that is more, as its workers run the notebooks and
+    Jupyter Book while this machine only sends them the books and publishes."""
+    return max(BOOKS_AT_ONCE, cluster.threads(scheduler)) if scheduler else BOOKS_AT_ONCE
 
 
 @dataclass(frozen=True)
@@ -137,12 +144,17 @@ def build_site(root: Path, data: str, only: str | None = None, year: int | None 
         print(f"Không có địa phương «{only}» trong {folder} (có: "
               f"{', '.join(lc.key for lc in localities)}) — không dựng gì.", file=sys.stderr)
         return 2
+    try:
+        side_by_side = at_once(scheduler)
+    except cluster.ClusterError as err:
+        print(f"Lỗi cụm Dask — không dựng gì, trang đã đăng giữ nguyên:\n{err}", file=sys.stderr)
+        return 1
     plans = load(root, localities)
     pairs = crosslevel.pairs(plans, crosswalk)
     books = [(lc, y) for lc in chosen for y in lc.years if year in (None, y)]
     kernels = None if scheduler else Kernels()
     try:
-        with ThreadPoolExecutor(BOOKS_AT_ONCE) as pool:
+        with ThreadPoolExecutor(side_by_side) as pool:
             codes = list(pool.map(lambda book: build_book(
                 root, *book, pairs, plans, scheduler, kernels), books))
     finally:

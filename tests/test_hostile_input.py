@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planbook import assemble, build, cluster, site
+from planbook import assemble, build, cluster, localities, site
 from planbook.__main__ import build_all
 from planbook.data import (
     AGENCY_COLUMNS,
@@ -27,7 +27,7 @@ from planbook.data import (
     read_table,
 )
 
-from conftest import DATA, digest, scratch_project
+from conftest import DATA, EXAMPLES, digest, scratch_project
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -249,6 +249,16 @@ def test_an_unreachable_cluster_is_named_as_such(tmp_path, monkeypatch):
     assert "Không kết nối được tới cụm Dask tại 'tcp://127.0.0.1:1'" in message
     assert "đĩa" not in message
     assert not (project / site.SITE / "2023").exists()
+
+
+def test_a_site_on_an_unreachable_cluster_builds_nothing_and_says_so(tmp_path, monkeypatch,
+                                                                       capsys):
+    shutil.copytree(EXAMPLES / "commune" / "2026", tmp_path / "site" / "xa-mot" / "2026")
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
+    assert localities.build_site(tmp_path, "site", scheduler="tcp://127.0.0.1:1") == 1
+    said = capsys.readouterr().err
+    assert "không dựng gì" in said and "Không kết nối được tới cụm Dask" in said
+    assert not localities.book_dir(tmp_path, "xa-mot", 2026).exists()
 
 
 def test_names_of_250_characters_draw_every_chart(tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ from playwright.sync_api import sync_playwright
 
 from conftest import EXAMPLES, build, digest, scratch_project
 from test_browser import AXE, AXE_RUN, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS
+from test_cluster import assemblies
 
 PARENT, DIFFERS, AGREES, OTHER = "tinh-tra-son", "xa-kim-bac", "xa-nam-chau", "xa-hoa-my"
 
@@ -177,8 +178,12 @@ def test_the_same_site_from_a_two_worker_cluster(project, tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
         result = run(mine, "--scheduler", cluster.scheduler_address)
+        workers = set(cluster.scheduler_info["workers"])
     assert result.returncode == 0, result.stderr
     assert "cụm Dask" in result.stdout
+    ran = assemblies(result.stdout)  # each book's site and PDF, built on the workers
+    assert sorted(builder for builder, _ in ran) == ["html"] * 4 + ["pdflatex"] * 4, ran
+    assert {address for _, address in ran} <= workers, (ran, workers)
     for page in ["xa-kim-bac/2026/book/index.html",  # (the local build's other pages
                  "tinh-tra-son/2026/book/units/01-xa-kim-bac.html"]:  # were edited since)
         ours, local = (p / "_build" / "html" / page for p in (mine, project))
