@@ -151,11 +151,13 @@ def ending(plan: Plan, number: int) -> Markup:
 
 
 def unit(plan: Plan, unit: str) -> Markup:
-    """A unit's figures, compared with the locality and ranked among the units."""
+    """A unit's figures, compared with the locality and ranked among the units; the notes on
+    its row of each form."""
     table = derive.units(plan)
     last_year = compare.unit_result(plan, unit) if plan.previous else None
-    return render("unit.md", plan, row=table[table.unit == unit].iloc[0]) + "\n" + render(
-        "unit_result.md", plan, result=last_year, unit=unit)
+    about = [f"unit:{unit}", *(f"form:{form.name}:{unit}" for form in plan.forms.extra)]
+    return render("unit.md", plan, row=table[table.unit == unit].iloc[0], about=about) + \
+        "\n" + render("unit_result.md", plan, result=last_year, unit=unit)
 
 
 def unit_offers(plan: Plan) -> Markup:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from planbook import checks, crosslevel, localities, overview
+from planbook import checks, crosslevel, localities, overview, text
 from planbook.data import DataError, load_plan
 
 from conftest import EXAMPLES
@@ -121,6 +121,7 @@ def test_a_difference_across_levels_is_a_finding_in_both_books_where_the_figures
     marked = checks.concerning(parent, *checks.FORMS["bieu-01"])
     assert [(f.item, f.cell) for o, f in marked if o.check.name == "across-levels"] == [
         ("Xã Kim Bắc", "households")]
+    assert "2 điểm chưa khớp" in text.unit(parent, "Xã Kim Bắc")  # its rows of both forms
     assert "across-levels" not in {o.check.name for o in checks.run(plans[PARENT, 2026])}
     agrees = seen(folder, AGREES, crosslevel.context((AGREES, 2026), pairs, plans))
     assert next(o for o in checks.run(agrees) if o.check.name == "across-levels").passed
