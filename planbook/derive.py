@@ -167,17 +167,20 @@ COUNT_QUANTITIES = {"projects": "số dự án thành phần", "subprojects": "s
 def _form_quantities(plan: Plan) -> dict[str, tuple]:
     """Each figure column of the plan's forms beyond Biểu số 02 that the text may name: Biểu
     số 01's by its key (``rate_target``, ``near_poor_target``), another form's after its name
-    (``bieu-03.central``); with the form, its column and its rows (units, no group rows)."""
-    found = {}
-    for form in plan.forms:
-        if form.name == forms.BUDGET:
-            continue
-        rows = plan.units if form.name == forms.UNITS else \
-            (lambda f: (lambda t: t[~t.is_group])(plan.form_table(f.name)[0]))(form)
-        for column in form.figures():
-            key = column.key if form.name == forms.UNITS else f"{form.name}.{column.key}"
-            found[key] = (form, column, rows)
-    return found
+    (``bieu-03.central``); with the form and its column."""
+    return {column.key if form.name == forms.UNITS else f"{form.name}.{column.key}":
+            (form, column) for form in plan.forms if form.name != forms.BUDGET
+            for column in form.figures()}
+
+
+def _rows(plan: Plan, form, columns: set[str]) -> pd.DataFrame:
+    """A form's rows (units, no group rows) with ``columns``: of Biểu số 01, its counts alone
+    when they hold them (a page tying a rate of the whole to the text then runs again when a
+    count changes, not when a printed rate or reduction does)."""
+    if form.name == forms.UNITS:
+        return plan.unit_counts if columns <= set(plan.unit_counts.columns) else plan.units
+    table = plan.form_table(form.name)[0]
+    return table[~table.is_group]
 
 
 def quantity_names(plan: Plan) -> list[str]:
@@ -215,12 +218,15 @@ def quantity(plan: Plan, key: str) -> tuple[float, str] | None:
     found = _form_quantities(plan).get(name)
     if found is None:
         return None
-    form, column, rows = found
+    form, column = found
     label = f"{column.heading} theo {form.label}"
+    ratio = next((r for r in column.relations if r.ratio), None)
     if not row:
-        if column.kind == "rate" and not any(r.ratio for r in column.relations):
+        if column.kind == "rate" and ratio is None:
             return None
-        return _whole(rows, form, column), label
+        return _whole(_rows(plan, form, set(ratio.columns) if ratio else {column.key}), form,
+                      column), label
+    rows = _rows(plan, form, {form.name_key, column.key})
     match = rows[rows[form.name_key] == row]
     if not len(match) or pd.isna(match[column.key].iloc[0]):
         return None
