@@ -414,5 +414,5 @@ def test_new_year_of_a_workbook_year_says_to_fill_the_workbook(tmp_path, capsys)
 def test_new_year_of_a_csv_year_says_to_fill_the_csv_files(tmp_path, capsys):
     data = year_2023(tmp_path)
     assert start_year(data, 2024) == 0
-    assert "vào wards.csv và budget.csv" in capsys.readouterr().out
-    assert (data / "2024" / "wards.csv").is_file()
+    assert "vào units.csv và budget.csv" in capsys.readouterr().out
+    assert (data / "2024" / "units.csv").is_file() and not (data / "2024" / "wards.csv").exists()

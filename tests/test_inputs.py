@@ -4,6 +4,7 @@ Each folder of ``bad_inputs/`` replaces some of the 2023 data files (``<name>.de
 one); its ``expected.txt`` lists what the clerk must read. The build must exit non-zero without
 a traceback and leave the last published site as it was.
 """
+import re
 import shutil
 import subprocess
 import sys
@@ -12,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from planbook import data
-from planbook.data import DataError, load_plan
+from planbook import data, provenance
+from planbook.data import DataError, load_plan, read_bytes, table_file
 from planbook.data import plan as plan_module
 
-from conftest import DATA
+from conftest import DATA, LEGACY
 
 HERE = Path(__file__).parent
 BAD = sorted((HERE / "bad_inputs").iterdir())
@@ -103,3 +104,44 @@ def test_a_table_is_parsed_once_per_process_and_read_again_when_it_changes(tmp_p
     path.write_text(path.read_text(encoding="utf-8").replace("Trần Phú", "Trần Phú Mới"),
                     encoding="utf-8")
     assert load_plan(tmp_path, 2023).units.unit[0] == "Trần Phú Mới" and parsed == [1, 1]
+
+
+# ------------------------------------------------------------ a data file under an earlier name
+
+def test_a_table_is_found_under_its_name_or_an_earlier_one(tmp_path):
+    """Biểu số 01 is units.csv, or wards.csv in a year written before it was renamed; under
+    both names it is a clerk error naming both; under neither, the usual missing file."""
+    assert table_file(tmp_path, "units.csv") == tmp_path / "units.csv"
+    with pytest.raises(DataError, match=f"^Thiếu tệp {re.escape(str(tmp_path / 'units.csv'))}"):
+        read_bytes(table_file(tmp_path, "units.csv"))
+    (tmp_path / "wards.csv").write_text("tt,unit\n", encoding="utf-8")
+    assert table_file(tmp_path, "units.csv") == tmp_path / "wards.csv"
+    assert table_file(tmp_path, "wards.csv") == tmp_path / "wards.csv"
+    (tmp_path / "units.csv").write_text("tt,unit\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        table_file(tmp_path, "units.csv")
+    assert err.value.problems == [
+        f"Thư mục {tmp_path} có cả tệp units.csv và wards.csv: wards.csv là tên cũ của "
+        "units.csv, cùng một bảng số liệu. Hãy giữ một tệp, tên units.csv, và xóa tệp kia."]
+    (tmp_path / "wards.csv").unlink()
+    assert table_file(tmp_path, "units.csv") == tmp_path / "units.csv"
+    assert table_file(tmp_path, "budget.csv") == tmp_path / "budget.csv"
+
+
+def test_a_year_with_wards_csv_is_read_and_named_as_the_clerk_has_it(tmp_path):
+    """tests/legacy/2023 keeps Biểu số 01 under its earlier name: the same table as the 2023
+    data's units.csv, listed as wards.csv among the data files, and wards.csv in messages."""
+    old = load_plan(LEGACY, 2023)
+    old.validate()
+    assert not (LEGACY / "2023" / "units.csv").exists()
+    assert old.units.equals(load_plan(DATA, 2023).units)
+    assert LEGACY / "2023" / "wards.csv" in old.files
+    assert "2023/wards.csv" in provenance.data_hashes(old)
+    assert old.location("units.csv", 13) == "wards.csv dòng 13"
+    shutil.copytree(LEGACY / "2023", tmp_path / "2023")
+    path = tmp_path / "2023" / "wards.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2837,", ",-2837,"),
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(f"Tệp {path}, dòng ")):
+        load_plan(tmp_path, 2023).validate()
+

@@ -198,12 +198,12 @@ def test_a_new_year_starts_blank_and_refuses_to_build_until_filled(tmp_path):
     folder = new_year(project / "data", 2024)
     text = (folder / "plan.yaml").read_text(encoding="utf-8")
     assert "year: 2024" in text and "năm 2024" in text and "text_figures" not in text
-    units = (folder / "wards.csv").read_text(encoding="utf-8").splitlines()
+    units = (folder / "units.csv").read_text(encoding="utf-8").splitlines()
     assert units[0].endswith(",ref_poor_target") and units[1] == "1,Trần Phú,,,,,,,2"
     result = build(project, 2024)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "ô số liệu chưa điền" in result.stderr
-    assert (f"{folder / 'wards.csv'}, dòng 2 (Trần Phú): chưa điền households (Tổng số hộ dân "
+    assert (f"{folder / 'units.csv'}, dòng 2 (Trần Phú): chưa điền households (Tổng số hộ dân "
             "cư), poor_prev") in result.stderr
     assert f"{folder / 'budget.csv'}, dòng 2 (Dự án 2: Đa dạng hóa sinh kế" in result.stderr
     with pytest.raises(DataError, match="đã có"):
