@@ -69,7 +69,7 @@ def test_decomposed_unicode_is_read_as_composed(tmp_path):
     are recognised, names come out composed, and an NFD twin of a name is a duplicate."""
     year = tmp_path / "data" / "2023"
     shutil.copytree(DATA / "2023", year)
-    for name in ("wards.csv", "budget.csv"):
+    for name in ("units.csv", "budget.csv"):
         path = year / name
         path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")),
                         encoding="utf-8")
@@ -78,7 +78,7 @@ def test_decomposed_unicode_is_read_as_composed(tmp_path):
     clean = load_plan(DATA, 2023)
     assert list(decomposed.units.unit) == list(clean.units.unit)
     assert list(decomposed.budget.lead_agency) == list(clean.budget.lead_agency)
-    units = year / "wards.csv"
+    units = year / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace(
         unicodedata.normalize("NFD", "2,Lê Lợi,"), "2,Trần Phú,"), encoding="utf-8")
     with pytest.raises(DataError, match=r"dòng 3 \(Trần Phú\), cột 'unit'.*bị trùng"):
@@ -99,8 +99,8 @@ def test_a_table_is_parsed_once_per_process_and_read_again_when_it_changes(tmp_p
     data.READ.clear()
     again = load_plan(tmp_path, 2023).units
     assert parsed == [1] and again.unit[0] != first.unit[0]
-    assert (str((tmp_path / "2023" / "wards.csv").resolve()), "") in data.READ
-    path = tmp_path / "2023" / "wards.csv"
+    assert (str((tmp_path / "2023" / "units.csv").resolve()), "") in data.READ
+    path = tmp_path / "2023" / "units.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Trần Phú", "Trần Phú Mới"),
                     encoding="utf-8")
     assert load_plan(tmp_path, 2023).units.unit[0] == "Trần Phú Mới" and parsed == [1, 1]
@@ -145,3 +145,12 @@ def test_a_year_with_wards_csv_is_read_and_named_as_the_clerk_has_it(tmp_path):
     with pytest.raises(DataError, match=re.escape(f"Tệp {path}, dòng ")):
         load_plan(tmp_path, 2023).validate()
 
+
+
+def test_a_year_with_both_names_is_refused(tmp_path):
+    year = tmp_path / "2023"
+    shutil.copytree(DATA / "2023", year)
+    shutil.copy(LEGACY / "2023" / "wards.csv", year / "wards.csv")
+    with pytest.raises(DataError, match=f"Thư mục {re.escape(str(year))} có cả tệp units.csv "
+                                        "và wards.csv"):
+        load_plan(tmp_path, 2023).validate()

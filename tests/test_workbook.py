@@ -100,8 +100,8 @@ def test_workbook_messages_name_the_sheet_row_and_column(typed, tmp_path):
     assert (f"Sổ {path}, trang «Biểu 01», dòng 8 (Lê Lợi), cột 'households' (Tổng số hộ dân "
             "cư): giá trị 'hai nghìn' — cần một số nguyên") in message
     assert f"Sổ {path}, trang «Biểu 01», dòng 9 (Hoàng Văn Thụ): chưa điền poor_prev" in message
-    shutil.copy(DATA / "2023" / "wards.csv", data / "2024" / "wards.csv")
-    with pytest.raises(DataError, match="có cả sổ ke-hoach.xlsx và tệp wards.csv"):
+    shutil.copy(DATA / "2023" / "units.csv", data / "2024" / "units.csv")
+    with pytest.raises(DataError, match="có cả sổ ke-hoach.xlsx và tệp units.csv"):
         load_plan(data, 2024).validate()
 
 

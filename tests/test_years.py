@@ -171,7 +171,7 @@ def test_a_unit_that_vanished_is_listed_and_checked(tmp_path):
     assert compare.unit_results(plan).vanished == ["Song Mai"]
     outcome = next(o for o in checks.run(plan) if o.check.name == "units-vanished")
     assert [f.where for f in outcome.findings] == ["Biểu số 01 năm 2023, Song Mai "
-                                                   "(wards.csv dòng 12)"]
+                                                   "(units.csv dòng 12)"]
 
 
 def test_a_crosswalk_naming_an_unknown_unit_is_refused(tmp_path):
