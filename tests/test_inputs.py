@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from planbook import data, provenance
+from planbook import build, data, provenance
 from planbook.data import DataError, load_plan, read_bytes, table_file
 from planbook.data import plan as plan_module
 
-from conftest import DATA, LEGACY
+from conftest import DATA, LEGACY, MADE_UP
 
 HERE = Path(__file__).parent
 BAD = sorted((HERE / "bad_inputs").iterdir())
@@ -154,3 +154,21 @@ def test_a_year_with_both_names_is_refused(tmp_path):
     with pytest.raises(DataError, match=f"Thư mục {re.escape(str(year))} có cả tệp units.csv "
                                         "và wards.csv"):
         load_plan(tmp_path, 2023).validate()
+
+
+def test_last_years_wards_csv_is_read_beside_this_years_units_csv(tmp_path):
+    """A new year (units.csv) after a year published with wards.csv: last year's table is
+    read, named as it is, and its parts known to the build."""
+    shutil.copytree(LEGACY / "2023", tmp_path / "2023")
+    shutil.copytree(MADE_UP / "2024", tmp_path / "2024")
+    plan = load_plan(tmp_path, 2024)
+    plan.validate()
+    assert [p.name for p in plan.previous.files if p.suffix == ".csv"][0] == "wards.csv"
+    assert [p.name for p in plan.files if p.suffix == ".csv"][0] == "units.csv"
+    for path, year in ((tmp_path / "2023" / "wards.csv", plan.previous),
+                       (tmp_path / "2024" / "units.csv", plan)):
+        assert build.part_digest(plan, path, "counts") == year.part_digest("counts") is not None
+    (tmp_path / "2024" / "crosswalk.csv").write_text("old,new\nSong Maii,Đa Mai\n",
+                                                     encoding="utf-8")
+    with pytest.raises(DataError, match="cần là tên một phường, xã trong wards.csv của năm 2023"):
+        load_plan(tmp_path, 2024).validate()

@@ -27,7 +27,7 @@ def type_in(path):
     """Type the made-up 2024 figures into a new year's workbook, as a clerk would: only the
     cells the form leaves to the clerk; the formulas stay."""
     book = load_workbook(path)
-    for sheet_name, csv_name in (("Biểu 01", "wards.csv"), ("Biểu 02", "budget.csv")):
+    for sheet_name, csv_name in (("Biểu 01", "units.csv"), ("Biểu 02", "budget.csv")):
         sheet = book[sheet_name]
         keys = [c.value for c in sheet[KEYS_ROW]]
         for i, row in enumerate(made_up_rows(csv_name)[:-1]):
@@ -77,7 +77,7 @@ def test_a_typed_workbook_builds_the_same_book_as_the_csv_files(typed, two_years
     assert result.returncode == 0, result.stderr
 
     def texts(project):
-        return [re.sub(r"\((budget|wards)\.csv dòng \d+\)|\(ke-hoach\.xlsx, trang «[^»]+», "
+        return [re.sub(r"\((budget|units)\.csv dòng \d+\)|\(ke-hoach\.xlsx, trang «[^»]+», "
                        r"dòng \d+\)", "(…)", text)
                 for _, text in page_texts(project / "_build" / "html" / "2024")]
 

@@ -134,7 +134,7 @@ def test_a_failed_year_publishes_nothing(project):
     site = project / "_build" / "html"
     build(project)
     before = digest(site)
-    result = build_edited(project, project / "data" / "2024" / "wards.csv", ",2854,",
+    result = build_edited(project, project / "data" / "2024" / "units.csv", ",2854,",
                           ",hai nghìn,")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Lỗi dữ liệu năm 2024" in result.stderr and "cột 'households'" in result.stderr
@@ -146,7 +146,7 @@ def merged(tmp_path, crosswalk=True):
     data = tmp_path / "data"
     shutil.copytree(DATA / "2023", data / "2023")
     shutil.copytree(MADE_UP / "2024", data / "2024")
-    units = data / "2024" / "wards.csv"
+    units = data / "2024" / "units.csv"
     lines = units.read_text(encoding="utf-8").splitlines()
     lines = [line for line in lines if ",Song Mai," not in line]
     units.write_text("\n".join(lines) + "\n", encoding="utf-8")
