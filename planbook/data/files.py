@@ -22,7 +22,7 @@ for and not there); the parts of Biểu số 01 are :attr:`Plan.unit_counts` and
 own row only, so it runs again when those change, not when another row's printed rate does."""
 _UNNOTED = 0
 _PARSED: dict[tuple, object] = {}
-"""Tables already parsed by this process, by file content (:meth:`Plan._parsed_once`)."""
+"""Tables already parsed by this process, by file content (:func:`parsed_once`)."""
 TOTAL_LABEL = "Tổng cộng"
 WORKBOOK = "ke-hoach.xlsx"
 """The clerk's workbook: when a year's folder has it, its sheets replace the CSV files."""
@@ -104,6 +104,21 @@ def read_bytes(path: Path) -> bytes:
                         f"{path} cannot be read.") from None
     note(path, hashlib.sha256(content).hexdigest())
     return content
+
+
+def parsed_once(source: Path, name: str, words: str, parse) -> tuple[object, str]:
+    """``parse()`` of the table ``name`` read from ``source`` (its file, or the workbook
+    holding it), done once per process for the file's content and the ``words`` its parsing
+    uses: a warm kernel runs every unit's page, and each would parse and validate the whole
+    table again (the build would grow with the square of the units). Also the hash of the
+    file's bytes ("" when it is not there, which ``parse()`` says)."""
+    if not source.is_file():
+        return parse(), ""
+    digest = hashlib.sha256(read_bytes(source)).hexdigest()
+    key = (source.resolve(), name, digest, words)
+    if key not in _PARSED:
+        _PARSED[key] = parse()
+    return _PARSED[key], digest
 
 
 def read_text(path: Path) -> str:

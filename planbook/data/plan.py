@@ -20,14 +20,13 @@ from planbook.data.columns import (
 )
 from planbook.data.errors import DataError, _where
 from planbook.data.files import (
-    _PARSED,
     EARLIER_NAMES,
     SHEETS,
     WORKBOOK,
     _split_total,
     current_name,
     note,
-    read_bytes,
+    parsed_once,
     read_table,
     table_file,
     unnoted,
@@ -89,16 +88,7 @@ class Plan:
 
     def texts(self):
         """Every text of the year, with where it is: (where, text)."""
-        def walk(node, where):
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    yield from walk(value, f"{where}.{key}" if where else key)
-            elif isinstance(node, list):
-                for i, value in enumerate(node, start=1):
-                    yield from walk(value, f"{where}.{i}")
-            elif isinstance(node, str):
-                yield f"plan.yaml, mục {where}", node
-        yield from walk(self.text.model_dump(), "")
+        yield from self.text.texts()
         for csv_name, table in (("units.csv", self.unit_rows), ("budget.csv", self.budget),
                                 ("agencies.csv", self.agencies),
                                 *((f.file, self.form_table(f.name)[0]) for f in self.forms.extra)):
@@ -193,28 +183,12 @@ class Plan:
                 _validate(units, _form_schema(form, described), where, "unit", columns)
             return units, total, rows, table.attrs.get("notes", [])
 
+        source = self.workbook if self.workbook.is_file() else path
         with unnoted():
-            (units, total, rows, notes), source, digest = self._parsed_once(
-                path, repr((columns, form.subtotals)), parse)
+            (units, total, rows, notes), digest = parsed_once(
+                source, path.name, repr((columns, form.subtotals)), parse)
         self.notes += [note for note in notes if note not in self.notes]  # parsed earlier
         return units.copy(), total.copy(), source, digest, rows.copy()
-
-    def _parsed_once(self, path: Path, words: str, parse,
-                     workbook: bool = True) -> tuple[object, Path, str]:
-        """``parse()`` of the table at ``path`` (or of its sheet, unless ``workbook`` is false),
-        done once per process for the file's content and the ``words`` its parsing uses: a warm
-        kernel runs every unit's page, and each would parse and validate the whole table again
-        (the build would grow with the square of the units). Also the file read and the hash
-        of its bytes."""
-        note(self.workbook)
-        source = self.workbook if workbook and self.workbook.is_file() else path
-        if not source.is_file():
-            return parse(), source, ""  # which says what is missing
-        digest = hashlib.sha256(read_bytes(source)).hexdigest()
-        key = (source.resolve(), path.name, digest, words)
-        if key not in _PARSED:
-            _PARSED[key] = parse()
-        return _PARSED[key], source, digest
 
     def _note_units(self) -> tuple[pd.DataFrame, pd.Series]:
         """Biểu số 01 whole, noted as read whole: its file, and whether the workbook is there."""
@@ -315,8 +289,8 @@ class Plan:
                       form.name_key, columns)
             return rows, total, table.attrs.get("notes", [])
 
-        (rows, total, notes), _, _ = self._parsed_once(
-            path, repr((columns, form.subtotals)), parse, workbook=False)
+        (rows, total, notes), _ = parsed_once(path, path.name, repr((columns, form.subtotals)),
+                                              parse)
         self.notes += [note for note in notes if note not in self.notes]
         return rows.copy(), total.copy()
 
