@@ -90,7 +90,7 @@ def write_commune(folder: Path, level: str, name: str, rows: list[list[int]],
     poor = sum(r[1] for r in rows)
     body.append(["", "Tổng cộng", households, poor, rate(poor, households), target,
                  rate(target, households), poor - target])
-    write_csv(folder / "wards.csv", ["tt", "unit", "households", "poor_prev", "rate_prev",
+    write_csv(folder / "units.csv", ["tt", "unit", "households", "poor_prev", "rate_prev",
                                      "poor_target", "rate_target", "reduction"], body)
     with (COMMUNE / "budget.csv").open(encoding="utf-8") as source:
         budget = list(csv.reader(source))
@@ -125,9 +125,9 @@ def main() -> None:
     args.out.mkdir(parents=True)
     province = args.out / "tinh-tra-son" / "2026"
     shutil.copytree(PROVINCE, province)
-    wards = ["xã"] * (args.units - args.units // 4) + ["phường"] * (args.units // 4)
+    levels = ["xã"] * (args.units - args.units // 4) + ["phường"] * (args.units // 4)
     units, allocated = [], []
-    for i, (level, name) in enumerate(zip(wards, names(args.units, rng))):
+    for i, (level, name) in enumerate(zip(levels, names(args.units, rng))):
         rows, scale = villages(rng), 1 + i % 3
         unit = f"{level.capitalize()} {name}"
         if i < plans:
@@ -136,8 +136,8 @@ def main() -> None:
         less = 5 if i < args.disagree else 0
         units.append((level, unit, h + 2 * less, p, t))
         allocated.append((level, unit, allocation(scale, less)))
-    groups = [(lv, f"Các {lv}") for lv in dict.fromkeys(wards)]
-    header = (PROVINCE / "wards.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    groups = [(lv, f"Các {lv}") for lv in dict.fromkeys(levels)]
+    header = (PROVINCE / "units.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     body, number = [], 0
     for roman, (level, label) in zip(["I", "II"], groups):
         members = [u for u in units if u[0] == level]
@@ -154,7 +154,7 @@ def main() -> None:
         body += rows
     leaf = [r for r in body if isinstance(r[0], int)]
     body.append(["", "Tổng cộng", *group_sums(leaf)])
-    write_csv(province / "wards.csv", header, body)
+    write_csv(province / "units.csv", header, body)
     text = (PROVINCE / "plan.yaml").read_text(encoding="utf-8")
     text = re.sub(r"rate_target: [0-9.]+", f"rate_target: {body[-1][10]}", text)
     (province / "plan.yaml").write_text(text, encoding="utf-8")

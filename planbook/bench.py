@@ -47,6 +47,7 @@ import nbformat
 import psutil
 import yaml
 
+from planbook.data import table_file
 from planbook.preview import free_port
 
 PROJECT_FILES = ("_config.yml", "_toc.yml", "_static", "_templates", "locales", "notebooks",
@@ -134,7 +135,8 @@ def baseline(project: Path, dest: Path) -> Run:
 
 
 def synthetic_data(source: Path, dest: Path, units: int) -> Path:
-    """``source``'s year with its unit table replaced by ``units`` made-up units."""
+    """``source``'s year with its unit table replaced by ``units`` made-up units (under the
+    name the year has it)."""
     shutil.copytree(source, dest)
     rng = random.Random(units)
     rows = []
@@ -148,7 +150,7 @@ def synthetic_data(source: Path, dest: Path, units: int) -> Path:
     total = [sum(r[k] for r in rows) for k in (2, 3, 5)]
     rows.append(["", "Tổng cộng", total[0], total[1], round(100 * total[1] / total[0], 2),
                  total[2], round(100 * total[2] / total[0], 2), total[1] - total[2]])
-    with open(dest / "wards.csv", "w", encoding="utf-8", newline="") as f:
+    with open(table_file(dest, "units.csv"), "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["tt", "unit", "households", "poor_prev", "rate_prev", "poor_target",
                          "rate_target", "reduction"])
@@ -169,7 +171,7 @@ def edit_budget(project: Path) -> None:
 
 def edit_units(project: Path, column: str = "reduction") -> tuple[str, str]:
     """Add one to the first unit's ``column`` of Biểu số 01; return the unit and the figure."""
-    path = project / "data" / str(YEAR) / "wards.csv"
+    path = table_file(project / "data" / str(YEAR), "units.csv")
     rows = list(csv.reader(path.open(encoding="utf-8")))
     first = rows[1]
     first[rows[0].index(column)] = figure = str(int(first[rows[0].index(column)]) + 1)

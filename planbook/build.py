@@ -155,7 +155,7 @@ def part_digest(plan: Plan, path: Path, part: str) -> str | None:
     """The hash a part of a data file of ``plan`` (or of last year's) has now; None for a
     file of neither."""
     for year in [plan, plan.previous] if plan.previous else [plan]:
-        if path.resolve() == (year.folder / "wards.csv").resolve():
+        if path.resolve() == year.file("units.csv").resolve():
             return year.part_digest(part)
     return None
 

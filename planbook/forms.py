@@ -3,7 +3,7 @@ its columns as printed (in groups under a common label), each column's kind and 
 of (a rate of one count over another, a difference, a sum), and whether its rows are grouped
 under subtotal rows.
 
-Today's two forms — Biểu số 01 (the units' targets, ``wards.csv``) and Biểu số 02 (the projects'
+Today's two forms — Biểu số 01 (the units' targets, ``units.csv``) and Biểu số 02 (the projects'
 funds and agencies, ``budget.csv``) — are described by :func:`defaults` from ``plan.yaml``; a
 year's ``forms.yaml`` may describe them otherwise (more columns, other words) and add forms of
 its own (funds allocated by unit and project…), each read from its own CSV file. The site's and
@@ -240,7 +240,7 @@ def defaults(units: str, year: int, sources: Sequence[tuple[str, str]]) -> Forms
     prev = year - 1
     c = Column
     units_form = Form(
-        name=UNITS, file="wards.csv", label="Biểu số 01",
+        name=UNITS, file="units.csv", label="Biểu số 01",
         title=[f"BIỂU SỐ 01: CHỈ TIÊU KẾ HOẠCH GIẢM NGHÈO NĂM {year}"], columns=[
             c(key="tt", label="TT", kind="code", width=6),
             c(key="unit", label=units, kind="name", width=26),
@@ -277,10 +277,13 @@ def defaults(units: str, year: int, sources: Sequence[tuple[str, str]]) -> Forms
     return Forms(forms=[units_form, budget_form])
 
 
-def describe(raw: object, defaults: Forms, where: str) -> Forms:
+def describe(raw: object, defaults: Forms, where: str,
+             earlier: Mapping[str, Sequence[str]]) -> Forms:
     """The forms ``forms.yaml`` describes (``raw``, as YAML read it), Biểu số 01 and 02 as
     :func:`defaults` gives them unless it describes them; ``where`` names the file in
-    messages. A :class:`ValueError` holds the clerk's messages, one a line."""
+    messages; ``earlier``: the names a file had before, which a description may still give
+    (:data:`planbook.data.files.EARLIER_NAMES`). A :class:`ValueError` holds the clerk's
+    messages, one a line."""
     if raw is None:
         return defaults
     if not isinstance(raw, dict) or not isinstance(raw.get("forms"), list):
@@ -295,11 +298,13 @@ def describe(raw: object, defaults: Forms, where: str) -> Forms:
     names = [f.name for f in described]
     problems += [f"{where}: biểu {n!r} mô tả hai lần" for n in sorted(set(names))
                  if names.count(n) > 1]
+    names = {name: (name, *earlier.get(name, ())) for name in (f.file for f in defaults)}
     for form in described:
         if form.name in REQUIRED:
             default = defaults[form.name]
-            problems += [f"{where}, biểu {form.name}: {line}" for line in _required(form, default)]
-        elif form.file in (defaults[UNITS].file, defaults[BUDGET].file):
+            problems += [f"{where}, biểu {form.name}: {line}"
+                         for line in _required(form, default, names[default.file])]
+        elif any(form.file in taken for taken in names.values()):
             problems.append(f"{where}, biểu {form.name}: tệp {form.file} là của biểu khác")
     if problems:
         raise ValueError("\n".join(problems))
@@ -307,12 +312,13 @@ def describe(raw: object, defaults: Forms, where: str) -> Forms:
     return Forms(forms=[mine.pop(d.name, d) for d in defaults] + list(mine.values()))
 
 
-def _required(form: Form, default: Form) -> list[str]:
-    """What a description of Biểu số 01 or 02 lacks of the columns the book reads."""
+def _required(form: Form, default: Form, files: Sequence[str]) -> list[str]:
+    """What a description of Biểu số 01 or 02 lacks of the columns the book reads, or of its
+    file's name (one of ``files``: the default's, or an earlier one)."""
     kinds = {c.key: c.kind for c in form.columns}
     out = [f"thiếu cột {key} (kiểu {kind}), phần mềm cần cột này" for key, kind in
            REQUIRED[form.name].items() if kinds.get(key) != kind]
-    if form.file != default.file:
+    if form.file not in files:
         out.append(f"biểu đọc từ tệp {default.file}, không phải {form.file}")
     if form.name == BUDGET:
         sources = [c.key for c in default.columns if c.key not in REQUIRED[BUDGET]]

@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from planbook import derive, downloads, fmt, tables, text
-from planbook.data import Plan, read_bytes
+from planbook.data import Plan, current_name, read_bytes
 
 PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "nbval", "pandas", "pandera",
             "matplotlib", "babel", "jinja2", "pydantic")
@@ -47,13 +47,13 @@ def code_version(root: Path) -> str:
 
 
 def _contents(plan: Plan) -> dict[str, str]:
-    """What each data file a year may have holds, in a reader's words."""
+    """What each data file a year may have holds, in a reader's words (by its name now)."""
     table = derive.budget(plan)
     units = plan.locality.units
     return {
         "plan.yaml": "lời văn của kế hoạch (số, ngày, cơ quan ban hành, các mục, nơi nhận, "
                      "người ký)",
-        "wards.csv": f"Biểu số 01 ({fmt.number(len(plan.units))} {units} và dòng Tổng cộng)",
+        "units.csv": f"Biểu số 01 ({fmt.number(len(plan.units))} {units} và dòng Tổng cộng)",
         "budget.csv": f"Biểu số 02 ({fmt.number(int(table.is_project.sum()))} dự án, "
                       f"{fmt.number(int((~table.is_project).sum()))} tiểu dự án và dòng Tổng "
                       "cộng)",
@@ -74,7 +74,7 @@ def sources(plan: Plan) -> Markup:
     what it holds, and the data's :func:`fingerprint`."""
     contents = _contents(plan)
     return text.render("provenance.md", plan,
-                       files=[(p.name, contents[p.name]) for p in plan.files],
+                       files=[(p.name, contents[current_name(p.name)]) for p in plan.files],
                        previous=[p.name for p in plan.previous.files] if plan.previous else [],
                        fingerprint=fingerprint(plan))
 

@@ -50,7 +50,7 @@ def test_a_removed_unit_loses_its_page(plan, tmp_path):
 
 
 def test_a_unit_page_reads_only_the_unit_data(site, plan):
-    """A unit's page reads plan.yaml and Biểu số 01 (wards.csv) only, so that editing the
+    """A unit's page reads plan.yaml and Biểu số 01 (units.csv) only, so that editing the
     budget re-runs no unit page (the record of the files each executed notebook read; a file it
     looked for and did not find, such as last year's plan, is recorded as absent); of Biểu số
     01 every unit's counts and its own row's printed figures, so that correcting another unit's
@@ -61,8 +61,8 @@ def test_a_unit_page_reads_only_the_unit_data(site, plan):
     assert units.keys() == pages.keys()
     for name, entry in units.items():
         read = {Path(path).name for path, part, digest in entry["deps"] if digest}  # None: absent
-        assert read == {"plan.yaml", "wards.csv"}, name
-        parts = {part for path, part, _ in entry["deps"] if Path(path).name == "wards.csv"}
+        assert read == {"plan.yaml", "units.csv"}, name
+        parts = {part for path, part, _ in entry["deps"] if Path(path).name == "units.csv"}
         assert parts == {"counts", f"unit:{pages[name]}"}, name
 
 

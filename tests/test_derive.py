@@ -20,7 +20,7 @@ def test_unit_rates_and_rank():
                           "poor_target": [1, 2, 1], "row": [2, 3, 4], "rate_prev": [2.0, 1.0, 2.0],
                           "rate_target": [1.0, 1.0, 2.0], "reduction": [1, 0, 0]})
     stub = Plan(Path("."), 2023)
-    stub._unit_table = (units, None, Path("wards.csv"), "", units)
+    stub._unit_table = (units, None, Path("units.csv"), "", units)
     table = derive.units(stub)
     assert list(table.rate_target_calc) == [1.0, 1.0, 2.0]
     assert list(table.reduction_calc) == [1, 0, 0]
@@ -35,7 +35,7 @@ def test_units_whose_printed_rates_are_equal_share_a_rank():
                           "row": [2, 3, 4, 5], "rate_prev": [0.09, 0.09, 1.0, 0.1],
                           "rate_target": [0.09, 0.09, 1.0, 0.0], "reduction": [0, 0, 0, 1]})
     stub = Plan(Path("."), 2023)
-    stub._unit_table = (units, None, Path("wards.csv"), "", units)
+    stub._unit_table = (units, None, Path("units.csv"), "", units)
     assert list(derive.units(stub)["rank"]) == [2, 2, 1, 4]
 
 

@@ -90,7 +90,7 @@ def test_two_builds_at_once_take_turns(project):
 
 def test_a_removed_unit_leaves_nothing_behind_and_deleted_outputs_come_back(project):
     assert build(project).returncode == 0
-    units = project / "data" / "2026" / "wards.csv"
+    units = project / "data" / "2026" / "units.csv"
     lines = units.read_text(encoding="utf-8").splitlines()
     units.write_text("\n".join(line for line in lines if ",Thôn Hạ," not in line) + "\n",
                      encoding="utf-8")
@@ -136,7 +136,7 @@ TRICKY = {
 
 @pytest.mark.skipif(not TOOLCHAIN, reason="no PDF toolchain: `make book` installs it")
 def test_names_are_shown_as_themselves(project):
-    units = project / "data" / "2026" / "wards.csv"
+    units = project / "data" / "2026" / "units.csv"
     text = units.read_text(encoding="utf-8")
     for old, new in TRICKY.items():
         text = text.replace(f",{old},", f',"{new.strip()}",')
@@ -158,17 +158,17 @@ def test_names_are_shown_as_themselves(project):
 
 
 def test_a_character_the_print_font_lacks_gets_a_message(project):
-    units = project / "data" / "2026" / "wards.csv"
+    units = project / "data" / "2026" / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace("Thôn Đông", "Thôn 東 🌾"),
                      encoding="utf-8")
     result = build(project)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "wards.csv dòng 2, cột 'unit': có ký tự «東» (U+6771), «🌾» (U+1F33E)" in result.stderr
+    assert "units.csv dòng 2, cột 'unit': có ký tự «東» (U+6771), «🌾» (U+1F33E)" in result.stderr
 
 
 def test_valid_edge_figures_build(project):
     """One unit, no poor households at all, then a target above last year."""
-    units = project / "data" / "2026" / "wards.csv"
+    units = project / "data" / "2026" / "units.csv"
     units.write_text("tt,unit,households,poor_prev,rate_prev,poor_target,rate_target,reduction\n"
                      "1,Thôn Đông,0,0,0,0,0,0\n,Tổng cộng,0,0,0,0,0,0\n", encoding="utf-8")
     text = project / "data" / "2026" / "plan.yaml"

@@ -93,7 +93,7 @@ def test_the_province_finds_its_one_wrong_subtotal_and_the_total_it_breaks():
 
 
 def test_a_wrong_rate_of_a_described_column_is_found_on_its_unit(tmp_path):
-    data = province_with(tmp_path, "wards.csv", "1864,402,21.57,311,16.68",
+    data = province_with(tmp_path, "units.csv", "1864,402,21.57,311,16.68",
                          "1864,402,21.57,311,16.88")
     plan = load_plan(data, 2026)
     [finding] = findings(plan, "form-relations")
@@ -104,7 +104,7 @@ def test_a_wrong_rate_of_a_described_column_is_found_on_its_unit(tmp_path):
 
 
 def test_a_wrong_group_row_and_a_wrong_total_are_found(tmp_path):
-    data = province_with(tmp_path, "wards.csv", "II,Các xã đồng bằng,15930,434,2.72,778",
+    data = province_with(tmp_path, "units.csv", "II,Các xã đồng bằng,15930,434,2.72,778",
                          "II,Các xã đồng bằng,15930,434,2.72,779")
     plan = load_plan(data, 2026)
     [subtotal] = findings(plan, "form-subtotals")
@@ -112,7 +112,7 @@ def test_a_wrong_group_row_and_a_wrong_total_are_found(tmp_path):
         "form:bieu-01:Các xã đồng bằng", "near_poor_prev", "779", "778")
     [rate] = findings(plan, "form-relations")  # its rate no longer follows from it
     assert (rate.cell, rate.printed, rate.computed) == ("near_poor_rate_prev", "4,88%", "4,89%")
-    data = province_with(tmp_path / "total", "wards.csv", ",Tổng cộng,54778,1999,3.65,2396",
+    data = province_with(tmp_path / "total", "units.csv", ",Tổng cộng,54778,1999,3.65,2396",
                          ",Tổng cộng,54778,1999,3.65,2395")
     [total] = findings(load_plan(data, 2026), "form-subtotals")
     assert (total.about, total.cell, total.computed) == ("units-total", "near_poor_prev", "2.396")
@@ -142,7 +142,9 @@ def test_a_column_no_form_describes_gets_a_clerk_message(tmp_path):
     ("is: poor_prev - poor_target", "is: poor_prev / poor_target", "không hợp"),
     ("      - {key: reduction, label: Số hộ nghèo giảm, kind: count, width: 7,\n"
      "         is: poor_prev - poor_target}\n", "", "thiếu cột reduction (kiểu count)"),
+    ("file: allocation.csv", "file: units.csv", "tệp units.csv là của biểu khác"),
     ("file: allocation.csv", "file: wards.csv", "tệp wards.csv là của biểu khác"),
+    ("file: units.csv", "file: dan-so.csv", "biểu đọc từ tệp units.csv, không phải dan-so.csv"),
 ])
 def test_a_wrong_description_gets_a_clerk_message(tmp_path, old, new, said):
     data = province_with(tmp_path, "forms.yaml", old, new)
@@ -150,6 +152,17 @@ def test_a_wrong_description_gets_a_clerk_message(tmp_path, old, new, said):
         load_plan(data, 2026).validate()
     assert said in str(err.value) and "forms.yaml" in str(err.value)
 
+
+
+@pytest.mark.parametrize("name", ["units.csv", "wards.csv"])
+def test_a_description_giving_bieu_01_its_earlier_file_still_reads(tmp_path, name):
+    """A forms.yaml written when Biểu số 01 was wards.csv (new-year carries it over as it is)
+    reads, whichever name the year's file has; a row is named in the file the year has."""
+    data = province_with(tmp_path, "forms.yaml", "file: units.csv", "file: wards.csv")
+    (data / "2026" / "units.csv").rename(data / "2026" / name)
+    plan = load_plan(data, 2026)
+    plan.validate()
+    assert plan.location(plan.forms[forms.UNITS].file, 8) == f"{name} dòng 8"
 
 def test_a_wrong_figure_of_a_described_form_is_named_at_its_cell(tmp_path):
     data = province_with(tmp_path, "allocation.csv", "2,Xã Lũng Tiên,4420,", "2,Xã Lũng Tiên,-4420,")
@@ -205,7 +218,7 @@ def test_the_workbook_computes_a_described_form_as_its_checks_do(tmp_path):
     shutil.copytree(PROVINCE, data)
     folder = data / "2026"
     expected = load_plan(data, 2026).unit_rows.drop(columns=["row"])
-    path = folder / "wards.csv"
+    path = folder / "units.csv"
     text = path.read_text(encoding="utf-8")
     text = text.replace("II,Các xã đồng bằng,15930,434,2.72,778,4.88,",
                         "II,Các xã đồng bằng,,,,,,")

@@ -90,7 +90,7 @@ def test_a_year_named_with_formulas_builds_from_its_workbook_and_no_formula_trav
     project = scratch_project(tmp_path / "project")
     folder = project / "data" / "2023"
     agency = "=1+1"
-    edit_csv(folder / "wards.csv", lambda f: f.assign(
+    edit_csv(folder / "units.csv", lambda f: f.assign(
         unit=[*PAYLOADS, *f.unit[len(PAYLOADS):]], ghi_chu=["=2+2", *[""] * (len(f) - 1)]))
     edit_csv(folder / "agencies.csv", lambda f: f.replace({"name": {"Phòng Y tế": agency}}))
     edit_csv(folder / "budget.csv", lambda f: f.replace(
@@ -157,7 +157,7 @@ def formula_workbook(tmp_path: Path) -> Path:
     data = year_2023(tmp_path)
     folder = data / "2023"
 
-    def wards(frame):
+    def units(frame):
         frame[["rate_prev", "rate_target"]] = ""
         frame.loc[frame.index[-1], FIGURES] = ""
         return frame
@@ -168,7 +168,7 @@ def formula_workbook(tmp_path: Path) -> Path:
         frame.loc[parents, MONEY] = ""
         return frame
 
-    edit_csv(folder / "wards.csv", wards)
+    edit_csv(folder / "units.csv", units)
     edit_csv(folder / "budget.csv", budget)
     write_workbook(folder)
     return data
@@ -277,7 +277,7 @@ def damaged(cut: float, changes: list[tuple[float, int]]) -> bytes:
     return bytes(raw[:int(cut * len(raw))])
 
 
-TABLES = {"wards.csv": ("unit", unit_columns(load_text(DATA / "2023" / "plan.yaml").locality)),
+TABLES = {"units.csv": ("unit", unit_columns(load_text(DATA / "2023" / "plan.yaml").locality)),
           "budget.csv": ("name", budget_columns(load_text(DATA / "2023" / "plan.yaml").funding)),
           "agencies.csv": ("name", AGENCY_COLUMNS), "crosswalk.csv": ("old", CROSSWALK_COLUMNS)}
 
@@ -306,7 +306,7 @@ CSV_TEXT = st.lists(st.lists(st.text(max_size=6), min_size=7, max_size=9), max_s
 def test_any_bytes_as_a_csv_file_give_make_workbook_a_workbook_or_a_clerk_message(raw):
     with tempfile.TemporaryDirectory() as tmp:
         folder = year_2023(Path(tmp)) / "2023"
-        (folder / "wards.csv").write_bytes(raw)
+        (folder / "units.csv").write_bytes(raw)
         try:
             write_workbook(folder)
         except DataError:
@@ -318,12 +318,12 @@ def test_any_bytes_as_a_csv_file_give_make_workbook_a_workbook_or_a_clerk_messag
 
 def test_make_workbook_refuses_a_csv_in_another_encoding_and_removes_nothing(tmp_path, capsys):
     folder = year_2023(tmp_path) / "2023"
-    shutil.copy(HOSTILE / "wards-cp1258.csv", folder / "wards.csv")
+    shutil.copy(HOSTILE / "units-cp1258.csv", folder / "units.csv")
     assert make_workbook(folder) == 2
     said = capsys.readouterr().err
     assert said.startswith("Chưa tạo được sổ Excel")
-    assert f"Tệp {folder / 'wards.csv'} không phải mã UTF-8" in said and "CSV UTF-8" in said
-    assert not (folder / WORKBOOK).exists() and (folder / "wards.csv").is_file()
+    assert f"Tệp {folder / 'units.csv'} không phải mã UTF-8" in said and "CSV UTF-8" in said
+    assert not (folder / WORKBOOK).exists() and (folder / "units.csv").is_file()
 
 
 def test_make_workbook_refuses_a_control_character_with_its_cell(tmp_path):
@@ -341,7 +341,7 @@ def test_make_workbook_refuses_a_control_character_with_its_cell(tmp_path):
 def test_make_workbook_keeps_the_clerks_own_columns(tmp_path):
     data = year_2023(tmp_path)
     folder = data / "2023"
-    edit_csv(folder / "wards.csv", lambda f: pd.concat([f.assign(
+    edit_csv(folder / "units.csv", lambda f: pd.concat([f.assign(
         ghi_chu=["Sáp nhập năm 2025", *[""] * (len(f) - 1)]), pd.DataFrame(
             [dict.fromkeys(f.columns, "") | {"ghi_chu": "Số liệu ngày 31/12"}])]))
     edit_csv(folder / "agencies.csv", lambda f: f.assign(dien_thoai="0204 3854 000"))
@@ -414,5 +414,5 @@ def test_new_year_of_a_workbook_year_says_to_fill_the_workbook(tmp_path, capsys)
 def test_new_year_of_a_csv_year_says_to_fill_the_csv_files(tmp_path, capsys):
     data = year_2023(tmp_path)
     assert start_year(data, 2024) == 0
-    assert "vào wards.csv và budget.csv" in capsys.readouterr().out
-    assert (data / "2024" / "wards.csv").is_file()
+    assert "vào units.csv và budget.csv" in capsys.readouterr().out
+    assert (data / "2024" / "units.csv").is_file() and not (data / "2024" / "wards.csv").exists()

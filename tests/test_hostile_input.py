@@ -71,7 +71,7 @@ def test_the_2023_plan_has_each_key_once():
 
 
 def test_a_file_too_large_is_refused_unread(tmp_path):
-    path = tmp_path / "2023" / "wards.csv"
+    path = tmp_path / "2023" / "units.csv"
     path.parent.mkdir()
     with path.open("wb") as sparse:
         sparse.truncate(MAX_BYTES + 1)
@@ -209,7 +209,7 @@ def test_a_wrong_data_folder_unpublishes_nothing(args, tmp_path):
 def test_a_year_comes_off_the_site_only_when_named(tmp_path):
     html = published_site(tmp_path)
     shutil.copytree(DATA / "2023", tmp_path / "data" / "2023")
-    (tmp_path / "data" / "2023" / "wards.csv").write_text("tt,unit\n", encoding="utf-8")
+    (tmp_path / "data" / "2023" / "units.csv").write_text("tt,unit\n", encoding="utf-8")
     assert build_all(tmp_path, "data", None) == 2  # 2023's data is bad: nothing is touched
     assert (html / "2022").is_dir() and (html / "2023").is_dir()
     result = planbook(tmp_path, "unpublish", "--year", "2022")
@@ -268,8 +268,8 @@ def test_names_of_250_characters_draw_every_chart(tmp_path, monkeypatch):
 
     shutil.copytree(DATA / "2023", tmp_path / "data" / "2023")
     long = "Tổ dân phố " + "rất dài " * 30
-    wards = tmp_path / "data" / "2023" / "wards.csv"
-    wards.write_text(wards.read_text(encoding="utf-8").replace("Trần Phú", long.strip()),
+    units = tmp_path / "data" / "2023" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace("Trần Phú", long.strip()),
                      encoding="utf-8")
     plan_yaml = tmp_path / "data" / "2023" / "plan.yaml"
     plan_yaml.write_text(plan_yaml.read_text(encoding="utf-8").replace(

@@ -92,7 +92,7 @@ def make_hostile(folder) -> None:
             row["lead"] += " " + agency_payload[normalise_name(row["lead"])]
 
     edit_table(folder / "agencies.csv", agency)
-    edit_table(folder / "wards.csv", names("unit"))
+    edit_table(folder / "units.csv", names("unit"))
     edit_table(folder / "budget.csv", budget)
 
 

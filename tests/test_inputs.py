@@ -4,6 +4,7 @@ Each folder of ``bad_inputs/`` replaces some of the 2023 data files (``<name>.de
 one); its ``expected.txt`` lists what the clerk must read. The build must exit non-zero without
 a traceback and leave the last published site as it was.
 """
+import re
 import shutil
 import subprocess
 import sys
@@ -12,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from planbook import data
-from planbook.data import DataError, load_plan
+from planbook import build, data, provenance
+from planbook.data import DataError, load_plan, read_bytes, table_file
 from planbook.data import plan as plan_module
 
-from conftest import DATA
+from conftest import DATA, LEGACY, MADE_UP
 
 HERE = Path(__file__).parent
 BAD = sorted((HERE / "bad_inputs").iterdir())
@@ -68,7 +69,7 @@ def test_decomposed_unicode_is_read_as_composed(tmp_path):
     are recognised, names come out composed, and an NFD twin of a name is a duplicate."""
     year = tmp_path / "data" / "2023"
     shutil.copytree(DATA / "2023", year)
-    for name in ("wards.csv", "budget.csv"):
+    for name in ("units.csv", "budget.csv"):
         path = year / name
         path.write_text(unicodedata.normalize("NFD", path.read_text(encoding="utf-8")),
                         encoding="utf-8")
@@ -77,7 +78,7 @@ def test_decomposed_unicode_is_read_as_composed(tmp_path):
     clean = load_plan(DATA, 2023)
     assert list(decomposed.units.unit) == list(clean.units.unit)
     assert list(decomposed.budget.lead_agency) == list(clean.budget.lead_agency)
-    units = year / "wards.csv"
+    units = year / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace(
         unicodedata.normalize("NFD", "2,Lê Lợi,"), "2,Trần Phú,"), encoding="utf-8")
     with pytest.raises(DataError, match=r"dòng 3 \(Trần Phú\), cột 'unit'.*bị trùng"):
@@ -98,8 +99,76 @@ def test_a_table_is_parsed_once_per_process_and_read_again_when_it_changes(tmp_p
     data.READ.clear()
     again = load_plan(tmp_path, 2023).units
     assert parsed == [1] and again.unit[0] != first.unit[0]
-    assert (str((tmp_path / "2023" / "wards.csv").resolve()), "") in data.READ
-    path = tmp_path / "2023" / "wards.csv"
+    assert (str((tmp_path / "2023" / "units.csv").resolve()), "") in data.READ
+    path = tmp_path / "2023" / "units.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("Trần Phú", "Trần Phú Mới"),
                     encoding="utf-8")
     assert load_plan(tmp_path, 2023).units.unit[0] == "Trần Phú Mới" and parsed == [1, 1]
+
+
+# ------------------------------------------------------------ a data file under an earlier name
+
+def test_a_table_is_found_under_its_name_or_an_earlier_one(tmp_path):
+    """Biểu số 01 is units.csv, or wards.csv in a year written before it was renamed; under
+    both names it is a clerk error naming both; under neither, the usual missing file."""
+    assert table_file(tmp_path, "units.csv") == tmp_path / "units.csv"
+    with pytest.raises(DataError, match=f"^Thiếu tệp {re.escape(str(tmp_path / 'units.csv'))}"):
+        read_bytes(table_file(tmp_path, "units.csv"))
+    (tmp_path / "wards.csv").write_text("tt,unit\n", encoding="utf-8")
+    assert table_file(tmp_path, "units.csv") == tmp_path / "wards.csv"
+    assert table_file(tmp_path, "wards.csv") == tmp_path / "wards.csv"
+    (tmp_path / "units.csv").write_text("tt,unit\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        table_file(tmp_path, "units.csv")
+    assert err.value.problems == [
+        f"Thư mục {tmp_path} có cả tệp units.csv và wards.csv: wards.csv là tên cũ của "
+        "units.csv, cùng một bảng số liệu. Hãy giữ một tệp, tên units.csv, và xóa tệp kia."]
+    (tmp_path / "wards.csv").unlink()
+    assert table_file(tmp_path, "units.csv") == tmp_path / "units.csv"
+    assert table_file(tmp_path, "budget.csv") == tmp_path / "budget.csv"
+
+
+def test_a_year_with_wards_csv_is_read_and_named_as_the_clerk_has_it(tmp_path):
+    """tests/legacy/2023 keeps Biểu số 01 under its earlier name: the same table as the 2023
+    data's units.csv, listed as wards.csv among the data files, and wards.csv in messages."""
+    old = load_plan(LEGACY, 2023)
+    old.validate()
+    assert not (LEGACY / "2023" / "units.csv").exists()
+    assert old.units.equals(load_plan(DATA, 2023).units)
+    assert LEGACY / "2023" / "wards.csv" in old.files
+    assert "2023/wards.csv" in provenance.data_hashes(old)
+    assert old.location("units.csv", 13) == "wards.csv dòng 13"
+    shutil.copytree(LEGACY / "2023", tmp_path / "2023")
+    path = tmp_path / "2023" / "wards.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2837,", ",-2837,"),
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=re.escape(f"Tệp {path}, dòng ")):
+        load_plan(tmp_path, 2023).validate()
+
+
+
+def test_a_year_with_both_names_is_refused(tmp_path):
+    year = tmp_path / "2023"
+    shutil.copytree(DATA / "2023", year)
+    shutil.copy(LEGACY / "2023" / "wards.csv", year / "wards.csv")
+    with pytest.raises(DataError, match=f"Thư mục {re.escape(str(year))} có cả tệp units.csv "
+                                        "và wards.csv"):
+        load_plan(tmp_path, 2023).validate()
+
+
+def test_last_years_wards_csv_is_read_beside_this_years_units_csv(tmp_path):
+    """A new year (units.csv) after a year published with wards.csv: last year's table is
+    read, named as it is, and its parts known to the build."""
+    shutil.copytree(LEGACY / "2023", tmp_path / "2023")
+    shutil.copytree(MADE_UP / "2024", tmp_path / "2024")
+    plan = load_plan(tmp_path, 2024)
+    plan.validate()
+    assert [p.name for p in plan.previous.files if p.suffix == ".csv"][0] == "wards.csv"
+    assert [p.name for p in plan.files if p.suffix == ".csv"][0] == "units.csv"
+    for path, year in ((tmp_path / "2023" / "wards.csv", plan.previous),
+                       (tmp_path / "2024" / "units.csv", plan)):
+        assert build.part_digest(plan, path, "counts") == year.part_digest("counts") is not None
+    (tmp_path / "2024" / "crosswalk.csv").write_text("old,new\nSong Maii,Đa Mai\n",
+                                                     encoding="utf-8")
+    with pytest.raises(DataError, match="cần là tên một phường, xã trong wards.csv của năm 2023"):
+        load_plan(tmp_path, 2024).validate()

@@ -119,15 +119,15 @@ def test_the_overview_of_the_parent(project):
 
 def test_one_book_rebuilt_alone_and_the_parent_follows_at_the_next_whole_build(project):
     site = project / "_build" / "html"
-    wards = project / "data" / AGREES / "2026" / "wards.csv"
-    lines = wards.read_text(encoding="utf-8").splitlines()
+    units = project / "data" / AGREES / "2026" / "units.csv"
+    lines = units.read_text(encoding="utf-8").splitlines()
     cells = lines[1].split(",")
     cells[2] = str(int(cells[2]) + 7)
     lines[1] = ",".join(cells)
     total = lines[-1].split(",")
     total[2] = str(int(total[2]) + 7)
     lines[-1] = ",".join(total)
-    wards.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = {key: digest(site / key / "2026") for key in (PARENT, DIFFERS, OTHER)}
     result = run(project, "--locality", AGREES)
     assert result.returncode == 0, result.stderr
@@ -149,21 +149,21 @@ def test_one_book_rebuilt_alone_and_the_parent_follows_at_the_next_whole_build(p
 
 def test_a_book_with_bad_data_is_named_and_the_others_stay(project):
     site = project / "_build" / "html"
-    wards = project / "data" / OTHER / "2026" / "wards.csv"
-    good = wards.read_text(encoding="utf-8")
+    units = project / "data" / OTHER / "2026" / "units.csv"
+    good = units.read_text(encoding="utf-8")
     lines = good.splitlines()
     cells = lines[1].split(",")
     cells[2] = "nhiều"
     lines[1] = ",".join(cells)
-    wards.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    units.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = {key: digest(site / key / "2026") for key in (OTHER, DIFFERS, AGREES)}
     try:
         result = run(project)
     finally:
-        wards.write_text(good, encoding="utf-8")
+        units.write_text(good, encoding="utf-8")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"Lỗi dữ liệu ({OTHER} năm 2026)" in result.stderr
-    assert str(wards) in result.stderr and "_build/localities" not in result.stderr
+    assert str(units) in result.stderr and "_build/localities" not in result.stderr
     assert {key: digest(site / key / "2026") for key in before} == before
     assert (site / "index.html").is_file()
 

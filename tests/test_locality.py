@@ -62,7 +62,7 @@ def commune_with(tmp_path, name, old, new):
 
 
 def test_data_messages_name_the_units_as_the_plan_does(tmp_path):
-    data = commune_with(tmp_path, "wards.csv", "Thôn Đoài", "")
+    data = commune_with(tmp_path, "units.csv", "Thôn Đoài", "")
     with pytest.raises(DataError) as error:
         load_plan(data, 2026).validate()
     assert "cột 'unit' (Thôn, tổ dân phố)" in str(error.value)

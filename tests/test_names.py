@@ -52,8 +52,8 @@ def test_any_name_and_figures_come_out_as_themselves(year, name, households, poo
     poor_prev = poor.draw(st.integers(0, households), label="poor_prev")
     poor_target = poor.draw(st.integers(0, households), label="poor_target")
     shown = " ".join(unicodedata.normalize("NFC", name).split())
-    path = year / "data" / "2023" / "wards.csv"
-    rows = list(csv.reader(io.StringIO((DATA / "2023" / "wards.csv").read_text("utf-8"))))
+    path = year / "data" / "2023" / "units.csv"
+    rows = list(csv.reader(io.StringIO((DATA / "2023" / "units.csv").read_text("utf-8"))))
     assume(shown not in {r[1] for r in rows[2:]})
     rate = lambda poor: f"{100 * poor / households:.2f}" if households else "0"  # noqa: E731
     rows[1] = ["1", name, str(households), str(poor_prev), rate(poor_prev), str(poor_target),

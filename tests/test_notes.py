@@ -71,7 +71,7 @@ def test_no_note_for_readers_names_a_file_or_a_row(site):
             for clerk in (".csv", ".xlsx", ".yaml", "dòng "):
                 assert clerk not in text, (page.name, clerk, text)
     assert seen > 3
-    assert "wards.csv dòng 11" in words(soup(site / "book" / "checks.html"))
+    assert "units.csv dòng 11" in words(soup(site / "book" / "checks.html"))
 
 
 def test_the_disagreeing_cells_are_marked_in_the_forms_on_the_site_and_in_print(site, plan):
@@ -132,7 +132,7 @@ def test_the_build_record_folds_its_technical_part_on_the_site_and_leaves_it_out
     pages = pdf_pages(plan)
     annex = " ".join(" ".join(p.split()) for p in pages
                      if "Cách dựng cuốn sách này" in p and "Mục lục" not in p)
-    assert "Mã nhận diện bộ dữ liệu" in annex and "wards.csv" in annex
+    assert "Mã nhận diện bộ dữ liệu" in annex and "units.csv" in annex
     for technical in ("SHA-256", "papermill", "jupyter-book", "data_dir", "Tham số",
                       "make book"):
         assert technical not in annex, technical

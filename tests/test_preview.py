@@ -33,7 +33,7 @@ from test_hostile_site import POLICY, WATCH
 
 WAIT = 600
 """Seconds any one step may take (a loaded machine); the test fails beyond."""
-UNITS = "data/2026/wards.csv"
+UNITS = "data/2026/units.csv"
 FIRST = "1,Thôn Đông,412,9,2.18,7,1.70,2"
 
 

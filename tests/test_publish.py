@@ -14,7 +14,7 @@ MARKUP_UNIT = "<b>Trần</b> Phú <script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = scratch_project(tmp_path_factory.mktemp("project"))
-    units = root / "data" / "2023" / "wards.csv"
+    units = root / "data" / "2023" / "units.csv"
     text = units.read_text(encoding="utf-8").replace("Trần Phú", f'"{MARKUP_UNIT}"')
     units.write_text(text.replace(",Tổng cộng,43980,", ",Tổng cộng,44000,"), encoding="utf-8")
     result = build(root)
@@ -37,14 +37,14 @@ def test_a_total_that_does_not_add_up_is_a_finding(project):
                          .read_text(encoding="utf-8"), "html.parser")
     rows = [[" ".join(td.get_text().split()) for td in tr.find_all("td")]
             for tr in soup.select("table tr")]
-    assert ["Biểu số 01, dòng Tổng cộng (wards.csv dòng 18)", "44.000", "43.980",
+    assert ["Biểu số 01, dòng Tổng cộng (units.csv dòng 18)", "44.000", "43.980",
             "tổng số hộ dân cư: cộng 16 phường, xã"] in rows
 
 
 def test_bad_data_keeps_the_last_good_site(project):
     site = project / "_build" / "html"
     before = digest(site)
-    result = build_edited(project, project / "data" / "2023" / "wards.csv", ",2837,", ",-2837,")
+    result = build_edited(project, project / "data" / "2023" / "units.csv", ",2837,", ",-2837,")
     assert result.returncode != 0
     assert "cột 'households'" in result.stderr and "Traceback" not in result.stderr
     assert digest(site) == before

@@ -52,7 +52,7 @@ def test_appendix_reproduces_bieu_01(site):
     expected = [[r["tt"], r["unit"], fmt.number(int(r["households"])),
                  fmt.number(int(r["poor_prev"])), fmt.percent(float(r["rate_prev"])),
                  fmt.number(int(r["poor_target"])), fmt.percent(float(r["rate_target"])),
-                 fmt.number(int(r["reduction"]))] for r in raw_rows("wards.csv")]
+                 fmt.number(int(r["reduction"]))] for r in raw_rows("units.csv")]
     assert rows == expected
 
 
@@ -70,7 +70,7 @@ def test_appendix_reproduces_bieu_02(site):
 
 
 def test_each_unit_has_its_page_titled_with_its_name(site, plan):
-    for row in [r for r in raw_rows("wards.csv") if r["tt"]]:
+    for row in [r for r in raw_rows("units.csv") if r["tt"]]:
         soup = page(site, f"units/{unit_pages(plan)[row['unit']]}")
         title = soup.find("article").find("h1")
         assert not title.find("span", class_="section-number")  # the plan's numbering only

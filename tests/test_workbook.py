@@ -27,7 +27,7 @@ def type_in(path):
     """Type the made-up 2024 figures into a new year's workbook, as a clerk would: only the
     cells the form leaves to the clerk; the formulas stay."""
     book = load_workbook(path)
-    for sheet_name, csv_name in (("Biểu 01", "wards.csv"), ("Biểu 02", "budget.csv")):
+    for sheet_name, csv_name in (("Biểu 01", "units.csv"), ("Biểu 02", "budget.csv")):
         sheet = book[sheet_name]
         keys = [c.value for c in sheet[KEYS_ROW]]
         for i, row in enumerate(made_up_rows(csv_name)[:-1]):
@@ -77,7 +77,7 @@ def test_a_typed_workbook_builds_the_same_book_as_the_csv_files(typed, two_years
     assert result.returncode == 0, result.stderr
 
     def texts(project):
-        return [re.sub(r"\((budget|wards)\.csv dòng \d+\)|\(ke-hoach\.xlsx, trang «[^»]+», "
+        return [re.sub(r"\((budget|units)\.csv dòng \d+\)|\(ke-hoach\.xlsx, trang «[^»]+», "
                        r"dòng \d+\)", "(…)", text)
                 for _, text in page_texts(project / "_build" / "html" / "2024")]
 
@@ -100,8 +100,8 @@ def test_workbook_messages_name_the_sheet_row_and_column(typed, tmp_path):
     assert (f"Sổ {path}, trang «Biểu 01», dòng 8 (Lê Lợi), cột 'households' (Tổng số hộ dân "
             "cư): giá trị 'hai nghìn' — cần một số nguyên") in message
     assert f"Sổ {path}, trang «Biểu 01», dòng 9 (Hoàng Văn Thụ): chưa điền poor_prev" in message
-    shutil.copy(DATA / "2023" / "wards.csv", data / "2024" / "wards.csv")
-    with pytest.raises(DataError, match="có cả sổ ke-hoach.xlsx và tệp wards.csv"):
+    shutil.copy(DATA / "2023" / "units.csv", data / "2024" / "units.csv")
+    with pytest.raises(DataError, match="có cả sổ ke-hoach.xlsx và tệp units.csv"):
         load_plan(data, 2024).validate()
 
 

@@ -134,7 +134,7 @@ def test_a_failed_year_publishes_nothing(project):
     site = project / "_build" / "html"
     build(project)
     before = digest(site)
-    result = build_edited(project, project / "data" / "2024" / "wards.csv", ",2854,",
+    result = build_edited(project, project / "data" / "2024" / "units.csv", ",2854,",
                           ",hai nghìn,")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Lỗi dữ liệu năm 2024" in result.stderr and "cột 'households'" in result.stderr
@@ -146,7 +146,7 @@ def merged(tmp_path, crosswalk=True):
     data = tmp_path / "data"
     shutil.copytree(DATA / "2023", data / "2023")
     shutil.copytree(MADE_UP / "2024", data / "2024")
-    units = data / "2024" / "wards.csv"
+    units = data / "2024" / "units.csv"
     lines = units.read_text(encoding="utf-8").splitlines()
     lines = [line for line in lines if ",Song Mai," not in line]
     units.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -171,7 +171,7 @@ def test_a_unit_that_vanished_is_listed_and_checked(tmp_path):
     assert compare.unit_results(plan).vanished == ["Song Mai"]
     outcome = next(o for o in checks.run(plan) if o.check.name == "units-vanished")
     assert [f.where for f in outcome.findings] == ["Biểu số 01 năm 2023, Song Mai "
-                                                   "(wards.csv dòng 12)"]
+                                                   "(units.csv dòng 12)"]
 
 
 def test_a_crosswalk_naming_an_unknown_unit_is_refused(tmp_path):
@@ -198,12 +198,12 @@ def test_a_new_year_starts_blank_and_refuses_to_build_until_filled(tmp_path):
     folder = new_year(project / "data", 2024)
     text = (folder / "plan.yaml").read_text(encoding="utf-8")
     assert "year: 2024" in text and "năm 2024" in text and "text_figures" not in text
-    units = (folder / "wards.csv").read_text(encoding="utf-8").splitlines()
+    units = (folder / "units.csv").read_text(encoding="utf-8").splitlines()
     assert units[0].endswith(",ref_poor_target") and units[1] == "1,Trần Phú,,,,,,,2"
     result = build(project, 2024)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "ô số liệu chưa điền" in result.stderr
-    assert (f"{folder / 'wards.csv'}, dòng 2 (Trần Phú): chưa điền households (Tổng số hộ dân "
+    assert (f"{folder / 'units.csv'}, dòng 2 (Trần Phú): chưa điền households (Tổng số hộ dân "
             "cư), poor_prev") in result.stderr
     assert f"{folder / 'budget.csv'}, dòng 2 (Dự án 2: Đa dạng hóa sinh kế" in result.stderr
     with pytest.raises(DataError, match="đã có"):

@@ -98,7 +98,7 @@ def _amount(value) -> int:
 
 
 def _unit_where(plan: Plan, row) -> str:
-    return f"Biểu số 01, {row.unit} ({plan.location('wards.csv', row.row)})"
+    return f"Biểu số 01, {row.unit} ({plan.location('units.csv', row.row)})"
 
 
 def _budget_where(plan: Plan, row) -> str:

@@ -31,7 +31,7 @@ def unit_reductions(plan: Plan, only: set[str] | None = None) -> list[Finding]:
 
 def unit_totals(plan: Plan) -> list[Finding]:
     total, totals = plan.units_total, derive.totals(plan)
-    where = f"Biểu số 01, dòng Tổng cộng ({plan.location('wards.csv', total.row)})"
+    where = f"Biểu số 01, dòng Tổng cộng ({plan.location('units.csv', total.row)})"
     out = []
     for column, computed, label in [("households", totals.households, "tổng số hộ dân cư"),
                                     ("poor_prev", totals.poor_prev, "số hộ nghèo năm trước"),
@@ -54,7 +54,7 @@ def vanished_units(plan: Plan) -> list[Finding]:
     """Last year's units that match none of this year's, by name or ``crosswalk.csv``."""
     prev = plan.previous.units.set_index("unit")
     return [Finding(f"Biểu số 01 năm {plan.previous_year}, {unit} "
-                    f"({plan.previous.location('wards.csv', prev.loc[unit, 'row'])})", f"có trong kế hoạch năm {plan.previous_year}",
+                    f"({plan.previous.location('units.csv', prev.loc[unit, 'row'])})", f"có trong kế hoạch năm {plan.previous_year}",
                     f"không có trong kế hoạch năm {plan.year}",
                     "nếu đã đổi tên, sáp nhập hay chia tách: ghi vào crosswalk.csv")
             for unit in compare.unit_results(plan).vanished]

@@ -44,8 +44,8 @@ def to_fill(workbook: bool) -> str:
     """Where the clerk types a new year's figures: the two forms of the workbook, when the year
     is kept as one, else the two CSV files."""
     if workbook:
-        return f"sổ {WORKBOOK} (trang «{SHEETS['wards.csv']}» và «{SHEETS['budget.csv']}»)"
-    return "wards.csv và budget.csv"
+        return f"sổ {WORKBOOK} (trang «{SHEETS['units.csv']}» và «{SHEETS['budget.csv']}»)"
+    return "units.csv và budget.csv"
 
 
 def _write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
@@ -101,7 +101,7 @@ def new_year(data: Path, year: int) -> Path:
     units = [{"tt": r.tt, "unit": r.unit, "ref_poor_target": r.poor_target}
              for r in plan.unit_rows.itertuples()]  # group rows too
     units.append(total | {"ref_poor_target": plan.units_total.poor_target})
-    _write_rows(dest / "wards.csv", [*plan.forms[forms.UNITS].keys, "ref_poor_target"], units)
+    _write_rows(dest / "units.csv", [*plan.forms[forms.UNITS].keys, "ref_poor_target"], units)
     _carry_forms(plan, dest, latest, year)
     budget = [{"tt": r.tt, "name": r.name, "lead": r.lead, "content": r.content,
                "partners": r.partners, "ref_total": r.total} for r in plan.budget.itertuples()]

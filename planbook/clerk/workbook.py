@@ -1,8 +1,8 @@
 """The clerk's workbook: a year's tables as one Excel file (openpyxl), laid out like the
 printed forms, and read back by the build with the same messages as the CSV files.
 
-``make workbook YEAR=2024`` turns ``wards.csv``, ``budget.csv``, ``agencies.csv`` (and
-``crosswalk.csv``) into ``ke-hoach.xlsx``, the files' other columns (references, the clerk's
+``make workbook YEAR=2024`` turns ``units.csv`` (or ``wards.csv``, its earlier name),
+``budget.csv``, ``agencies.csv`` (and ``crosswalk.csv``) into ``ke-hoach.xlsx``, the files' other columns (references, the clerk's
 notes) after the form's, and removes the files once the workbook reads back as they are: from
 then on the workbook is the year's only source of figures (``plan.yaml`` keeps the text). Text
 is written as text, never as a formula (a name typed ``=…``). A figure the form computes (rates,
@@ -36,6 +36,7 @@ from planbook.data import (
     load_text,
     parse_figure,
     read_csv,
+    table_file,
     unit_columns,
 )
 from planbook.data.excel import KEYS_ROW, open_workbook
@@ -215,7 +216,7 @@ def _units_sheet(book, text, frame: pd.DataFrame, form: forms.Form) -> None:
     frame = _ordered(frame, columns)
     title, attached, upper, lower = _described(form, text)
     upper["ref_poor_target"] = f"Chỉ tiêu năm {text.year - 1} (tham khảo)"
-    sheet = book.create_sheet(SHEETS["wards.csv"])
+    sheet = book.create_sheet(SHEETS["units.csv"])
     _headers(sheet, title, attached, list(frame.columns), upper, lower,
              {"tt": 6, "unit": 24, "ref_poor_target": 14})
     _body(sheet, frame, columns, _described_formula(form, frame, _letters(list(frame.columns))))
@@ -269,10 +270,10 @@ def _simple_sheet(book, csv_name: str, title: str, frame: pd.DataFrame,
 
 
 def _read_back(path: Path, tables: dict[str, pd.DataFrame],
-               columns: dict[str, dict[str, tuple[str, str]]], folder: Path) -> None:
+               columns: dict[str, dict[str, tuple[str, str]]], files: dict[str, Path]) -> None:
     """Open the workbook just written and check that each sheet holds every cell of its CSV
-    file as written: text as text, figures as the build reads them, a blank the form computes
-    as its formula."""
+    file (``files``) as written: text as text, figures as the build reads them, a blank the
+    form computes as its formula."""
     book = open_workbook(path)[0][0]  # with its formulas
     for csv_name, frame in tables.items():
         sheet, kinds = book[SHEETS[csv_name]], _kinds(columns[csv_name])
@@ -284,36 +285,36 @@ def _read_back(path: Path, tables: dict[str, pd.DataFrame],
                 if written is None and cell.data_type == "f" or cell.value == written and (
                         cell.data_type == "s") == isinstance(written, str):
                     continue
-                raise DataError([f"Tệp {folder / csv_name}, dòng {row}, cột {name!r}: sổ Excel vừa "
+                raise DataError([f"Tệp {files[csv_name]}, dòng {row}, cột {name!r}: sổ Excel vừa "
                                  f"ghi không giữ được giá trị {text[:80]!r} (đọc lại thấy "
                                  f"{str(cell.value)[:80]!r}; một ô Excel giữ tối đa 32.767 ký tự). "
                                  "Chưa tạo sổ, các tệp CSV vẫn giữ nguyên."],
-                                f"{folder / csv_name}: the workbook does not read back as the file "
+                                f"{files[csv_name]}: the workbook does not read back as the file "
                                 f"(row {row}, column {name!r}); nothing changed.")
 
 
 def write_workbook(folder: Path) -> Path:
     """Write the year's tables as ``ke-hoach.xlsx`` and, once it reads back as they are, remove
-    the CSV files it replaces."""
+    the CSV files it replaces (under the names the year has them)."""
     target = folder / WORKBOOK
     if target.exists():
         raise DataError([f"Đã có sổ {target}."], f"{target} exists.")
     text = load_text(folder / "plan.yaml")
     described = Plan(folder, text.year).forms
-    missing = [name for name in ("wards.csv", "budget.csv", "agencies.csv")
-               if not (folder / name).is_file()]
+    files = {name: table_file(folder, name) for name in SHEETS}
+    missing = [files[name] for name in ("units.csv", "budget.csv", "agencies.csv")
+               if not files[name].is_file()]
     if missing:
-        raise DataError([f"Thiếu tệp {folder / name}." for name in missing],
-                        f"Missing {', '.join(missing)}.")
-    columns = {"wards.csv": described[forms.UNITS].parse_columns() | unit_columns(text.locality),
+        raise DataError([f"Thiếu tệp {path}." for path in missing],
+                        f"Missing {', '.join(path.name for path in missing)}.")
+    columns = {"units.csv": described[forms.UNITS].parse_columns() | unit_columns(text.locality),
                "budget.csv": described[forms.BUDGET].parse_columns()
                | budget_columns(text.funding),
                "agencies.csv": AGENCY_COLUMNS, "crosswalk.csv": CROSSWALK_COLUMNS}
-    tables = {name: _raw(folder / name, columns[name]) for name in SHEETS
-              if (folder / name).is_file()}
+    tables = {name: _raw(path, columns[name]) for name, path in files.items() if path.is_file()}
     book = Workbook()
     book.remove(book.active)
-    _units_sheet(book, text, tables["wards.csv"], described[forms.UNITS])
+    _units_sheet(book, text, tables["units.csv"], described[forms.UNITS])
     _budget_sheet(book, text, tables["budget.csv"], len(tables["agencies.csv"]),
                   described[forms.BUDGET])
     _simple_sheet(book, "agencies.csv", "Các cơ quan chủ trì, phối hợp", tables["agencies.csv"],
@@ -325,11 +326,11 @@ def write_workbook(folder: Path) -> Path:
     fresh = target.with_name(target.name + ".new")
     book.save(fresh)
     try:
-        _read_back(fresh, tables, columns, folder)
+        _read_back(fresh, tables, columns, files)
     except DataError:
         fresh.unlink()
         raise
     fresh.rename(target)
     for name in tables:
-        (folder / name).unlink()
+        files[name].unlink()
     return target

@@ -3,8 +3,9 @@
 A year's folder (``data/<year>/``) holds:
 
 - ``plan.yaml``   — the plan's text and metadata (:class:`PlanText`);
-- ``wards.csv``   — Biểu số 01, poor households per unit of the locality (named as
-  ``locality.units`` in ``plan.yaml`` says), last row the printed total;
+- ``units.csv``   — Biểu số 01, poor households per unit of the locality (named as
+  ``locality.units`` in ``plan.yaml`` says), last row the printed total; ``wards.csv``, its
+  earlier name, is read too (:data:`planbook.data.files.EARLIER_NAMES`);
 - ``budget.csv``  — Biểu số 02, projects and sub-projects, last row the printed grand total;
 - ``agencies.csv``— the agencies that may lead or partner, with other spellings of their names;
 - ``crosswalk.csv`` (optional) — units renamed, merged or split since last year;
@@ -33,10 +34,12 @@ from planbook.data.files import (
                                    WORKBOOK,
                                    check_header,
                                    control_characters,
+                                   current_name,
                                    parse_table,
                                    read_bytes,
                                    read_csv,
                                    read_table,
+                                   table_file,
                                    unknown_columns,
 )
 from planbook.data.folders import YEAR_NAME, data_years, odd_folders
@@ -54,8 +57,8 @@ from planbook.data.plan_text import (
 
 __all__ = ["AGENCY_COLUMNS", "BUDGET_COLUMNS", "CROSSWALK_COLUMNS", "MAX_BYTES", "READ",
            "SHEETS", "TOTAL_LABEL", "UNIT_COLUMNS", "UNIT_COUNTS", "UNIT_PRINTED", "WORKBOOK",
-           "YEAR_NAME", "DataError", "Locality", "Plan", "PlanText", "ProjectText", "Section",
-           "budget_columns", "check_header", "control_characters", "data_years", "load_plan",
-           "load_text", "load_yaml", "normalise_name", "odd_folders", "parse_figure",
-           "parse_table", "read_bytes", "read_csv", "read_table", "unit_columns",
-           "unknown_columns"]
+           "YEAR_NAME", "DataError", "Locality", "Plan", "PlanText", "ProjectText",
+           "Section", "budget_columns", "check_header", "control_characters", "current_name",
+           "data_years", "load_plan", "load_text", "load_yaml", "normalise_name", "odd_folders",
+           "parse_figure", "parse_table", "read_bytes", "read_csv", "read_table", "table_file",
+           "unit_columns", "unknown_columns"]

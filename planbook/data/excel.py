@@ -175,7 +175,7 @@ def _form_value(figures: pd.DataFrame, i: int, name: str, csv_name: str,
     if columns[name][1] in ("text", "code"):
         return None
     row, body = figures.loc[i], figures[~is_total]
-    if csv_name == "wards.csv":
+    if csv_name == "units.csv":
         return _described_value(figures, i, name, form, is_total)
     if csv_name == "budget.csv":
         tts = body.tt.str.rstrip(".")

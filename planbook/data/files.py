@@ -22,13 +22,17 @@ for and not there); the parts of Biểu số 01 are :attr:`Plan.unit_counts` and
 own row only, so it runs again when those change, not when another row's printed rate does."""
 _UNNOTED = 0
 _PARSED: dict[tuple, object] = {}
-"""Tables already parsed by this process, by file content (:meth:`Plan._parsed_once`)."""
+"""Tables already parsed by this process, by file content (:func:`parsed_once`)."""
 TOTAL_LABEL = "Tổng cộng"
 WORKBOOK = "ke-hoach.xlsx"
 """The clerk's workbook: when a year's folder has it, its sheets replace the CSV files."""
-SHEETS = {"wards.csv": "Biểu 01", "budget.csv": "Biểu 02", "agencies.csv": "Cơ quan",
+SHEETS = {"units.csv": "Biểu 01", "budget.csv": "Biểu 02", "agencies.csv": "Cơ quan",
           "crosswalk.csv": "Đối chiếu"}
 """The workbook's sheet for each CSV file."""
+EARLIER_NAMES = {"units.csv": ("wards.csv",)}
+"""The names a data file had before (Biểu số 01 holds units of any kind, its file was named for
+one): a year that has it under one of them is read as it is, so that the years published build
+unchanged."""
 
 MAX_BYTES = 64 * 2**20
 """The largest data file read (64 MiB): a plan listing every locality of the country is far smaller."""
@@ -56,6 +60,25 @@ def unnoted() -> Iterator[None]:
         _UNNOTED -= 1
 
 
+def current_name(name: str) -> str:
+    """A data file's name now, given its name or an earlier one (:data:`EARLIER_NAMES`)."""
+    return next((now for now, earlier in EARLIER_NAMES.items() if name in earlier), name)
+
+
+def table_file(folder: Path, name: str) -> Path:
+    """The data file ``name`` of a year's ``folder`` as the folder has it: under its name or an
+    earlier one (:data:`EARLIER_NAMES`); under its name when it has neither (reading it then
+    says it is missing). The file under two names is a clerk error: which is the year's?"""
+    name = current_name(name)
+    found = [folder / n for n in (name, *EARLIER_NAMES.get(name, ())) if (folder / n).is_file()]
+    if len(found) > 1:
+        names = " và ".join(path.name for path in found)
+        raise DataError([f"Thư mục {folder} có cả tệp {names}: {found[1].name} là tên cũ của "
+                         f"{name}, cùng một bảng số liệu. Hãy giữ một tệp, tên {name}, và xóa "
+                         "tệp kia."], f"{folder}: both {names} (an earlier name of {name}).")
+    return found[0] if found else folder / name
+
+
 def read_bytes(path: Path) -> bytes:
     """A data file's bytes, noted in :data:`READ`. A file that is a link to somewhere
     outside the data folder and its year's folder (``data/<year>/file`` → elsewhere) is refused
@@ -81,6 +104,21 @@ def read_bytes(path: Path) -> bytes:
                         f"{path} cannot be read.") from None
     note(path, hashlib.sha256(content).hexdigest())
     return content
+
+
+def parsed_once(source: Path, name: str, words: str, parse) -> tuple[object, str]:
+    """``parse()`` of the table ``name`` read from ``source`` (its file, or the workbook
+    holding it), done once per process for the file's content and the ``words`` its parsing
+    uses: a warm kernel runs every unit's page, and each would parse and validate the whole
+    table again (the build would grow with the square of the units). Also the hash of the
+    file's bytes ("" when it is not there, which ``parse()`` says)."""
+    if not source.is_file():
+        return parse(), ""
+    digest = hashlib.sha256(read_bytes(source)).hexdigest()
+    key = (source.resolve(), name, digest, words)
+    if key not in _PARSED:
+        _PARSED[key] = parse()
+    return _PARSED[key], digest
 
 
 def read_text(path: Path) -> str:

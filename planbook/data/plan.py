@@ -21,13 +21,15 @@ from planbook.data.columns import (
 )
 from planbook.data.errors import DataError, _where
 from planbook.data.files import (
-    _PARSED,
+    EARLIER_NAMES,
     SHEETS,
     WORKBOOK,
     _split_total,
+    current_name,
     note,
-    read_bytes,
+    parsed_once,
     read_table,
+    table_file,
     unnoted,
 )
 from planbook.data.plan_text import (
@@ -90,36 +92,35 @@ class Plan:
 
     def texts(self):
         """Every text of the year, with where it is: (where, text)."""
-        def walk(node, where):
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    yield from walk(value, f"{where}.{key}" if where else key)
-            elif isinstance(node, list):
-                for i, value in enumerate(node, start=1):
-                    yield from walk(value, f"{where}.{i}")
-            elif isinstance(node, str):
-                yield f"plan.yaml, mục {where}", node
-        yield from walk(self.text.model_dump(), "")
-        for csv_name, table in (("wards.csv", self.unit_rows), ("budget.csv", self.budget),
+        yield from self.text.texts()
+        for csv_name, table in (("units.csv", self.unit_rows), ("budget.csv", self.budget),
                                 ("agencies.csv", self.agencies),
                                 *((f.file, self.form_table(f.name)[0]) for f in self.forms.extra)):
+            where = {row: self.location(csv_name, row) for row in table.row}
             for column in table.columns:
                 for row, value in zip(table.row, table[column]):
                     if isinstance(value, str):
-                        yield f"{self.location(csv_name, row)}, cột {column!r}", value
+                        yield f"{where[row]}, cột {column!r}", value
 
     def location(self, csv_name: str, row: int) -> str:
-        """Where a row of a table is, as the clerk finds it: ``wards.csv dòng 13``, or the
-        sheet's row when the year has a workbook."""
+        """Where a row of a table is, as the clerk finds it: ``units.csv dòng 13`` (the file
+        under the name the year has it, :meth:`file`), or the sheet's row when the year has a
+        workbook."""
+        csv_name = current_name(csv_name)
         if self.workbook.is_file() and csv_name in SHEETS:
             return f"{self.workbook.name}, trang «{SHEETS[csv_name]}», dòng {row}"
-        return f"{csv_name} dòng {row}"
+        return f"{self.file(csv_name).name} dòng {row}"
+
+    def file(self, name: str) -> Path:
+        """The data file ``name`` as the year has it, perhaps under an earlier name
+        (:func:`planbook.data.files.table_file`)."""
+        return table_file(self.folder, name)
 
     @property
     def files(self) -> list[Path]:
         """The year's data files: ``plan.yaml``, then the workbook or the CSV files."""
         tables = [self.workbook] if self.workbook.is_file() else [
-            self.folder / name for name in SHEETS if (self.folder / name).is_file()]
+            path for path in map(self.file, SHEETS) if path.is_file()]
         described = [self.folder / forms.FILE] if (self.folder / forms.FILE).is_file() else []
         return [self.folder / "plan.yaml", *described, *tables,
                 *(self.folder / form.file for form in self.forms.extra)]
@@ -143,7 +144,8 @@ class Plan:
                              f"{path.name}: sổ Excel là nguồn số liệu duy nhất của năm, hãy xóa "
                              f"{path.name} (hoặc xóa sổ để dùng các tệp CSV)."],
                             f"{self.folder}: both a workbook and {path.name}.")
-        table, where = excel.read_sheet(self.workbook, path.name, columns, key, form)
+        table, where = excel.read_sheet(self.workbook, current_name(path.name), columns, key,
+                                        form)
         self.notes += table.attrs.get("notes", [])
         return table, where
 
@@ -159,8 +161,7 @@ class Plan:
 
     @cached_property
     def agencies(self) -> pd.DataFrame:
-        path = self.folder / "agencies.csv"
-        agencies, path = self._read(path, AGENCY_COLUMNS, "name")
+        agencies, path = self._read(self.file("agencies.csv"), AGENCY_COLUMNS, "name")
         _validate(agencies, AGENCY_SCHEMA, path, "name", AGENCY_COLUMNS)
         return agencies
 
@@ -169,7 +170,7 @@ class Plan:
         """Biểu số 01 parsed, its total row, the file it came from and the hash of its bytes,
         and its rows as printed (group rows among the units); the accessors below note what a
         page reads of it."""
-        path = self.folder / "wards.csv"
+        path = self.file("units.csv")
         form = self.forms[forms.UNITS]
         columns = unit_columns(self.locality)
         columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
@@ -186,28 +187,12 @@ class Plan:
                 _validate(units, _form_schema(form, described), where, "unit", columns)
             return units, total, rows, table.attrs.get("notes", [])
 
+        source = self.workbook if self.workbook.is_file() else path
         with unnoted():
-            (units, total, rows, notes), source, digest = self._parsed_once(
-                path, repr((columns, form.subtotals)), parse)
+            (units, total, rows, notes), digest = parsed_once(
+                source, path.name, repr((columns, form.subtotals)), parse)
         self.notes += [note for note in notes if note not in self.notes]  # parsed earlier
         return units.copy(), total.copy(), source, digest, rows.copy()
-
-    def _parsed_once(self, path: Path, words: str, parse,
-                     workbook: bool = True) -> tuple[object, Path, str]:
-        """``parse()`` of the table at ``path`` (or of its sheet, unless ``workbook`` is false),
-        done once per process for the file's content and the ``words`` its parsing uses: a warm
-        kernel runs every unit's page, and each would parse and validate the whole table again
-        (the build would grow with the square of the units). Also the file read and the hash
-        of its bytes."""
-        note(self.workbook)
-        source = self.workbook if workbook and self.workbook.is_file() else path
-        if not source.is_file():
-            return parse(), source, ""  # which says what is missing
-        digest = hashlib.sha256(read_bytes(source)).hexdigest()
-        key = (source.resolve(), path.name, digest, words)
-        if key not in _PARSED:
-            _PARSED[key] = parse()
-        return _PARSED[key], source, digest
 
     def _note_units(self) -> tuple[pd.DataFrame, pd.Series]:
         """Biểu số 01 whole, noted as read whole: its file, and whether the workbook is there."""
@@ -254,7 +239,7 @@ class Plan:
         return self._digests[1].get(part)
 
     def _noted_part(self, part: str):
-        note(self.folder / "wards.csv", self.part_digest(part), part)
+        note(self.file("units.csv"), self.part_digest(part), part)
         return self.unit_part(part)
 
     @property
@@ -288,7 +273,7 @@ class Plan:
         defaults = forms.defaults(self.locality.Units, self.year, sources)
         try:
             return forms.describe(load_yaml(path) if path.is_file() else None, defaults,
-                                  f"Tệp {path}")
+                                  f"Tệp {path}", EARLIER_NAMES)
         except ValueError as err:
             raise DataError(str(err).splitlines(), f"{path}: invalid form description.") from None
 
@@ -308,14 +293,14 @@ class Plan:
                       form.name_key, columns)
             return rows, total, table.attrs.get("notes", [])
 
-        (rows, total, notes), _, _ = self._parsed_once(
-            path, repr((columns, form.subtotals)), parse, workbook=False)
+        (rows, total, notes), _ = parsed_once(path, path.name, repr((columns, form.subtotals)),
+                                              parse)
         self.notes += [note for note in notes if note not in self.notes]
         return rows.copy(), total.copy()
 
     @cached_property
     def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
-        path = self.folder / "budget.csv"
+        path = self.file("budget.csv")
         columns = budget_columns(self.text.funding)
         form = self.forms[forms.BUDGET]
         columns |= {k: v for k, v in form.parse_columns().items() if k not in columns}
@@ -348,16 +333,18 @@ class Plan:
     def crosswalk(self) -> pd.DataFrame:
         """``crosswalk.csv`` (optional): units renamed, merged or split since last year, one
         row per pair of last year's name (``old``) and this year's (``new``)."""
-        path = self.folder / "crosswalk.csv"
+        path = self.file("crosswalk.csv")
         note(path)
         if not path.is_file() and not self.workbook.is_file():
             return pd.DataFrame({"row": [], "old": [], "new": []})
         table, path = self._read(path, CROSSWALK_COLUMNS, "old")
         known = {"old": set(self.previous.unit_counts.unit) if self.previous else set(),
                  "new": set(self.unit_counts.unit)}
+        tables = {"old": self.previous.file("units.csv").name if self.previous else "units.csv",
+                  "new": self.file("units.csv").name}
         problems = [f"{_where(path, row.row, getattr(row, column))}, cột {column!r} "
                     f"({CROSSWALK_COLUMNS[column][0]}): giá trị {getattr(row, column)!r} — cần "
-                    f"là tên một {self.locality.units} trong wards.csv của năm "
+                    f"là tên một {self.locality.units} trong {tables[column]} của năm "
                     f"{self.previous_year if column == 'old' else self.year}."
                     for row in table.itertuples() for column in ("old", "new")
                     if getattr(row, column) not in known[column]]

@@ -203,6 +203,19 @@ class PlanText(_Model):
         return (f"(Kèm theo {self.document_type} số {self.number or blank}/{self.symbol} ngày "
                 f"{day}/{month}/{d.year} của {self.issuer_short})")
 
+    def texts(self):
+        """Every text of ``plan.yaml``, with where it is: (``plan.yaml, mục <key>``, text)."""
+        def walk(node, where):
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    yield from walk(value, f"{where}.{key}" if where else key)
+            elif isinstance(node, list):
+                for i, value in enumerate(node, start=1):
+                    yield from walk(value, f"{where}.{i}")
+            elif isinstance(node, str):
+                yield f"plan.yaml, mục {where}", node
+        yield from walk(self.model_dump(), "")
+
     @field_validator("content_intro")
     @classmethod
     def _known_counts(cls, value: str) -> str:
