@@ -1,0 +1,4 @@
+"""``python -m planbook.bench``: see :mod:`planbook.bench`."""
+from planbook.bench import main
+
+main()
