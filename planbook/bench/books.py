@@ -29,7 +29,7 @@ def books_summary(runs: list[Run]) -> dict:
     if len(runs) < 3:
         return {}
     first, middle, last = runs[0], runs[-2], runs[-1]
-    marginal = marginal(middle, last)
+    per_book = marginal(middle, last)
     return {"books_s": {str(r.units): round(r.seconds, 1) for r in runs},
-            "books_marginal_s": round(marginal, 2),
-            "books_linearity": round(marginal / marginal(first, middle), 2)}
+            "books_marginal_s": round(per_book, 2),
+            "books_linearity": round(per_book / marginal(first, middle), 2)}
