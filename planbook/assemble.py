@@ -16,7 +16,6 @@ from pathlib import Path
 
 import yaml
 from babel.messages import mofile, pofile
-from jupyter_book.cli.main import main as jupyter_book_main
 
 from planbook import (
     downloads,
@@ -25,6 +24,10 @@ from planbook import (
 from planbook.guard import write_atomically
 from planbook.kernels import Job
 from planbook.layout import BOOK, SECTION_TEMPLATE, book_dir, builder_output
+from planbook.lazy import lazy
+
+jupyter_book = lazy("jupyter_book.cli.main")
+"""Jupyter Book's command line, run in the processes forked to build (:data:`WARM`)."""
 
 
 class BuildError(Exception):
@@ -142,7 +145,7 @@ def _jupyter_book(command: list[str], log: str) -> None:
     os.dup2(fd, 2)
     os.close(fd)
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
-    jupyter_book_main(command, prog_name="jupyter-book")
+    jupyter_book.main(command, prog_name="jupyter-book")
 
 
 class WarmRun:

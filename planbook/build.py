@@ -10,7 +10,6 @@ from functools import partial
 from pathlib import Path
 
 import nbformat
-from fontTools.ttLib import TTFont
 
 from planbook import (
     checks,
@@ -37,7 +36,10 @@ from planbook.layout import (
     book_dir,
     chapter_files,
 )
+from planbook.lazy import lazy
 from planbook.sphinx import ext
+
+ttLib = lazy("fontTools.ttLib")  # for the print font's check, when a book is built
 
 NEEDS = {"previous_year": lambda plan: plan.previous is not None}
 """What a chapter may need (``planbook: {requires: […]}`` in its notebook's metadata)."""
@@ -198,7 +200,7 @@ def check_print_font(plan: Plan) -> None:
     emoji…), naming the character and where it is; nothing to check without the font."""
     if not PRINT_FONT.is_file():
         return
-    cmap = TTFont(PRINT_FONT).getBestCmap()
+    cmap = ttLib.TTFont(PRINT_FONT).getBestCmap()
     problems = []
     for where, value in plan.texts():
         lacking = sorted({ch for ch in value if ch.isprintable() and ord(ch) not in cmap})

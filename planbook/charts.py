@@ -56,7 +56,7 @@ def _by_file(fig: plt.Figure) -> None:
                                       prop.get_style() != "normal"))
 
 
-_vi_percent = FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True))
+percent_ticks = FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True))
 _vi_number = FuncFormatter(lambda v, _: fmt.number(v, 2, trim=True))
 
 
@@ -162,7 +162,7 @@ def unit_rates(plan: Plan) -> Markup:
                f"xếp từ thấp đến cao; cao nhất là {top.unit} với chỉ tiêu "
                f"{fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
-    ax.xaxis.set_major_formatter(_vi_percent)
+    ax.xaxis.set_major_formatter(percent_ticks)
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
     _legend(fig, keys)
     return save(fig, "ty-le-ho-ngheo", caption, alt)
@@ -225,7 +225,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
     strip.set_xlim(0, right)
-    strip.xaxis.set_major_formatter(_vi_percent)
+    strip.xaxis.set_major_formatter(percent_ticks)
     strip.set_xlabel(xlabel)
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
@@ -304,7 +304,7 @@ def lead_shares(plan: Plan) -> Markup:
         [f"{fmt.percent(share, 1)} ({fmt.number(total)})"
          for share, total in zip(shares.share, shares.total)],
         ["Kinh phí", "theo cơ quan chủ trì", f"năm {plan.year}"],
-        "Tỷ trọng trong tổng kinh phí (%)", _vi_percent, right=100)
+        "Tỷ trọng trong tổng kinh phí (%)", percent_ticks, right=100)
     alt = "Biểu đồ thanh tỷ trọng kinh phí theo cơ quan chủ trì: " + "; ".join(
         f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index, shares.share)) + "."
     return save(fig, "kinh-phi-co-quan",

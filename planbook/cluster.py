@@ -31,10 +31,11 @@ import time
 from functools import partial
 from pathlib import Path
 
-from distributed import Client, as_completed, get_worker
-
 from planbook.kernels import KERNELS, Job, Kernel, Read, same_bytes_same_time
 from planbook.layout import builder_output
+from planbook.lazy import lazy
+
+distributed = lazy("distributed")
 
 
 class ClusterError(Exception):
@@ -104,11 +105,11 @@ def _data(job: Job, root: Path) -> dict[str, bytes]:
             for y in (year, year - 1) for name, content in _files(data / str(y)).items()}
 
 
-def connect(scheduler: str, **options) -> Client:
+def connect(scheduler: str, **options) -> distributed.Client:
     """A client of the cluster at ``scheduler``; one that cannot be reached is a
     :class:`ClusterError`."""
     try:
-        return Client(scheduler, timeout=CONNECT_TIMEOUT, **options)
+        return distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, **options)
     except (OSError, ValueError) as err:
         raise ClusterError(f"Không kết nối được tới cụm Dask tại {scheduler!r} ({err}) — hãy "
                            "kiểm tra địa chỉ SCHEDULER và máy chủ của cụm, hoặc bỏ SCHEDULER "
@@ -130,7 +131,7 @@ def run(todo: list[Job], finish, done, scheduler: str, root: Path) -> None:
                                  job.output.relative_to(root).as_posix(), job.parameters,
                                  _data(job, root), pure=False): job for job in todo}
         try:
-            for future in as_completed(futures):
+            for future in distributed.as_completed(futures):
                 job = futures[future]
                 notebook, deps, drawn, seconds = future.result()
                 for relative, content in drawn.items():
@@ -185,7 +186,7 @@ def assembly(source: bytes, command: list[str], output: str
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 encoding="utf-8", errors="replace")
         built = pack(Path(scratch) / output) if result.returncode == 0 else b""
-    return (built, result.stdout, result.returncode, get_worker().address,
+    return (built, result.stdout, result.returncode, distributed.get_worker().address,
             time.perf_counter() - started)
 
 

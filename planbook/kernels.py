@@ -6,6 +6,7 @@ workers (:mod:`planbook.cluster`) both run their jobs here.
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import os
 import queue
@@ -17,10 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill
-from jupyter_client.manager import KernelManager
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+from planbook.lazy import lazy
+
+papermill = lazy("papermill")  # with nbclient and jupyter_client: loaded when a notebook runs
+jupyter_client = lazy("jupyter_client")
 
 CELL_TIMEOUT = 600
 IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter"
@@ -53,22 +54,25 @@ Read = tuple[str, str, "str | None"]
 of what it read (:data:`planbook.data.READ`)."""
 
 
-class ReusedKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, run in a kernel the caller started (``km``/``kc``)."""
+@functools.cache
+def engine() -> str:
+    """The name of papermill's nbclient engine run in a kernel the caller started
+    (``km``/``kc``), registered with papermill once, when a notebook first runs."""
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None,
-                                 km=None, kc=None, **kwargs):
-        client = PapermillNotebookClient(nb_man, km=km, kernel_name=kernel_name,
-                                         timeout=execution_timeout, startup_timeout=start_timeout,
-                                         log_output=log_output, stdout_file=stdout_file,
-                                         stderr_file=stderr_file)
-        client.kc = kc
-        return client.execute()
+    class ReusedKernelEngine(papermill.engines.NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
+                                     stdout_file=None, stderr_file=None, start_timeout=60,
+                                     execution_timeout=None, km=None, kc=None, **kwargs):
+            client = papermill.clientwrap.PapermillNotebookClient(
+                nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
+                startup_timeout=start_timeout, log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file)
+            client.kc = kc
+            return client.execute()
 
-
-papermill_engines.register("planbook", ReusedKernelEngine)
+    papermill.engines.papermill_engines.register("planbook", ReusedKernelEngine)
+    return "planbook"
 
 
 _KERNEL_NUMBERS = itertools.count()
@@ -79,7 +83,7 @@ class Kernel:
     """A kernel, used by one worker thread at a time, wiped between notebooks."""
 
     def __init__(self, folder: str):
-        self.km = KernelManager(kernel_name="python3", transport="ipc")
+        self.km = jupyter_client.KernelManager(kernel_name="python3", transport="ipc")
         self.km.ip = os.path.join(folder, f"kernel-{next(_KERNEL_NUMBERS)}")
         self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
@@ -101,7 +105,7 @@ class Kernel:
         try:
             with same_bytes_same_time(job.output):
                 papermill.execute_notebook(str(job.source), str(job.output),
-                                           parameters=job.parameters, engine_name="planbook",
+                                           parameters=job.parameters, engine_name=engine(),
                                            km=self.km, kc=self.kc, kernel_name="python3",
                                            cwd=str(job.output.parent), progress_bar=False,
                                            execution_timeout=CELL_TIMEOUT,

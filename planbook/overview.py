@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from matplotlib.ticker import FuncFormatter
-
-from planbook import charts, derive, downloads, fmt, site
-from planbook.charts import plt
+from planbook import derive, downloads, fmt, site
 from planbook.crosslevel import Pair, allocation, name_key
 from planbook.data import Plan
 from planbook.guard import write_atomically
+from planbook.lazy import lazy
+
+charts = lazy("planbook.charts")  # matplotlib, for a parent's overview only
 
 HEADER = ["TT", "Đơn vị", "Số hộ dân cư", "Hộ nghèo đầu năm", "Tỷ lệ đầu năm (%)",
           "Hộ nghèo theo chỉ tiêu", "Tỷ lệ chỉ tiêu (%)", "Kinh phí phân bổ (triệu đồng)",
@@ -75,7 +75,7 @@ def chart(plan: Plan, found: list[dict]) -> tuple[bytes, str]:
     its alt text."""
     order = sorted(found, key=lambda r: r["rate_target"])
     height = 0.28 * len(order) + 1.6
-    fig, ax = plt.subplots(figsize=(charts.WIDTH, height))
+    fig, ax = charts.plt.subplots(figsize=(charts.WIDTH, height))
     y = range(len(order))
     ax.hlines(list(y), [r["rate_target"] for r in order], [r["rate_prev"] for r in order],
               color="#bbbbbb", linewidth=1)
@@ -85,12 +85,12 @@ def chart(plan: Plan, found: list[dict]) -> tuple[bytes, str]:
                         color=charts.COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}",
                         zorder=3)
     ax.set_yticks(list(y), [r["unit"] for r in order])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True)))
+    ax.xaxis.set_major_formatter(charts.percent_ticks)
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
     fig.legend(handles=[prev, target], loc="outside lower center", ncols=2, frameon=False)
     out = io.BytesIO()
     fig.savefig(out, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    charts.plt.close(fig)
     top = order[-1] if order else None
     alt = (f"Biểu đồ chấm tỷ lệ hộ nghèo đầu năm và chỉ tiêu năm {plan.year} của "
            f"{fmt.number(len(order))} {plan.locality.units}, xếp theo chỉ tiêu"

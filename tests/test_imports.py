@@ -58,9 +58,14 @@ def imports_of(module: str, tree: ast.Module) -> list[tuple[str, int, bool]]:
     for function in ast.walk(tree):
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             inside |= {id(node) for node in ast.walk(function) if node is not function}
-    return [(target, node.lineno, id(node) in inside) for node in ast.walk(tree)
-            if isinstance(node, (ast.Import, ast.ImportFrom))
-            for target in sorted(imported(node, module)) if target != module]
+    found = [(target, node.lineno, id(node) in inside) for node in ast.walk(tree)
+             if isinstance(node, (ast.Import, ast.ImportFrom))
+             for target in sorted(imported(node, module)) if target != module]
+    return found + [(node.args[0].value, node.lineno, id(node) in inside)  # lazy("planbook.x")
+                    for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and getattr(node.func, "id", "") == "lazy" and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and str(node.args[0].value) in MODULES]
 
 
 def imports() -> list[tuple[str, str, int, bool]]:
@@ -111,10 +116,13 @@ def test_the_import_reader_sees_every_kind_of_import():
     source = ast.parse("from . import fmt\nfrom .data import Plan\nimport planbook.derive as d\n"
                        "import yaml, planbook.sphinx.search\n"
                        "def later():\n    if True:\n        from planbook import charts\n"
-                       "class Late:\n    def m(self):\n        import planbook.site\n")
+                       "class Late:\n    def m(self):\n        import planbook.site\n"
+                       "tables = lazy('planbook.tables')\n")
     assert imports_of("planbook.text", source) == [
         ("planbook.fmt", 1, False), ("planbook.data", 2, False), ("planbook.derive", 3, False),
-        ("planbook.sphinx.search", 4, False), ("planbook.charts", 7, True), ("planbook.site", 10, True)]
+        ("planbook.sphinx.search", 4, False), ("planbook.charts", 7, True),
+        ("planbook.site", 10, True), ("planbook.tables", 11, False)]
+    assert ("planbook.overview", "planbook.charts", False) in graph  # charts = lazy(…)
     assert cycles({("planbook.fmt", "planbook.data"), ("planbook.data", "planbook.fmt"),
                    ("planbook.data", "planbook.text")}) == {
         frozenset({"planbook.fmt", "planbook.data"})}
