@@ -185,8 +185,8 @@ def note(plan: Plan, unit: str = "") -> Markup:
     figures = [Figure(**f) for f in shown["figures"]]
     differ = [f for f in figures if f.differs]
     lines = [f"- {fmt.md_escape(f.label)}: {fmt.md_escape(f.form)} của {fmt.md_escape(sides[0])}"
-             f" ghi **{_num(f.parent)}**; các biểu của {fmt.md_escape(sides[1])} cho "
-             f"**{_num(f.child)}**." for f in differ]
+             f" ghi **{figure_text(f.parent)}**; các biểu của {fmt.md_escape(sides[1])} cho "
+             f"**{figure_text(f.child)}**." for f in differ]
     if differ:
         body = Markup(":::{{important}}\n{}\n\n{}\n:::\n").format(
             Markup("Số liệu giữa hai cấp chưa khớp ({} điểm):").format(len(differ)),
@@ -198,5 +198,7 @@ def note(plan: Plan, unit: str = "") -> Markup:
         lead, body)
 
 
-def _num(value: float) -> str:
+def figure_text(value: float) -> str:
+    """A figure one level prints for the other, as printed: a count or an amount whole, a
+    fraction with two decimals."""
     return fmt.number(int(value)) if float(value).is_integer() else fmt.number(value, 2)

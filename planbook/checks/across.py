@@ -4,16 +4,13 @@ what concerns it as :attr:`planbook.data.Plan.across`). A difference is a findin
 books: in the parent's about the unit's row, in the child's about its totals."""
 from __future__ import annotations
 
-from planbook import fmt, forms
+from planbook import forms
 from planbook.checks.core import TOTAL_ROW, Finding, _unit_where
+from planbook.crosslevel import figure_text
 from planbook.data import Plan
 
 CHILD_TOTALS = {forms.UNITS: "units-total", forms.BUDGET: "budget-total"}
 """Where a child's book shows the totals its parent's figures are compared with."""
-
-
-def _number(value: float) -> str:
-    return fmt.number(int(value)) if float(value).is_integer() else fmt.number(value, 2)
 
 
 def across_levels(plan: Plan, only: set[str] | None = None) -> list[Finding]:
@@ -26,7 +23,7 @@ def across_levels(plan: Plan, only: set[str] | None = None) -> list[Finding]:
         for figure in shown["figures"]:
             if figure["parent"] == figure["child"]:
                 continue
-            printed, computed = _number(figure["parent"]), _number(figure["child"])
+            printed, computed = figure_text(figure["parent"]), figure_text(figure["child"])
             if shown["role"] == "child":  # this plan is the parent; ``unit`` has a plan
                 about = f"unit:{unit}" if figure["form_name"] == forms.UNITS else \
                     f"form:{figure['form_name']}:{unit}"
