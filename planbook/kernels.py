@@ -158,6 +158,7 @@ class Kernels:
         self.started: list[Kernel] = []
         self.lock = threading.Lock()
         self.warming = 0
+        self.importing = 0  # of those warming, the ones already in ``started``
         self.threads: list[threading.Thread] = []
 
     @contextmanager
@@ -183,9 +184,9 @@ class Kernels:
         self.idle.put(kernel)
 
     def count(self) -> int:
-        """The kernels started or being warmed."""
+        """The kernels started or being warmed (a kernel running its imports is both: once)."""
         with self.lock:
-            return len(self.started) + self.warming
+            return len(self.started) + self.warming - self.importing
 
     def warm(self, count: int) -> None:
         """Start, in the background and side by side, the kernels missing for ``count`` to be
@@ -199,11 +200,13 @@ class Kernels:
             thread.start()
 
     def _warm_one(self) -> None:
-        kernel = None
+        kernel, listed = None, False
         try:
             kernel = Kernel(self.folder)
             with self.lock:
                 self.started.append(kernel)
+                self.importing += 1
+                listed = True
             kernel._request(IMPORTS)
         except Exception:  # noqa: BLE001 (whoever waits for it starts one and sees why)
             if kernel is not None:
@@ -214,6 +217,7 @@ class Kernels:
         finally:
             with self.lock:
                 self.warming -= 1
+                self.importing -= listed
             self.idle.put(kernel)
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """The execution engine: papermill runs in reused kernels, re-run only when an input changed."""
 import json
+import threading
 
 import nbformat
 import pytest
@@ -70,3 +71,36 @@ def test_failure_names_notebook_cell_and_error(project):
     notebook(project / "reader.ipynb", 'name = "a.txt"', "1 / 0")
     with pytest.raises(kernels.ExecutionError, match=r"one\.ipynb.*«1 / 0».*ZeroDivisionError"):
         run(project)
+
+
+def test_a_kernel_warming_counts_once(monkeypatch):
+    """A kernel that started and runs its imports is one kernel: a small rebuild then runs
+    in it alone instead of starting a second one cold."""
+    importing, release = threading.Event(), threading.Event()
+
+    class Slow:
+        def __init__(self, folder):
+            pass
+
+        def _request(self, code):
+            importing.set()
+            release.wait(10)
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(kernels, "Kernel", Slow)
+    warm = kernels.Kernels()
+    try:
+        warm.warm(1)
+        assert importing.wait(10)
+        assert warm.count() == 1
+        six = [kernels.Job(None, None)] * 6
+        assert execute.threads(six, 2, warm) == 1
+        release.set()
+        with warm.kernel() as kernel:
+            assert isinstance(kernel, Slow)
+        assert warm.count() == 1
+    finally:
+        release.set()
+        warm.close()
