@@ -4,6 +4,7 @@ preview`` serves the latest year's site (or ``--year``'s) and rebuilds it after 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import sys
@@ -182,5 +183,14 @@ def build_all(root: Path, data: str, year: int | None, scheduler: str | None = N
     return 0
 
 
+def run() -> int:
+    """``main`` with Python's garbage collector told that the modules stay: its full passes
+    skip them during the build and at exit (half a second of a small build)."""
+    gc.freeze()
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

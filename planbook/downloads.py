@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import shutil
 import zipfile
@@ -39,6 +40,8 @@ from openpyxl.styles import Alignment, Font
 
 from planbook import fmt
 from planbook.data import read_bytes
+from planbook.guard import write_atomically
+from planbook.stamp import sha256
 
 FOLDER = "tai-ve"
 """The folder of the year's sources that holds the files to download (Sphinx copies those a
@@ -302,10 +305,13 @@ _MADE: dict[bytes, dict[str, bytes]] = {}
 """The files of the tables of each executed notebook this process read, by its bytes' hash: a
 preview builds again and again, and most notebooks stay as they were."""
 
+MADE_FROM = ".made-from.json"
+"""In the downloads folder: each notebook's hash and the files written from it, so that a
+later build writes only the files of the notebooks that changed."""
+
 
 def notebook_files(path: Path) -> dict[str, bytes]:
     """The CSV and XLSX of every table the executed notebook at ``path`` carries."""
-
     raw = path.read_bytes()
     key = hashlib.sha256(raw).digest()
     if key not in _MADE:
@@ -320,20 +326,37 @@ def write_files(plan, source: Path, notebooks: Iterable[Path]) -> list[Path]:
     """Make ``tai-ve/`` of the year's Jupyter Book sources ``source`` hold exactly the CSV and
     XLSX of every table the executed ``notebooks`` carry and the ZIP of the data files. A file
     whose bytes are unchanged is left as it is (Sphinx re-reads a page whose download's time
-    changed)."""
+    changed); a notebook unchanged since the last build (:data:`MADE_FROM`) is not read."""
     folder = source / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    record = folder / MADE_FROM
+    try:
+        before = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = {}
+    record.unlink(missing_ok=True)  # written again once every file is
     files = {zip_name(plan): zip_bytes(plan)}
+    made, kept = {}, set()
     for path in notebooks:
-        files |= notebook_files(path)
+        digest = sha256(path)
+        known = before.get(str(path))
+        if known and known["hash"] == digest and all((folder / n).is_file()
+                                                     for n in known["files"]):
+            kept |= set(known["files"])
+            made[str(path)] = known
+            continue
+        written = notebook_files(path)
+        files |= written
+        made[str(path)] = {"hash": digest, "files": sorted(written)}
     for path in folder.iterdir():
-        if path.name not in files:
+        if path.name not in files and path.name not in kept:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     for name, content in files.items():
         path = folder / name
         if not path.is_file() or path.read_bytes() != content:
             path.write_bytes(content)
-    return [folder / name for name in files]
+    write_atomically(record, json.dumps(made, ensure_ascii=False))
+    return [folder / name for name in sorted(files.keys() | kept)]
 
 
 def prune(html: Path, files: Iterable[Path]) -> None:

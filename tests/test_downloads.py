@@ -10,6 +10,7 @@ import time
 import zipfile
 from urllib.parse import unquote
 
+import nbformat
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
@@ -209,3 +210,33 @@ def test_the_plan_forms_have_their_files_too(site):
         rows = list(csv.reader(io.StringIO(links["CSV"].read_text(encoding="utf-8-sig"))))
         assert len(rows) - 1 == len(table.select("tbody tr")), name
         assert openpyxl.load_workbook(links["Excel"]).active.max_row == len(rows)
+
+
+def test_only_the_notebooks_that_changed_are_read_again(plan, tmp_path, monkeypatch):
+    """A later build writes the files of the notebooks that changed; the others' files stay,
+    unread, and a table gone from a changed notebook takes its files with it."""
+    def executed(path, *names):
+        nb = nbformat.v4.new_notebook()
+        for name in names:
+            markup = downloads.attach("…", name, f"{name}: …", ["TT"], [["1"]])
+            nb.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+                "display_data", {"text/markdown": str(markup)},
+                metadata=downloads.metadata(markup))]))
+        nbformat.write(nb, path)
+        return path
+
+    one, two = executed(tmp_path / "one.ipynb", "Bảng A"), executed(tmp_path / "two.ipynb",
+                                                                    "Bảng B", "Bảng C")
+    source = tmp_path / "src"
+    first = {p.name for p in downloads.write_files(plan, source, [one, two])}
+    assert {"bang-a.csv", "bang-b.xlsx", "bang-c.csv"} <= first
+    executed(two, "Bảng B")
+    read = []
+    monkeypatch.setattr(downloads, "_MADE", {})
+    real = downloads.notebook_files
+    monkeypatch.setattr(downloads, "notebook_files", lambda path: read.append(path) or real(path))
+    second = {p.name for p in downloads.write_files(plan, source, [one, two])}
+    assert read == [two]
+    assert second == first - {"bang-c.csv", "bang-c.xlsx"}
+    assert sorted(p.name for p in (source / downloads.FOLDER).iterdir()
+                  if not p.name.startswith(".")) == sorted(second)
