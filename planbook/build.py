@@ -49,7 +49,7 @@ def chapter_meta(source: Path) -> dict:
     """A chapter notebook's ``planbook`` metadata: ``annex: true`` (what the book adds,
     numbered Phụ lục 1, 2, …), ``requires`` and ``across: true`` (it shows what the site's
     other levels print: findings across levels, links to their books)."""
-    return nbformat.read(source, as_version=4).metadata.get("planbook", {})
+    return json.loads(source.read_text(encoding="utf-8"))["metadata"].get("planbook", {})
 
 
 def section_pages(plan: Plan, root: Path) -> list[str]:

@@ -5,7 +5,7 @@ import threading
 import nbformat
 import pytest
 
-from planbook import execute, kernels
+from planbook import chapter, execute, kernels, text
 
 
 def notebook(path, *cells):
@@ -104,3 +104,11 @@ def test_a_kernel_warming_counts_once(monkeypatch):
     finally:
         release.set()
         warm.close()
+
+
+def test_a_kernel_warms_what_a_first_page_would_load():
+    """The kernel's warm-up runs (a failure would leave every kernel to start cold): the book's
+    templates compiled, pandera's checks loaded."""
+    chapter.warm()
+    assert {name for _, name in text.ENV.cache} >= {"header.md", "unit.md"}
+    assert {name for _, name in text.TEX_ENV.cache} >= {"cover.tex"}
