@@ -8,23 +8,22 @@ from markupsafe import escape
 from planbook import charts, derive, fmt, printed, tables, text
 
 
-def rows_of(list_table: str) -> list[list[str]]:
-    rows = []
-    for line in list_table.splitlines():
-        if line.startswith("* - "):
-            rows.append([line[4:]])
-        elif line.startswith("  - "):
-            rows[-1].append(line[4:])
-    return rows
+def rows_of(table: str) -> list[list[str]]:
+    """The cells of a table's Markdown rows (a pipe in a cell is escaped: ``\\|``)."""
+    lines = [line for line in table.splitlines() if line.startswith("| ")]
+    return [line[2:-2].split(" | ") for line in lines]
 
 
 def test_list_table_has_header_caption_and_escaped_cells():
     table = tables.list_table(["Tên", "Số"], [["<script>x</script>", "1.691"]], "Bảng thử",
                               "thu", bold_rows=[0])
-    assert "```{list-table} Bảng thử\n:header-rows: 1\n:name: thu\n" in table
+    assert "```{table} Bảng thử\n:name: thu\n" in table
+    assert "| Tên | Số |\n|---|---|\n" in table  # the header row, then the body's
     assert table.startswith("```{tabularcolumns} |")  # column widths in print
     assert ":class: planbook-table\n" in table  # a short table is printed whole
     assert rows_of(table) == [["Tên", "Số"], ["**\\<script\\>x\\</script\\>**", "**1\\.691**"]]
+    piped = tables.list_table(["A", "B", "C"], [["x | y", "", "z"]], "Ống", "ong")
+    assert rows_of(piped)[1] == ["x \\| y", "", "z"], "a pipe in a name is text, a blank cell blank"
 
 
 def test_a_long_table_breaks_between_rows_in_print_its_header_repeated():

@@ -160,6 +160,18 @@ def chapters_renamed(app, env) -> list[str]:
     return sorted(env.found_docs) if chapters != before else []
 
 
+def tidy_markdown_tables(app, doctree) -> None:
+    """A table typed as Markdown rows under a ``table`` directive (:func:`planbook.tables.list_table`)
+    keeps the widths its ``:widths:`` give on the site too (MyST marks every such table as
+    auto-sized), and an empty cell holds nothing (MyST puts an empty paragraph in it)."""
+    for table in doctree.findall(nodes.table):
+        if "colwidths-given" in table["classes"] and "colwidths-auto" in table["classes"]:
+            table["classes"].remove("colwidths-auto")
+        for entry in table.findall(nodes.entry):
+            if len(entry) == 1 and isinstance(entry[0], nodes.paragraph) and not len(entry[0]):
+                entry.remove(entry[0])
+
+
 def cache_templates(app) -> None:
     """Keep the site's templates compiled between builds, in the builder's own state (Jinja's
     bytecode cache): compiling the theme's templates is most of an edited page's writing."""
@@ -176,6 +188,7 @@ def setup(app):
     app.connect("env-before-read-docs", forget_chapters)
     app.connect("env-updated", chapters_renamed)
     app.connect("doctree-read", note_site_only)
+    app.connect("doctree-read", tidy_markdown_tables)
     app.connect("env-purge-doc", forget_site_only)
     app.connect("env-merge-info", merge_site_only)
     app.connect("env-get-updated", give_sphinx_its_numbers, priority=100)  # before Sphinx
