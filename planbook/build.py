@@ -255,7 +255,7 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
         remove_stale(book, todo)
         report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
                              scheduler=scheduler, kernels=kernels,
-                             parts=partial(part_digest, plan))
+                             parts=partial(part_digest, plan), then=downloads.notebook_files)
     except ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     except cluster.ClusterError as err:

@@ -116,12 +116,14 @@ class Report:
 def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], None],
         workers: int | None = None, log: Callable[[str], None] = partial(print, flush=True),
         scheduler: str | None = None, kernels: Kernels | None = None,
-        parts: Callable[[Path, str], str | None] = lambda path, part: None) -> Report:
+        parts: Callable[[Path, str], str | None] = lambda path, part: None,
+        then: Callable[[Path], object] = lambda path: None) -> Report:
     """Execute the jobs whose inputs changed (``parts``: see :class:`Cache`), ``workers`` at
     a time (default: one per core), in ``kernels`` (default: kernels of this run only) or on
     the Dask cluster at ``scheduler`` (:mod:`planbook.cluster`); stop at the first failure and
     raise :class:`~planbook.kernels.ExecutionError` (or
-    :class:`~planbook.cluster.ClusterError`)."""
+    :class:`~planbook.cluster.ClusterError`). ``then`` gets each executed notebook as soon as
+    it is recorded, while the others run (the build makes its downloads)."""
     started = time.perf_counter()
     remove_orphans()
     cache = Cache(root, book, parts)
@@ -143,6 +145,7 @@ def run(jobs: list[Job], root: Path, book: Path, finish: Callable[[Path, dict], 
             report.executed.append(job.output)
             log(f"[{len(report.executed)}/{len(todo)}] {job.output.relative_to(root)} "
                 f"({seconds:.1f} s{where})")
+        then(job.output)
 
     try:
         if todo and scheduler:

@@ -222,9 +222,13 @@ class Kernels:
                 self.importing -= listed
             self.idle.put(kernel)
 
-    def close(self) -> None:
-        for thread in self.threads:  # a kernel still starting is stopped with the others
+    def wait(self) -> None:
+        """Until the kernels being warmed are warm (or failed to start)."""
+        for thread in list(self.threads):
             thread.join()
+
+    def close(self) -> None:
+        self.wait()  # a kernel still starting is stopped with the others
         for kernel in self.started:
             kernel.stop()
         self.started.clear()

@@ -326,7 +326,8 @@ def run(root: Path, data: str, year: int, port: int) -> int:
         while True:
             rebuild(root, data, year, status, kernels, start)
             kernels.warm(os.cpu_count() or 1)
-            if not ready:
+            if not ready:  # once its kernels are warm: the first edit shows as fast as the next
+                kernels.wait()
                 print("Sẵn sàng: sửa số liệu, mẫu hay notebook thì trang tự dựng lại và tải "
                       "lại.", flush=True)
                 ready = True

@@ -97,7 +97,13 @@ def test_a_kernel_warming_counts_once(monkeypatch):
         assert warm.count() == 1
         six = [kernels.Job(None, None)] * 6
         assert execute.threads(six, 2, warm) == 1
+        waiting = threading.Thread(target=warm.wait)
+        waiting.start()
+        waiting.join(0.2)
+        assert waiting.is_alive(), "a preview is ready once its kernels are warm"
         release.set()
+        waiting.join(10)
+        assert not waiting.is_alive()
         with warm.kernel() as kernel:
             assert isinstance(kernel, Slow)
         assert warm.count() == 1
