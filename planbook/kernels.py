@@ -24,10 +24,9 @@ papermill = lazy("papermill")  # with nbclient and jupyter_client: loaded when a
 jupyter_client = lazy("jupyter_client")
 
 CELL_TIMEOUT = 600
-IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter\nplanbook.chapter.warm()\n" \
-          "import gc\ngc.freeze()"
+IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter\nplanbook.chapter.warm()"
 """What the notebooks import and first do (:func:`planbook.chapter.warm`), run in a kernel warmed
-before its first notebook; its modules then stay out of the garbage collector's full passes."""
+before its first notebook."""
 _RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
  if _n not in get_ipython().user_ns_hidden and not (_n.startswith("__") and _n.endswith("__"))]
 get_ipython().user_ns["Out"].clear()
