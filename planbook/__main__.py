@@ -10,30 +10,34 @@ import re
 import sys
 from pathlib import Path
 
-from planbook import guard, localities, site, stamp
-from planbook import preview as live
-from planbook.build import BuildError, build
-from planbook.clerk.newyear import new_year, to_fill
-from planbook.clerk.workbook import write_workbook
-from planbook.data import WORKBOOK, YEAR_NAME, DataError, data_years, odd_folders
+from planbook import guard, stamp
+from planbook.folders import YEAR_NAME, data_years, odd_folders
+from planbook.kernels import Kernels
+from planbook.lazy import lazy
+
+# Loaded when first used: a build first starts its kernel, which loads meanwhile.
+building = lazy("planbook.build")
+plan_data = lazy("planbook.data")
+localities = lazy("planbook.localities")
+live = lazy("planbook.preview")
+newyear = lazy("planbook.clerk.newyear")
+site = lazy("planbook.site")
+workbook = lazy("planbook.clerk.workbook")
 
 
-def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
-    """Build and publish one year unless its published book came from the same inputs;
-    0 when it is published, 2 for bad data, 1 for a failed build (the published year stays)."""
-    current = stamp.build_stamp(root, data, year)
-    if stamp.is_published(root, year, current):
-        print(f"Năm {year}: không có đầu vào nào thay đổi — đã chạy 0 notebook, "
-              "giữ nguyên bản đã đăng.")
-        return 0
+def build_year(root: Path, data_dir: str, year: int, current: str, scheduler: str | None,
+               kernels: Kernels | None) -> int:
+    """Build and publish one year whose inputs (``current``: their stamp) changed since it was
+    published; 0 when it is published, 2 for bad data, 1 for a failed build (the published
+    year stays)."""
     print(f"Năm {year}: dựng sách.", flush=True)
     try:
-        build(year, root, data, scheduler=scheduler)
-    except DataError as err:
+        building.build(year, root, data_dir, scheduler=scheduler, kernels=kernels)
+    except plan_data.DataError as err:
         print(f"Lỗi dữ liệu năm {year} — sách năm này chưa được dựng, bản đã đăng giữ "
               f"nguyên:\n{err}", file=sys.stderr)
         return 2
-    except BuildError as err:
+    except building.BuildError as err:
         print(f"Dựng sách năm {year} thất bại — bản đã đăng giữ nguyên:\n{err}",
               file=sys.stderr)
         return 1
@@ -43,19 +47,19 @@ def build_year(root: Path, data: str, year: int, scheduler: str | None) -> int:
 
 def start_year(data: Path, year: int) -> int:
     try:
-        folder = new_year(data, year)
-    except DataError as err:
+        folder = newyear.new_year(data, year)
+    except plan_data.DataError as err:
         print(f"Chưa tạo được năm {year}:\n{err}", file=sys.stderr)
         return 2
-    print(f"Đã tạo {folder}: điền số liệu năm {year} vào {to_fill((folder / WORKBOOK).is_file())}, "
+    print(f"Đã tạo {folder}: điền số liệu năm {year} vào {newyear.to_fill((folder / plan_data.WORKBOOK).is_file())}, "
           f"sửa lời văn trong plan.yaml, rồi chạy make book YEAR={year}.")
     return 0
 
 
 def make_workbook(folder: Path) -> int:
     try:
-        path = write_workbook(folder)
-    except DataError as err:
+        path = workbook.write_workbook(folder)
+    except plan_data.DataError as err:
         print(f"Chưa tạo được sổ Excel:\n{err}", file=sys.stderr)
         return 2
     print(f"Đã tạo {path}: từ nay sổ này là nguồn số liệu của năm (các tệp CSV đã được thay).")
@@ -152,23 +156,39 @@ def build_all(root: Path, data: str, year: int | None, scheduler: str | None = N
               locality: str | None = None) -> int:
     """Build the given year, or every year, and write the site's root page. Publishing only
     adds or replaces the years built: a wrong data folder, a year with bad data or a failed
-    build leaves every published year and the root page as they were. A folder of several
-    localities is a site of several localities (:mod:`planbook.localities`)."""
+    build leaves every published year and the root page as they were; a year whose inputs did
+    not change since it was published is left as it is. A folder of several localities is a
+    site of several localities (:mod:`planbook.localities`)."""
     folder = root / data
-    kept = f"các năm đã đăng trên {root / site.SITE} giữ nguyên."
     if not folder.is_dir():
-        print(f"Không có thư mục dữ liệu {folder} — không dựng gì, {kept}", file=sys.stderr)
+        print(f"Không có thư mục dữ liệu {folder} — không dựng gì, các năm đã đăng trên "
+              f"{root / site.SITE} giữ nguyên.", file=sys.stderr)
         return 2
-    if locality or localities.find(folder):
+    years = data_years(folder)
+    if locality or not years and localities.find(folder):
         return localities.build_site(root, data, locality, year, scheduler)
     for note in odd_folders(folder):
         print(f"Lưu ý: {note}", file=sys.stderr)
-    years = data_years(folder)
     if year is None and not years:
         print(f"Không có năm nào trong {folder} (cần thư mục <năm>/plan.yaml) — không dựng gì, "
-              f"{kept}", file=sys.stderr)
+              f"các năm đã đăng trên {root / site.SITE} giữ nguyên.", file=sys.stderr)
         return 2
-    codes = [build_year(root, data, y, scheduler) for y in ([year] if year else years)]
+    stamps = {y: stamp.build_stamp(root, data, y) for y in ([year] if year else years)}
+    changed = {y: s for y, s in stamps.items() if not stamp.is_published(root, y, s)}
+    kernels = Kernels() if changed and not scheduler else None
+    try:
+        if kernels:
+            kernels.warm(1)  # it loads while this process loads the rest and checks the data
+        codes = []
+        for y, current in stamps.items():
+            if y not in changed:
+                print(f"Năm {y}: không có đầu vào nào thay đổi — đã chạy 0 notebook, "
+                      "giữ nguyên bản đã đăng.")
+            codes.append(build_year(root, data, y, current, scheduler, kernels)
+                         if y in changed else 0)
+    finally:
+        if kernels:
+            kernels.close()
     if all(codes):
         return max(codes)
     index = site.write_root(root)

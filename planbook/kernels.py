@@ -81,14 +81,19 @@ _KERNEL_NUMBERS = itertools.count()
 
 
 class Kernel:
-    """A kernel, used by one worker thread at a time, wiped between notebooks."""
+    """A kernel, used by one worker thread at a time, wiped between notebooks; ``ready=False``
+    only starts its process (the caller waits with :meth:`wait_ready`)."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, ready: bool = True):
         self.km = jupyter_client.KernelManager(kernel_name="python3", transport="ipc")
         self.km.ip = os.path.join(folder, f"kernel-{next(_KERNEL_NUMBERS)}")
         self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"])
         self.kc = self.km.client()
         self.kc.start_channels()
+        if ready:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
         self.kc.wait_for_ready(timeout=60)
 
     def _request(self, code: str = "", **options) -> dict:
@@ -190,30 +195,39 @@ class Kernels:
             return len(self.started) + self.warming - self.importing
 
     def warm(self, count: int) -> None:
-        """Start, in the background and side by side, the kernels missing for ``count`` to be
-        started, each running :data:`IMPORTS`; :meth:`kernel` waits for them."""
+        """Start the kernels missing for ``count`` to be started, side by side, and have each
+        run :data:`IMPORTS` in the background; :meth:`kernel` waits for them. Their processes
+        are started here (this thread loads what starting them needs, never two threads at
+        once)."""
         with self.lock:
-            missing = count - len(self.started) - self.warming
-            self.warming += max(missing, 0)
+            missing = max(count - len(self.started) - self.warming, 0)
+            self.warming += missing
         for _ in range(missing):
-            thread = threading.Thread(target=self._warm_one, daemon=True)
+            try:
+                kernel = Kernel(self.folder, ready=False)
+            except Exception:  # noqa: BLE001 (whoever waits for it starts one and sees why)
+                kernel = None
+            thread = threading.Thread(target=self._warm_one, args=(kernel,), daemon=True)
             self.threads.append(thread)
             thread.start()
 
-    def _warm_one(self) -> None:
-        kernel, listed = None, False
+    def _warm_one(self, kernel: Kernel | None) -> None:
+        listed = False
         try:
-            kernel = Kernel(self.folder)
+            if kernel is None:
+                raise ExecutionError("the kernel did not start")
             with self.lock:
                 self.started.append(kernel)
                 self.importing += 1
                 listed = True
+            kernel.wait_ready()
             kernel._request(IMPORTS)
         except Exception:  # noqa: BLE001 (whoever waits for it starts one and sees why)
             if kernel is not None:
                 kernel.stop()
-                with self.lock:
-                    self.started.remove(kernel)
+                if listed:
+                    with self.lock:
+                        self.started.remove(kernel)
             kernel = None
         finally:
             with self.lock:

@@ -79,7 +79,10 @@ def test_a_kernel_warming_counts_once(monkeypatch):
     importing, release = threading.Event(), threading.Event()
 
     class Slow:
-        def __init__(self, folder):
+        def __init__(self, folder, ready=True):
+            pass
+
+        def wait_ready(self):
             pass
 
         def _request(self, code):

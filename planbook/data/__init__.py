@@ -42,7 +42,6 @@ from planbook.data.files import (
                                    table_file,
                                    unknown_columns,
 )
-from planbook.data.folders import YEAR_NAME, data_years, odd_folders
 from planbook.data.plan import Plan, load_plan
 from planbook.data.plan_text import (
                                    Locality,
@@ -54,6 +53,7 @@ from planbook.data.plan_text import (
                                    load_yaml,
                                    unit_columns,
 )
+from planbook.folders import YEAR_NAME, data_years, odd_folders
 
 __all__ = ["AGENCY_COLUMNS", "BUDGET_COLUMNS", "CROSSWALK_COLUMNS", "MAX_BYTES", "READ",
            "SHEETS", "TOTAL_LABEL", "UNIT_COLUMNS", "UNIT_COUNTS", "UNIT_PRINTED", "WORKBOOK",
