@@ -51,7 +51,8 @@ def start_year(data: Path, year: int) -> int:
     except plan_data.DataError as err:
         print(f"Chưa tạo được năm {year}:\n{err}", file=sys.stderr)
         return 2
-    print(f"Đã tạo {folder}: điền số liệu năm {year} vào {newyear.to_fill((folder / plan_data.WORKBOOK).is_file())}, "
+    cells = newyear.to_fill((folder / plan_data.WORKBOOK).is_file())
+    print(f"Đã tạo {folder}: điền số liệu năm {year} vào {cells}, "
           f"sửa lời văn trong plan.yaml, rồi chạy make book YEAR={year}.")
     return 0
 

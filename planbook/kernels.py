@@ -200,7 +200,7 @@ class Kernels:
         are started here (this thread loads what starting them needs, never two threads at
         once)."""
         with self.lock:
-            missing = max(count - len(self.started) - self.warming, 0)
+            missing = max(count - (len(self.started) + self.warming - self.importing), 0)
             self.warming += missing
         for _ in range(missing):
             try:

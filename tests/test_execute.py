@@ -100,6 +100,8 @@ def test_a_kernel_warming_counts_once(monkeypatch):
         assert warm.count() == 1
         six = [kernels.Job(None, None)] * 6
         assert execute.threads(six, 2, warm) == 1
+        warm.warm(2)
+        assert warm.count() == 2, "one more kernel, beside the one warming"
         waiting = threading.Thread(target=warm.wait)
         waiting.start()
         waiting.join(0.2)
@@ -109,7 +111,7 @@ def test_a_kernel_warming_counts_once(monkeypatch):
         assert not waiting.is_alive()
         with warm.kernel() as kernel:
             assert isinstance(kernel, Slow)
-        assert warm.count() == 1
+        assert warm.count() == 2
     finally:
         release.set()
         warm.close()
