@@ -133,9 +133,10 @@ WARM = ("jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config",
         "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
         "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinxcontrib.bibtex",
         "sphinx_thebe", "sphinx_jupyterbook_latex", "planbook.sphinx.ext", "planbook.__main__",
-        "planbook.quick_exit")
+        "planbook.assemble", "planbook.quick_exit")
 """What the fork server imports once, so that each Jupyter Book run starts with it loaded (the
-command line's modules too: a forked process imports its parent's main module again)."""
+command line's modules too: a forked process imports its parent's main module again, and this
+module, whose function it runs)."""
 
 
 def _jupyter_book(command: list[str], log: str) -> None:

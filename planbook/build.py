@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -253,9 +254,11 @@ def build(year: int, root: Path = Path("."), data_dir: str = "data",
         book = book_dir(root, year)
         todo = jobs(plan, root, data_dir, across)
         remove_stale(book, todo)
-        report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
-                             scheduler=scheduler, kernels=kernels,
-                             parts=partial(part_digest, plan), then=downloads.notebook_files)
+        with ThreadPoolExecutor(1) as making:  # each notebook's downloads, while the next runs
+            report = execute.run(todo, root, book, partial(finish_notebook, plan=plan), workers,
+                                 scheduler=scheduler, kernels=kernels,
+                                 parts=partial(part_digest, plan),
+                                 then=partial(making.submit, downloads.notebook_files))
     except ExecutionError as err:
         raise BuildError(f"Notebook lỗi (a notebook failed): {err}") from None
     except cluster.ClusterError as err:

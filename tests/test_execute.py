@@ -5,7 +5,7 @@ import threading
 import nbformat
 import pytest
 
-from planbook import chapter, execute, kernels, text
+from planbook import assemble, chapter, execute, kernels, text
 
 
 def notebook(path, *cells):
@@ -123,3 +123,10 @@ def test_a_kernel_warms_what_a_first_page_would_load():
     chapter.warm()
     assert {name for _, name in text.ENV.cache} >= {"header.md", "unit.md"}
     assert {name for _, name in text.TEX_ENV.cache} >= {"cover.tex"}
+
+
+def test_the_fork_server_loads_what_a_jupyter_book_run_imports():
+    """A run forked from the server imports the command line's module and the function it
+    runs: both loaded by the server, or each run loads them (and pandas) again."""
+    assert {"planbook.__main__", assemble._jupyter_book.__module__} <= set(assemble.WARM)
+    assert assemble.WARM[-1] == "planbook.quick_exit"
