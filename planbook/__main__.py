@@ -4,13 +4,12 @@ preview`` serves the latest year's site (or ``--year``'s) and rebuilds it after 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import sys
 from pathlib import Path
 
-from planbook import guard, stamp
+from planbook import guard, quick_exit, stamp  # noqa: F401 (quick_exit: a quick end)
 from planbook.folders import YEAR_NAME, data_years, odd_folders
 from planbook.kernels import Kernels
 from planbook.lazy import lazy
@@ -181,12 +180,13 @@ def build_all(root: Path, data: str, year: int | None, scheduler: str | None = N
         if kernels:
             kernels.warm(1)  # it loads while this process loads the rest and checks the data
         codes = []
-        for y, current in stamps.items():
-            if y not in changed:
+        for y in stamps:
+            if y in changed:
+                codes.append(build_year(root, data, y, changed[y], scheduler, kernels))
+            else:
                 print(f"Năm {y}: không có đầu vào nào thay đổi — đã chạy 0 notebook, "
                       "giữ nguyên bản đã đăng.")
-            codes.append(build_year(root, data, y, current, scheduler, kernels)
-                         if y in changed else 0)
+                codes.append(0)
     finally:
         if kernels:
             kernels.close()
@@ -204,13 +204,5 @@ def build_all(root: Path, data: str, year: int | None, scheduler: str | None = N
     return 0
 
 
-def run() -> int:
-    """``main``, then what it loaded frozen: Python's teardown then does not collect it piece
-    by piece (half a second of a small build)."""
-    code = main()
-    gc.freeze()
-    return code
-
-
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(main())

@@ -23,7 +23,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import re
@@ -301,7 +300,7 @@ def zip_bytes(plan) -> bytes:
     return out.getvalue()
 
 
-_MADE: dict[bytes, dict[str, bytes]] = {}
+_MADE: dict[str, dict[str, bytes]] = {}
 """The files of the tables of each executed notebook this process read, by its bytes' hash: a
 preview builds again and again, and most notebooks stay as they were."""
 
@@ -310,12 +309,12 @@ MADE_FROM = ".made-from.json"
 later build writes only the files of the notebooks that changed."""
 
 
-def notebook_files(path: Path) -> dict[str, bytes]:
-    """The CSV and XLSX of every table the executed notebook at ``path`` carries."""
-    raw = path.read_bytes()
-    key = hashlib.sha256(raw).digest()
+def notebook_files(path: Path, digest: str | None = None) -> dict[str, bytes]:
+    """The CSV and XLSX of every table the executed notebook at ``path`` (whose hash is
+    ``digest``, when known) carries."""
+    key = digest or sha256(path)
     if key not in _MADE:
-        tables = tables_of(nbformat.reads(raw.decode("utf-8"), as_version=4))
+        tables = tables_of(nbformat.read(path, as_version=4))
         _MADE[key] = {name: content for table in tables for name, content in [
             (f"{table['name']}.csv", csv_bytes(table)),
             (f"{table['name']}.xlsx", xlsx_bytes(table))]}
@@ -345,7 +344,7 @@ def write_files(plan, source: Path, notebooks: Iterable[Path]) -> list[Path]:
             kept |= set(known["files"])
             made[str(path)] = known
             continue
-        written = notebook_files(path)
+        written = notebook_files(path, digest)
         files |= written
         made[str(path)] = {"hash": digest, "files": sorted(written)}
     for path in folder.iterdir():

@@ -163,8 +163,7 @@ class Kernels:
         self.idle: queue.SimpleQueue[Kernel] = queue.SimpleQueue()
         self.started: list[Kernel] = []
         self.lock = threading.Lock()
-        self.warming = 0
-        self.importing = 0  # of those warming, the ones already in ``started``
+        self.warming = 0  # of those started, the ones running their imports
         self.threads: list[threading.Thread] = []
 
     @contextmanager
@@ -190,49 +189,39 @@ class Kernels:
         self.idle.put(kernel)
 
     def count(self) -> int:
-        """The kernels started or being warmed (a kernel running its imports is both: once)."""
+        """The kernels started, warm or warming."""
         with self.lock:
-            return len(self.started) + self.warming - self.importing
+            return len(self.started)
 
     def warm(self, count: int) -> None:
-        """Start the kernels missing for ``count`` to be started, side by side, and have each
-        run :data:`IMPORTS` in the background; :meth:`kernel` waits for them. Their processes
-        are started here (this thread loads what starting them needs, never two threads at
+        """Start the kernels missing for ``count`` to be started and have each run
+        :data:`IMPORTS` in the background; :meth:`kernel` waits for them. Their processes are
+        started here (this thread loads what starting them needs, never two threads at
         once)."""
         with self.lock:
-            missing = max(count - (len(self.started) + self.warming - self.importing), 0)
-            self.warming += missing
-        for _ in range(missing):
-            try:
-                kernel = Kernel(self.folder, ready=False)
-            except Exception:  # noqa: BLE001 (whoever waits for it starts one and sees why)
-                kernel = None
-            thread = threading.Thread(target=self._warm_one, args=(kernel,), daemon=True)
-            self.threads.append(thread)
-            thread.start()
-
-    def _warm_one(self, kernel: Kernel | None) -> None:
-        listed = False
-        try:
-            if kernel is None:
-                raise ExecutionError("the kernel did not start")
-            with self.lock:
+            for _ in range(count - len(self.started)):
+                try:
+                    kernel = Kernel(self.folder, ready=False)
+                except Exception:  # noqa: BLE001 (whoever needs one starts one and sees why)
+                    break
                 self.started.append(kernel)
-                self.importing += 1
-                listed = True
+                self.warming += 1
+                thread = threading.Thread(target=self._warm_one, args=(kernel,), daemon=True)
+                self.threads.append(thread)
+                thread.start()
+
+    def _warm_one(self, kernel: Kernel) -> None:
+        try:
             kernel.wait_ready()
             kernel._request(IMPORTS)
         except Exception:  # noqa: BLE001 (whoever waits for it starts one and sees why)
-            if kernel is not None:
-                kernel.stop()
-                if listed:
-                    with self.lock:
-                        self.started.remove(kernel)
+            kernel.stop()
+            with self.lock:
+                self.started.remove(kernel)
             kernel = None
         finally:
             with self.lock:
                 self.warming -= 1
-                self.importing -= listed
             self.idle.put(kernel)
 
     def wait(self) -> None:
