@@ -132,7 +132,8 @@ WARM = ("jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config",
         "myst_nb.sphinx_ext", "myst_nb.sphinx_", "sphinx_book_theme", "pydata_sphinx_theme",
         "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
         "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinxcontrib.bibtex",
-        "sphinx_thebe", "sphinx_jupyterbook_latex", "planbook.sphinx.ext", "planbook.__main__",
+        "sphinx_thebe", "sphinx_jupyterbook_latex", "planbook.sphinx.ext",
+        "planbook.sphinx.preload", "planbook.__main__",
         "planbook.assemble", "planbook.quick_exit")
 """What the fork server imports once, so that each Jupyter Book run starts with it loaded (the
 command line's modules too: a forked process imports its parent's main module again, and this

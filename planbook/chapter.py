@@ -1,10 +1,11 @@
 """What every chapter notebook opens with, in one place: ``from planbook.chapter import *``
 gives it the plan's reader and the pieces of the book it shows (a notebook then reads
-``plan = load_plan(data_dir, year)`` and shows what it needs)."""
+``plan = load_plan(data_dir, year)`` and shows what it needs). The reader keeps the plan for
+the kernel's next page (:func:`planbook.data.kept_plan`)."""
 import pandas as pd
 
 from planbook import charts, checks, crosslevel, downloads, fmt, printed, provenance, tables, text
-from planbook.data import load_plan
+from planbook.data import kept_plan as load_plan
 from planbook.data.schemas import AGENCY_SCHEMA
 from planbook.text import show
 

@@ -14,21 +14,20 @@ import pandas as pd
 
 from planbook import fmt, forms
 from planbook.data import Plan, normalise_name
+from planbook.data.files import remembered
 
 
 def per_plan(function):
     """``function(plan, *key)`` computed once per plan and key: a plan's data does not change
     once read, and a chapter asks the same of it many times (each tied figure of the text
-    computes Biểu số 02's sums). The result is shared: callers must not change it."""
+    computes Biểu số 02's sums). The result is shared: callers must not change it. What it
+    read is noted again at each use (:func:`planbook.data.files.remembered`)."""
     results: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     @functools.wraps(function)
-    def remembered(plan: Plan, *key):
-        known = results.setdefault(plan, {})
-        if key not in known:
-            known[key] = function(plan, *key)
-        return known[key]
-    return remembered
+    def once(plan: Plan, *key):
+        return remembered(results.setdefault(plan, {}), key, lambda: function(plan, *key))
+    return once
 
 
 def unit_pages(plan: Plan) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """The execution engine: papermill runs in reused kernels, re-run only when an input changed."""
 import json
+import subprocess
+import sys
 import threading
 
 import nbformat
@@ -130,3 +132,26 @@ def test_the_fork_server_loads_what_a_jupyter_book_run_imports():
     runs: both loaded by the server, or each run loads them (and pandas) again."""
     assert {"planbook.__main__", assemble._jupyter_book.__module__} <= set(assemble.WARM)
     assert assemble.WARM[-1] == "planbook.quick_exit"
+
+
+LOADED_BY_A_RUN = """
+import importlib, io, sys, contextlib
+from planbook.assemble import WARM
+for name in WARM:
+    importlib.import_module(name)
+before = set(sys.modules)
+from jupyter_book.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["build", sys.argv[1], "--path-output", sys.argv[2], "--builder", "html", "-q"],
+         standalone_mode=False)
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_a_jupyter_book_run_forked_from_the_server_imports_next_to_nothing(site, tmp_path):
+    """What Sphinx imports as it sets up its extensions and builds is loaded by the fork server
+    (:mod:`planbook.sphinx.preload`): a third of a second of every run otherwise."""
+    source = site.parents[2] / "_build" / ".src-2023"
+    loaded = subprocess.run([sys.executable, "-c", LOADED_BY_A_RUN, str(source), str(tmp_path)],
+                            capture_output=True, text=True, check=True, cwd=site.parents[2])
+    assert not [name for name in loaded.stdout.split() if not name.startswith("encodings.")]

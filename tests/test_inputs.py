@@ -11,13 +11,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from planbook import build, data, provenance
 from planbook.data import DataError, load_plan, read_bytes, table_file
 from planbook.data import plan as plan_module
 
-from conftest import DATA, LEGACY, MADE_UP
+from conftest import DATA, LEGACY, MADE_UP, scratch_project
 
 HERE = Path(__file__).parent
 BAD = sorted((HERE / "bad_inputs").iterdir())
@@ -172,3 +173,55 @@ def test_last_years_wards_csv_is_read_beside_this_years_units_csv(tmp_path):
                                                      encoding="utf-8")
     with pytest.raises(DataError, match="cần là tên một phường, xã trong wards.csv của năm 2023"):
         load_plan(tmp_path, 2024).validate()
+
+
+def run_page(job, monkeypatch) -> dict:
+    """Run a chapter notebook's code in this process, as papermill would run it with the
+    job's parameters, in its output's folder; what it read (:data:`planbook.data.READ`)."""
+    job.output.parent.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(job.output.parent)
+    data.READ.clear()
+    namespace: dict = {}
+    cells = nbformat.read(job.source, as_version=4).cells
+    for cell in (c for c in cells if c.cell_type == "code"):
+        exec(cell.source, namespace)
+        if "parameters" in cell.metadata.get("tags", []):
+            namespace.update(job.parameters)
+    return dict(data.READ)
+
+
+def test_a_page_notes_what_it_reads_of_a_plan_kept_from_the_pages_before(tmp_path,
+                                                                         monkeypatch):
+    """A kernel keeps the plan for its next page (:func:`planbook.data.kept_plan`): each
+    page still records every part of the data it uses, exactly as with a plan of its own, so
+    that an edit runs again the pages it changes and only those."""
+    root = scratch_project(tmp_path)
+    jobs = build.jobs(load_plan(root / "data", 2023), root, "data")
+    units = [j for j in jobs if j.source.stem == "unit"]
+    pages = [j for j in jobs if j.source.stem in ("section", "units", "analysis", "checks")][:4]
+    pages += [units[0], units[1], units[-1]]
+    alone = {}
+    for job in pages:
+        plan_module._KEPT.clear()
+        alone[job.output] = run_page(job, monkeypatch)
+    plan_module._KEPT.clear()
+    kept = {job.output: run_page(job, monkeypatch) for job in [*reversed(pages), *pages]}
+    assert len(plan_module._KEPT) == 2  # the chapters' plan and the units' pages'
+    assert kept == alone
+    assert alone[units[0].output] != alone[units[1].output]  # each its own row
+
+
+def test_a_kept_plan_is_read_again_when_a_file_of_the_data_folder_changes(tmp_path):
+    shutil.copytree(DATA / "2023", tmp_path / "2023")
+    plan_module._KEPT.clear()
+    first = data.kept_plan(tmp_path, 2023)
+    assert data.kept_plan(tmp_path, 2023) is first
+    path = tmp_path / "2023" / "units.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Trần Phú", "Trần Phú Mới"),
+                    encoding="utf-8")
+    again = data.kept_plan(tmp_path, 2023)
+    assert again is not first and again.units.unit[0] == "Trần Phú Mới"
+    (tmp_path / "2022").mkdir()  # last year's folder appears: what the plan reads may change
+    assert data.kept_plan(tmp_path, 2023) is again  # an empty folder holds nothing to read
+    (tmp_path / "2022" / "plan.yaml").write_text("year: 2022\n", encoding="utf-8")
+    assert data.kept_plan(tmp_path, 2023) is not again

@@ -42,7 +42,7 @@ from planbook.data.files import (
                                    table_file,
                                    unknown_columns,
 )
-from planbook.data.plan import Plan, load_plan
+from planbook.data.plan import Plan, kept_plan, load_plan
 from planbook.data.plan_text import (
                                    Locality,
                                    PlanText,
@@ -59,6 +59,6 @@ __all__ = ["AGENCY_COLUMNS", "BUDGET_COLUMNS", "CROSSWALK_COLUMNS", "MAX_BYTES",
            "SHEETS", "TOTAL_LABEL", "UNIT_COLUMNS", "UNIT_COUNTS", "UNIT_PRINTED", "WORKBOOK",
            "YEAR_NAME", "DataError", "Locality", "Plan", "PlanText", "ProjectText",
            "Section", "budget_columns", "check_header", "control_characters", "current_name",
-           "data_years", "load_plan", "load_text", "load_yaml", "normalise_name", "odd_folders",
+           "data_years", "kept_plan", "load_plan", "load_text", "load_yaml", "normalise_name", "odd_folders",
            "parse_figure", "parse_table", "read_bytes", "read_csv", "read_table", "table_file",
            "unit_columns", "unknown_columns"]

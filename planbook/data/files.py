@@ -21,6 +21,9 @@ for and not there); the parts of Biểu số 01 are :attr:`Plan.unit_counts` and
 :meth:`Plan.printed`: a unit's page reads every unit's counts but the printed figures of its
 own row only, so it runs again when those change, not when another row's printed rate does."""
 _UNNOTED = 0
+_RECORDING: list[tuple[int, dict]] = []
+"""What :func:`remembered` computations in progress read, each with the :func:`unnoted` depth
+it started at (what a computation reads unnoted is not part of what it reads)."""
 _PARSED: dict[tuple, object] = {}
 """Tables already parsed by this process, by file content (:func:`parsed_once`)."""
 TOTAL_LABEL = "Tổng cộng"
@@ -45,7 +48,35 @@ def note(path: Path, digest: str | None = None, part: str = "") -> None:
         return
     if digest is None and not part and path.is_file():
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    READ[str(path.resolve()), part] = digest
+    _noted({(str(path.resolve()), part): digest})
+
+
+def _noted(reads: dict) -> None:
+    """Put ``reads`` into :data:`READ` and into what each computation in progress read."""
+    READ.update(reads)
+    for depth, recorded in _RECORDING:
+        if depth == _UNNOTED:
+            recorded.update(reads)
+
+
+def remembered(memo: dict, key, compute):
+    """``compute()`` once per ``key`` of ``memo``; what it read is noted again at each later
+    use, so that every page that uses the result depends on what it was made from, as if it
+    had computed it itself (a kernel keeps one plan for the pages it runs: see
+    :func:`planbook.data.load_plan`)."""
+    if key in memo:
+        value, reads = memo[key]
+        if not _UNNOTED:
+            _noted(reads)
+        return value
+    reads: dict = {}
+    _RECORDING.append((_UNNOTED, reads))
+    try:
+        value = compute()
+    finally:
+        _RECORDING.pop()
+    memo[key] = value, reads
+    return value
 
 
 @contextmanager
@@ -104,6 +135,23 @@ def read_bytes(path: Path) -> bytes:
                         f"{path} cannot be read.") from None
     note(path, hashlib.sha256(content).hexdigest())
     return content
+
+
+def folder_state(folder: Path) -> str:
+    """A hash of the names and contents of every file under ``folder`` (of a file too large
+    to be data, its size and time): whether anything read from there may have changed."""
+    state = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        try:
+            if not path.is_file():
+                continue
+            size = path.stat().st_size
+            content = hashlib.sha256(path.read_bytes()).digest() if size <= MAX_BYTES else \
+                f"{size}:{path.stat().st_mtime_ns}".encode()
+        except OSError as err:
+            content = repr(err).encode()
+        state.update(path.relative_to(folder).as_posix().encode() + b"\0" + content)
+    return state.hexdigest()
 
 
 def parsed_once(source: Path, name: str, words: str, parse) -> tuple[object, str]:

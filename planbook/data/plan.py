@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -26,9 +27,11 @@ from planbook.data.files import (
     WORKBOOK,
     _split_total,
     current_name,
+    folder_state,
     note,
     parsed_once,
     read_table,
+    remembered,
     table_file,
     unnoted,
 )
@@ -52,6 +55,17 @@ from planbook.data.schemas import (
 # ---------------------------------------------------------------------------- the plan
 
 
+class noted_property(cached_property):
+    """A property computed once per plan, whose reads each use notes again
+    (:func:`planbook.data.files.remembered`)."""
+
+    def __get__(self, plan, owner=None):
+        if plan is None:
+            return self
+        return remembered(plan.__dict__.setdefault("_remembered", {}), self.attrname,
+                          lambda: self.func(plan))
+
+
 class Plan:
     """One year's plan. Each data file is read, parsed and validated the first time it is
     needed, so a page reads only the files it uses (see :data:`READ`)."""
@@ -72,14 +86,14 @@ class Plan:
     def previous_year(self) -> int:
         return self.year - 1
 
-    @cached_property
+    @noted_property
     def previous(self) -> "Plan | None":
         """Last year's plan, when the data folder has it (the folder beside this one)."""
         folder = self.folder.parent / str(self.previous_year)
         note(folder / "plan.yaml")
         return Plan(folder, self.previous_year) if (folder / "plan.yaml").is_file() else None
 
-    @cached_property
+    @noted_property
     def text(self) -> PlanText:
         """``plan.yaml``, whose year must be the year asked for."""
         path = self.folder / "plan.yaml"
@@ -159,13 +173,13 @@ class Plan:
         """The money columns of Biểu số 02: total, carry-over, new funds, then the sources'."""
         return ["total", "carry_over", "new_funds", *self.text.funding.columns]
 
-    @cached_property
+    @noted_property
     def agencies(self) -> pd.DataFrame:
         agencies, path = self._read(self.file("agencies.csv"), AGENCY_COLUMNS, "name")
         _validate(agencies, AGENCY_SCHEMA, path, "name", AGENCY_COLUMNS)
         return agencies
 
-    @cached_property
+    @noted_property
     def _unit_table(self) -> tuple[pd.DataFrame, pd.Series, Path, str, pd.DataFrame]:
         """Biểu số 01 parsed, its total row, the file it came from and the hash of its bytes,
         and its rows as printed (group rows among the units); the accessors below note what a
@@ -263,7 +277,7 @@ class Plan:
 
     # ---------------------------------------------------------------- forms (planbook.forms)
 
-    @cached_property
+    @noted_property
     def forms(self) -> forms.Forms:
         """The description of each form the plan attaches: ``forms.yaml`` when the year has
         one, else Biểu số 01 and 02 as :func:`planbook.forms.defaults` gives them."""
@@ -298,7 +312,7 @@ class Plan:
         self.notes += [note for note in notes if note not in self.notes]
         return rows.copy(), total.copy()
 
-    @cached_property
+    @noted_property
     def _budget_table(self) -> tuple[pd.DataFrame, pd.Series]:
         path = self.file("budget.csv")
         columns = budget_columns(self.text.funding)
@@ -329,7 +343,7 @@ class Plan:
         """The printed ``Tổng cộng`` row of Biểu số 02."""
         return self._budget_table[1]
 
-    @cached_property
+    @noted_property
     def crosswalk(self) -> pd.DataFrame:
         """``crosswalk.csv`` (optional): units renamed, merged or split since last year, one
         row per pair of last year's name (``old``) and this year's (``new``)."""
@@ -376,7 +390,7 @@ class Plan:
     def project_text(self, tt: str) -> ProjectText | None:
         return next((p for p in self.text.projects if p.tt == tt), None)
 
-    @cached_property
+    @noted_property
     def alias_to_agency(self) -> dict[str, str]:
         """Every spelling of an agency name (case-folded, spaces normalised) → its name."""
         mapping = {}
@@ -397,3 +411,25 @@ def load_plan(data_dir: str | Path, year: int, across: str = "") -> Plan:
     plan = Plan(folder, year, json.loads(across) if across else None)
     _ = plan.text  # read now: a wrong year or a malformed plan.yaml stops here
     return plan
+
+
+def kept_plan(data_dir: str | Path, year: int, across: str = "") -> Plan:
+    """:func:`load_plan`, kept for the next page that asks for it in this process, as long as
+    nothing in the data folder changed (its files' contents, :func:`folder_state`). A kernel
+    runs page after page of one plan, each of which would read, check and derive the same
+    figures again; what each page uses of it is noted as if the page had read it
+    (:class:`noted_property`). The plan is shared: a page must not change it."""
+    key = (os.getcwd(), str(data_dir), year, across)  # a plan's paths are as given
+    state = folder_state(Path(data_dir))
+    known = _KEPT.pop(key, None)
+    plan = known[1] if known and known[0] == state else load_plan(data_dir, year, across)
+    _ = plan.text  # what the page reads first, noted
+    _KEPT[key] = state, plan
+    while len(_KEPT) > KEPT:
+        del _KEPT[next(iter(_KEPT))]
+    return plan
+
+
+KEPT = 8
+"""Plans :func:`kept_plan` keeps, the most recently asked for."""
+_KEPT: dict[tuple, tuple[str, Plan]] = {}

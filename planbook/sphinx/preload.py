@@ -1,0 +1,23 @@
+"""Imported once by the fork server that keeps Jupyter Book loaded
+(:data:`planbook.assemble.WARM`): what each Sphinx run would otherwise import on its way —
+Sphinx's built-in extensions, those Jupyter Book's configuration and the book's extensions set
+up, the code highlighting styles the theme lists. A third of a second of every run, the site's
+and the print's, of every book."""
+import importlib
+
+from pygments.styles import get_all_styles, get_style_by_name
+from sphinx.application import builtin_extensions
+
+SET_UP = ("sphinx.ext.mathjax", "myst_parser.sphinx_ext.directives",
+          "myst_parser.sphinx_ext.mathjax", "myst_parser.sphinx_ext.myst_refs",
+          "myst_nb.ext.glue.directives", "myst_nb.ext.glue.domain", "myst_nb.ext.glue.roles",
+          "myst_nb.ext.execution_tables", "sphinx_design.extension", "sphinx_external_toc.events",
+          "sphinx_external_toc.collectors", "sphinx.builders.html.transforms",
+          "sphinx.builders.latex.transforms", "jinja2.ext", "planbook.sphinx.latex",
+          "docutils.languages.en", "xml.dom.minidom")
+"""Modules the extensions import as Sphinx sets them up or builds."""
+
+for name in (*builtin_extensions, *SET_UP):
+    importlib.import_module(name)
+for style in get_all_styles():
+    get_style_by_name(style)
