@@ -127,13 +127,12 @@ def up_to_date(staging: Path, builder: str, record: dict) -> bool:
                                    output / "index.html").is_file()
 
 
-WARM = ("jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config",
-        "sphinx.application", "sphinx.builders.html", "sphinx.builders.latex", "sphinx.search",
+WARM = ("planbook.sphinx.preload", "jupyter_book.cli.main", "jupyter_book.sphinx",
+        "jupyter_book.config", "sphinx.builders.html", "sphinx.builders.latex", "sphinx.search",
         "myst_nb.sphinx_ext", "myst_nb.sphinx_", "sphinx_book_theme", "pydata_sphinx_theme",
         "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
         "sphinx_external_toc", "sphinx_multitoc_numbering", "sphinxcontrib.bibtex",
-        "sphinx_thebe", "sphinx_jupyterbook_latex", "planbook.sphinx.ext",
-        "planbook.sphinx.preload", "planbook.__main__",
+        "sphinx_thebe", "sphinx_jupyterbook_latex", "planbook.sphinx.ext", "planbook.__main__",
         "planbook.assemble", "planbook.quick_exit")
 """What the fork server imports once, so that each Jupyter Book run starts with it loaded (the
 command line's modules too: a forked process imports its parent's main module again, and this

@@ -31,7 +31,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 from markupsafe import Markup
 from openpyxl import Workbook
@@ -40,7 +39,10 @@ from openpyxl.styles import Alignment, Font
 from planbook import fmt
 from planbook.data import read_bytes
 from planbook.guard import write_atomically
+from planbook.lazy import lazy
 from planbook.stamp import sha256
+
+nbformat = lazy("nbformat")  # read by the build, not by the pages of a kernel
 
 FOLDER = "tai-ve"
 """The folder of the year's sources that holds the files to download (Sphinx copies those a

@@ -1,12 +1,24 @@
-"""Imported once by the fork server that keeps Jupyter Book loaded
-(:data:`planbook.assemble.WARM`): what each Sphinx run would otherwise import on its way —
-Sphinx's built-in extensions, those Jupyter Book's configuration and the book's extensions set
-up, the code highlighting styles the theme lists. A third of a second of every run, the site's
-and the print's, of every book."""
-import importlib
+"""Imported first by the fork server that keeps Jupyter Book loaded
+(:data:`planbook.assemble.WARM`).
 
-from pygments.styles import get_all_styles, get_style_by_name
-from sphinx.application import builtin_extensions
+The server and the runs forked from it yield the processor to the build's own process and its
+kernels (:data:`NICENESS`): it loads while the data is checked and the notebooks run, and is
+needed only once they ran; a small book's edit waited for the kernels, which had the server
+loading beside them.
+
+Then what each Sphinx run would otherwise import on its way: Sphinx's built-in extensions,
+those Jupyter Book's configuration and the book's extensions set up, the code highlighting
+styles the theme lists. A third of a second of every run, the site's and the print's, of every
+book."""
+import importlib
+import os
+
+NICENESS = 10
+os.nice(NICENESS)
+
+
+from pygments.styles import get_all_styles, get_style_by_name  # noqa: E402
+from sphinx.application import builtin_extensions  # noqa: E402
 
 SET_UP = ("sphinx.ext.mathjax", "myst_parser.sphinx_ext.directives",
           "myst_parser.sphinx_ext.mathjax", "myst_parser.sphinx_ext.myst_refs",
