@@ -26,7 +26,7 @@ from planbook import (
     text,
 )
 from planbook.assemble import BuildError, assemble, publish, warm_jupyter_book, workspace
-from planbook.data import DataError, Plan, load_plan
+from planbook.data import DataError, Plan, load_plan, part_digest
 from planbook.kernels import ExecutionError, Job, Kernels
 from planbook.layout import (
     BOOK,
@@ -152,15 +152,6 @@ def finish_notebook(path: Path, parameters: dict, plan: Plan) -> None:
         words["heading"] = plantext.sections(plan)[parameters["section"] - 1].heading
     nb.metadata["myst"] = {"substitutions": {k: str(fmt.md_escape(v)) for k, v in words.items()}}
     nbformat.write(nb, path)
-
-
-def part_digest(plan: Plan, path: Path, part: str) -> str | None:
-    """The hash a part of a data file of ``plan`` (or of last year's) has now; None for a
-    file of neither."""
-    for year in [plan, plan.previous] if plan.previous else [plan]:
-        if path.resolve() == year.file("units.csv").resolve():
-            return year.part_digest(part)
-    return None
 
 
 def remove_stale(book: Path, keep: list[Job]) -> None:

@@ -5,6 +5,8 @@ Each chart function draws one figure, writes it next to the executing notebook u
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import json
 import warnings
@@ -23,8 +25,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import Transform, offset_copy  # noqa: E402
 
 from planbook import compare, derive, fmt  # noqa: E402
-from planbook.data import Plan  # noqa: E402
+from planbook.data import Plan, part_digest  # noqa: E402
+from planbook.data.files import note_again, recording, unnoted  # noqa: E402
+from planbook.guard import write_atomically  # noqa: E402
 from planbook.labels import LABEL, LINE, TEXT, fit, font, text_width  # noqa: E402
+from planbook.stamp import hash_files, sha256  # noqa: E402
 
 FIGURE_DIR = Path("figures")
 WIDTH = 4.6
@@ -102,6 +107,10 @@ def _write(fig: plt.Figure, path: Path, metadata: dict) -> None:
         path.write_bytes(drawn.getvalue())
 
 
+_WRITTEN: list[Path] = []
+"""The files :func:`save` wrote for the chart being drawn (:func:`drawn_once`)."""
+
+
 def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = False) -> Markup:
     """Write ``figures/<name>.svg`` and ``.pdf`` reproducibly; return the figure directive.
     A ``site_only`` figure is drawn for the site alone (SVG, shown only in HTML): a unit page's
@@ -109,8 +118,10 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     FIGURE_DIR.mkdir(exist_ok=True)
     _by_file(fig)
     _write(fig, FIGURE_DIR / f"{name}.svg", {"Date": None})
+    _WRITTEN.append(FIGURE_DIR / f"{name}.svg")
     if not site_only:
         _write(fig, FIGURE_DIR / f"{name}.pdf", {"CreationDate": None, "ModDate": None})
+        _WRITTEN.append(FIGURE_DIR / f"{name}.pdf")
     plt.close(fig)
     directive = (f"```{{figure}} {FIGURE_DIR}/{name}.{'svg' if site_only else '*'}\n"
                  f":name: fig-{name}\n"
@@ -119,10 +130,67 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     return Markup(f"````{{only}} html\n{directive}````\n" if site_only else directive)
 
 
+@functools.cache
+def _code() -> str:
+    """The package's code and matplotlib's version: what a chart is drawn with."""
+    package = Path(__file__).parent
+    return hash_files([p for p in package.rglob("*.py")], package) + matplotlib.__version__
+
+
+def drawn_once(chart):
+    """``chart(plan, *args)`` drawn again only when what it read of the data
+    (:data:`planbook.data.READ`: a table's part or a whole file), its arguments or the code
+    changed; else its files (checked) stay as drawn, and what it read is noted again, as if it
+    had read it. An edit of one unit's printed figure runs again the annex of units, whose
+    chart of every unit's rate it leaves as it was (most of that page's time), and that unit's
+    page. The record, ``figures/.<chart>-<hash of the arguments>.json``, goes with the
+    figures."""
+
+    @functools.wraps(chart)
+    def once(plan: Plan, *args) -> Markup:
+        key = json.dumps([chart.__name__, *args, _code()], ensure_ascii=False)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        record = FIGURE_DIR / f".{chart.__name__}-{digest}.json"
+        try:
+            drawn = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            drawn = None
+        with unnoted():  # what is read to compare is not what the chart read
+            same = drawn and drawn["key"] == key and _unchanged(plan, drawn)
+        if same:
+            note_again({(path, part): digest for path, part, digest in drawn["reads"]})
+            return Markup(drawn["directive"])
+        _WRITTEN.clear()
+        with recording() as reads:
+            directive = chart(plan, *args)
+        write_atomically(record, json.dumps({
+            "key": key, "directive": str(directive),
+            "reads": [[path, part, digest] for (path, part), digest in reads.items()],
+            "files": {path.name: sha256(path) for path in _WRITTEN}}, ensure_ascii=False))
+        return directive
+    return once
+
+
+def _unchanged(plan: Plan, drawn: dict) -> bool:
+    """Whether the files of a chart drawn before are as it wrote them and what it read of
+    the data says the same now."""
+    for name, digest in drawn["files"].items():
+        path = FIGURE_DIR / name
+        if not path.is_file() or sha256(path) != digest:
+            return False
+    for path, part, digest in drawn["reads"]:
+        now = part_digest(plan, Path(path), part) if part else \
+            sha256(Path(path)) if Path(path).is_file() else None
+        if now != digest:
+            return False
+    return True
+
+
 MAX_BARS = 40
 """Above this many units the locality chart shows the distribution instead of one bar per unit."""
 
 
+@drawn_once
 def unit_rates(plan: Plan) -> Markup:
     """Every unit's poverty rate, last year and this year's target, against the locality's rate
     (a histogram of target rates when there are too many units for one bar each)."""
@@ -168,6 +236,7 @@ def unit_rates(plan: Plan) -> Markup:
     return save(fig, "ty-le-ho-ngheo", caption, alt)
 
 
+@drawn_once
 def unit_position(plan: Plan, unit: str) -> Markup:
     """One unit against the locality (bars, last year and target) and among all units (a strip of
     every unit's target rate with this one marked; above :data:`MAX_BARS` units, the number
@@ -276,6 +345,7 @@ def _named_bars(names: list[str], segments: list[tuple[list[float], str, str]],
     return fig
 
 
+@drawn_once
 def budget_by_project(plan: Plan) -> Markup:
     """Carry-over and this year's funds, stacked, per project."""
     table = derive.project_sums(plan)
@@ -296,6 +366,7 @@ def budget_by_project(plan: Plan) -> Markup:
                 "(triệu đồng, tính từ Biểu số 02)", alt)
 
 
+@drawn_once
 def lead_shares(plan: Plan) -> Markup:
     """Share of the money led by each agency."""
     shares = derive.lead_shares(plan)
@@ -311,6 +382,7 @@ def lead_shares(plan: Plan) -> Markup:
                 "Tỷ trọng kinh phí theo cơ quan chủ trì (tính từ Biểu số 02)", alt)
 
 
+@drawn_once
 def unit_results(plan: Plan) -> Markup:
     """Last year's target and the result for each unit (or group), one pair of bars each (the
     gaps' distribution when there are too many units for one bar each)."""

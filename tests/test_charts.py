@@ -16,7 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 
-from planbook import bench, charts, fonts
+from planbook import bench, charts, data, fonts
+from planbook.bench.edits import edit_units
 from planbook.data import load_plan
 from planbook.sphinx import latex
 
@@ -219,3 +220,30 @@ def test_bars_are_named_as_the_plan_names_them(drawn, plans, name, chart, names)
     shown = [t.get_text().replace("\n", " ") for t in fig.axes[0].texts
              if isinstance(t, Annotation)]
     assert shown == names(table(plans[name]))
+
+
+def test_a_chart_is_drawn_again_only_when_what_it_read_changed(tmp_path, monkeypatch):
+    """An edit of a unit's printed figure leaves the chart of every unit's rate as drawn (it
+    reads the counts only), and the page that shows it still records what the chart read; an
+    edited count, or a figure file changed on disk, draws it again."""
+    shutil.copytree(DATA / "2023", tmp_path / "data" / "2023")
+    (tmp_path / "page").mkdir()
+    monkeypatch.chdir(tmp_path / "page")
+    drawn = []
+    real = charts.plt.subplots
+    monkeypatch.setattr(charts.plt, "subplots", lambda *a, **k: drawn.append(1) or real(*a, **k))
+
+    def rates():
+        data.READ.clear()
+        return charts.unit_rates(load_plan(tmp_path / "data", 2023)), dict(data.READ)
+
+    first, read = rates()
+    assert rates() == (first, read) and len(drawn) == 1
+    edit_units(tmp_path, "reduction")  # a printed figure: not what the chart shows
+    assert rates() == (first, read) and len(drawn) == 1
+    edit_units(tmp_path, "poor_target")
+    again, read_again = rates()
+    assert len(drawn) == 2 and again.startswith("```{figure}") and read_again != read
+    svg = tmp_path / "page" / "figures" / "ty-le-ho-ngheo.svg"
+    svg.write_text("<svg/>", encoding="utf-8")
+    assert rates()[0] == first and len(drawn) == 3 and len(svg.read_bytes()) > 1000

@@ -168,7 +168,7 @@ def test_last_years_wards_csv_is_read_beside_this_years_units_csv(tmp_path):
     assert [p.name for p in plan.files if p.suffix == ".csv"][0] == "units.csv"
     for path, year in ((tmp_path / "2023" / "wards.csv", plan.previous),
                        (tmp_path / "2024" / "units.csv", plan)):
-        assert build.part_digest(plan, path, "counts") == year.part_digest("counts") is not None
+        assert data.part_digest(plan, path, "counts") == year.part_digest("counts") is not None
     (tmp_path / "2024" / "crosswalk.csv").write_text("old,new\nSong Maii,Đa Mai\n",
                                                      encoding="utf-8")
     with pytest.raises(DataError, match="cần là tên một phường, xã trong wards.csv của năm 2023"):

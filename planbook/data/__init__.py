@@ -42,7 +42,7 @@ from planbook.data.files import (
                                    table_file,
                                    unknown_columns,
 )
-from planbook.data.plan import Plan, kept_plan, load_plan
+from planbook.data.plan import Plan, kept_plan, load_plan, part_digest
 from planbook.data.plan_text import (
                                    Locality,
                                    PlanText,
@@ -55,10 +55,10 @@ from planbook.data.plan_text import (
 )
 from planbook.folders import YEAR_NAME, data_years, odd_folders
 
-__all__ = ["AGENCY_COLUMNS", "BUDGET_COLUMNS", "CROSSWALK_COLUMNS", "MAX_BYTES", "READ",
-           "SHEETS", "TOTAL_LABEL", "UNIT_COLUMNS", "UNIT_COUNTS", "UNIT_PRINTED", "WORKBOOK",
-           "YEAR_NAME", "DataError", "Locality", "Plan", "PlanText", "ProjectText",
-           "Section", "budget_columns", "check_header", "control_characters", "current_name",
-           "data_years", "kept_plan", "load_plan", "load_text", "load_yaml", "normalise_name", "odd_folders",
-           "parse_figure", "parse_table", "read_bytes", "read_csv", "read_table", "table_file",
+__all__ = ["AGENCY_COLUMNS", "BUDGET_COLUMNS", "CROSSWALK_COLUMNS", "MAX_BYTES", "READ", "SHEETS",
+           "TOTAL_LABEL", "UNIT_COLUMNS", "UNIT_COUNTS", "UNIT_PRINTED", "WORKBOOK", "YEAR_NAME",
+           "DataError", "Locality", "Plan", "PlanText", "ProjectText", "Section", "budget_columns",
+           "check_header", "control_characters", "current_name", "data_years", "kept_plan",
+           "load_plan", "load_text", "load_yaml", "normalise_name", "odd_folders", "parse_figure",
+           "parse_table", "part_digest", "read_bytes", "read_csv", "read_table", "table_file",
            "unit_columns", "unknown_columns"]

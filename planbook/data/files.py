@@ -59,22 +59,36 @@ def _noted(reads: dict) -> None:
             recorded.update(reads)
 
 
+@contextmanager
+def recording() -> Iterator[dict]:
+    """What is noted meanwhile (not what is read :func:`unnoted`), collected in the dict
+    yielded: ``(path, part)`` → hash."""
+    reads: dict = {}
+    _RECORDING.append((_UNNOTED, reads))
+    try:
+        yield reads
+    finally:
+        _RECORDING.pop()
+
+
+def note_again(reads: dict) -> None:
+    """Note what a computation done before read (:func:`recording`), as if it had been read
+    now."""
+    if not _UNNOTED:
+        _noted(reads)
+
+
 def remembered(memo: dict, key, compute):
     """``compute()`` once per ``key`` of ``memo``; what it read is noted again at each later
     use, so that every page that uses the result depends on what it was made from, as if it
     had computed it itself (a kernel keeps one plan for the pages it runs: see
-    :func:`planbook.data.load_plan`)."""
+    :func:`planbook.data.kept_plan`)."""
     if key in memo:
         value, reads = memo[key]
-        if not _UNNOTED:
-            _noted(reads)
+        note_again(reads)
         return value
-    reads: dict = {}
-    _RECORDING.append((_UNNOTED, reads))
-    try:
+    with recording() as reads:
         value = compute()
-    finally:
-        _RECORDING.pop()
     memo[key] = value, reads
     return value
 

@@ -413,6 +413,15 @@ def load_plan(data_dir: str | Path, year: int, across: str = "") -> Plan:
     return plan
 
 
+def part_digest(plan: Plan, path: Path, part: str) -> str | None:
+    """The hash a part of a data file of ``plan`` (or of last year's) has now; None for a
+    file of neither."""
+    for year in [plan, plan.previous] if plan.previous else [plan]:
+        if path.resolve() == year.file("units.csv").resolve():
+            return year.part_digest(part)
+    return None
+
+
 def kept_plan(data_dir: str | Path, year: int, across: str = "") -> Plan:
     """:func:`load_plan`, kept for the next page that asks for it in this process, as long as
     nothing in the data folder changed (its files' contents, :func:`folder_state`). A kernel
