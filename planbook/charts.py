@@ -9,6 +9,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import warnings
 from pathlib import Path
 
@@ -148,8 +149,9 @@ def drawn_once(chart):
 
     @functools.wraps(chart)
     def once(plan: Plan, *args) -> Markup:
-        key = json.dumps([chart.__name__, *args, _code()], ensure_ascii=False)
-        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        called = json.dumps([chart.__name__, *args], ensure_ascii=False)
+        key = json.dumps([called, _code()])
+        digest = hashlib.sha256(called.encode()).hexdigest()[:16]
         record = FIGURE_DIR / f".{chart.__name__}-{digest}.json"
         try:
             drawn = json.loads(record.read_text(encoding="utf-8"))
@@ -158,14 +160,16 @@ def drawn_once(chart):
         with unnoted():  # what is read to compare is not what the chart read
             same = drawn and drawn["key"] == key and _unchanged(plan, drawn)
         if same:
-            note_again({(path, part): digest for path, part, digest in drawn["reads"]})
+            note_again({(str(Path(path).resolve()), part): digest
+                        for path, part, digest in drawn["reads"]})
             return Markup(drawn["directive"])
         _WRITTEN.clear()
         with recording() as reads:
             directive = chart(plan, *args)
         write_atomically(record, json.dumps({
             "key": key, "directive": str(directive),
-            "reads": [[path, part, digest] for (path, part), digest in reads.items()],
+            "reads": [[os.path.relpath(path), part, digest]  # the same in a copy elsewhere
+                      for (path, part), digest in reads.items()],
             "files": {path.name: sha256(path) for path in _WRITTEN}}, ensure_ascii=False))
         return directive
     return once
