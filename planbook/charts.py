@@ -30,7 +30,7 @@ from planbook.data import Plan, part_digest  # noqa: E402
 from planbook.data.files import note_again, recording, unnoted  # noqa: E402
 from planbook.guard import write_atomically  # noqa: E402
 from planbook.labels import LABEL, LINE, TEXT, fit, font, text_width  # noqa: E402
-from planbook.stamp import hash_files, sha256  # noqa: E402
+from planbook.stamp import file_digest, package_hash, sha256  # noqa: E402
 
 FIGURE_DIR = Path("figures")
 WIDTH = 4.6
@@ -133,9 +133,8 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
 
 @functools.cache
 def _code() -> str:
-    """The package's code and matplotlib's version: what a chart is drawn with."""
-    package = Path(__file__).parent
-    return hash_files([p for p in package.rglob("*.py")], package) + matplotlib.__version__
+    """The package and matplotlib's version: what a chart is drawn with."""
+    return package_hash() + matplotlib.__version__
 
 
 def drawn_once(chart):
@@ -183,9 +182,7 @@ def _unchanged(plan: Plan, drawn: dict) -> bool:
         if not path.is_file() or sha256(path) != digest:
             return False
     for path, part, digest in drawn["reads"]:
-        now = part_digest(plan, Path(path), part) if part else \
-            sha256(Path(path)) if Path(path).is_file() else None
-        if now != digest:
+        if digest != (part_digest(plan, Path(path), part) if part else file_digest(Path(path))):
             return False
     return True
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from planbook import cluster
 from planbook.guard import write_atomically
 from planbook.kernels import Job, Kernels, Read, remove_orphans
-from planbook.stamp import code_hash, sha256
+from planbook.stamp import code_hash, file_digest, sha256
 
 MANIFEST = ".executed.json"
 def job_key(job: Job, code: str) -> str:
@@ -39,12 +39,6 @@ def job_key(job: Job, code: str) -> str:
     spec = json.dumps({"source": sha256(job.source), "parameters": job.parameters,
                        "code": code}, sort_keys=True, default=str)
     return hashlib.sha256(spec.encode()).hexdigest()
-
-
-def _digest(path: Path) -> str | None:
-    """A file's hash, or None for a file that is not there (a notebook may have looked for
-    one, such as last year's plan, and must run again when it appears)."""
-    return sha256(path) if path.is_file() else None
 
 
 class Cache:
@@ -82,7 +76,7 @@ class Cache:
 
     def _file(self, path: Path) -> str | None:
         if path not in self.digests:
-            self.digests[path] = _digest(path)
+            self.digests[path] = file_digest(path)
         return self.digests[path]
 
     def record(self, job: Job, key: str, deps: Iterable[Read]) -> None:

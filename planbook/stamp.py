@@ -18,6 +18,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_digest(path: Path) -> str | None:
+    """A file's hash, or None for a file that is not there (a page may have looked for one,
+    such as last year's plan, and must be made again when it appears)."""
+    return sha256(path) if path.is_file() else None
+
+
 def hash_files(paths, root: Path) -> str:
     """One hash of the files' contents and their paths from ``root`` (``../`` for a data
     folder outside the project)."""
@@ -28,11 +34,16 @@ def hash_files(paths, root: Path) -> str:
     return digest.hexdigest()
 
 
+def package_hash() -> str:
+    """The package's files (its code, templates and static files)."""
+    files = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return hash_files(files, PACKAGE.parent)
+
+
 def code_hash(root: Path) -> str:
     """Everything a notebook runs besides its data: the package and the pinned requirements."""
-    files = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     pins = [p for p in [root / "requirements.txt"] if p.is_file()]
-    return hash_files(files, PACKAGE.parent) + hash_files(pins, root)
+    return package_hash() + hash_files(pins, root)
 
 
 def _files(tops) -> list[Path]:

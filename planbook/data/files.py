@@ -22,16 +22,18 @@ for and not there); the parts of Biểu số 01 are :attr:`Plan.unit_counts` and
 :meth:`Plan.printed`: a unit's page reads every unit's counts but the printed figures of its
 own row only, so it runs again when those change, not when another row's printed rate does."""
 _UNNOTED = 0
-_THREAD = threading.local()
 
 
-def _recording() -> list[tuple[int, dict]]:
+class _Recording(threading.local):
     """What this thread's :func:`recording` computations in progress read, each with the
     :func:`unnoted` depth it started at (what a computation reads unnoted is not part of what
     it reads); a build checks two books' plans at once, one per thread."""
-    if not hasattr(_THREAD, "recording"):
-        _THREAD.recording = []
-    return _THREAD.recording
+
+    def __init__(self):
+        self.stack: list[tuple[int, dict]] = []
+
+
+_RECORDING = _Recording()
 _PARSED: dict[tuple, object] = {}
 """Tables already parsed by this process, by file content (:func:`parsed_once`)."""
 TOTAL_LABEL = "Tổng cộng"
@@ -62,7 +64,7 @@ def note(path: Path, digest: str | None = None, part: str = "") -> None:
 def _noted(reads: dict) -> None:
     """Put ``reads`` into :data:`READ` and into what each computation in progress read."""
     READ.update(reads)
-    for depth, recorded in _recording():
+    for depth, recorded in _RECORDING.stack:
         if depth == _UNNOTED:
             recorded.update(reads)
 
@@ -72,11 +74,11 @@ def recording() -> Iterator[dict]:
     """What is noted meanwhile (not what is read :func:`unnoted`), collected in the dict
     yielded: ``(path, part)`` → hash."""
     reads: dict = {}
-    _recording().append((_UNNOTED, reads))
+    _RECORDING.stack.append((_UNNOTED, reads))
     try:
         yield reads
     finally:
-        _recording().pop()
+        _RECORDING.stack.pop()
 
 
 def note_again(reads: dict) -> None:
