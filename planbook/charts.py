@@ -7,30 +7,47 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import io
 import json
 import os
 import warnings
 from pathlib import Path
 
-import matplotlib
 import numpy as np
+from markupsafe import Markup
 
-matplotlib.use("agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from markupsafe import Markup  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.axis import Axis  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-from matplotlib.transforms import Transform, offset_copy  # noqa: E402
+from planbook import compare, derive, fmt
+from planbook.data import Plan, part_digest
+from planbook.data.files import note_again, recording, unnoted
+from planbook.guard import write_atomically
+from planbook.labels import LABEL, LINE, TEXT, fit, font, text_width
+from planbook.lazy import lazy
+from planbook.stamp import file_digest, package_hash, sha256
 
-from planbook import compare, derive, fmt  # noqa: E402
-from planbook.data import Plan, part_digest  # noqa: E402
-from planbook.data.files import note_again, recording, unnoted  # noqa: E402
-from planbook.guard import write_atomically  # noqa: E402
-from planbook.labels import LABEL, LINE, TEXT, fit, font, text_width  # noqa: E402
-from planbook.stamp import file_digest, package_hash, sha256  # noqa: E402
+
+def _style(pyplot) -> None:
+    """The charts' settings, set once pyplot is loaded: drawn off screen, in the body's font."""
+    pyplot.switch_backend("agg")
+    pyplot.rcParams.update({
+        "font.family": "Liberation Serif",  # the name an SVG gives browsers (_by_file)
+        "font.size": TEXT, "axes.titlesize": TEXT + 1,
+        "legend.fontsize": TEXT, "svg.hashsalt": "planbook",
+        "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
+        "axes.spines.top": False, "axes.spines.right": False,
+        "text.parse_math": False,  # a "$" in a name is a dollar sign, not mathematics
+    })
+    # A character the chart font lacks is drawn as a box; the PDF's font is checked at load.
+    warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font",
+                            category=UserWarning)
+
+
+# Loaded when a chart is first drawn: a page whose charts stay as drawn never loads them.
+plt = lazy("matplotlib.pyplot", then=_style)
+font_manager = lazy("matplotlib.font_manager")
+mtext = lazy("matplotlib.text")
+ticker = lazy("matplotlib.ticker")
+transforms = lazy("matplotlib.transforms")
 
 FIGURE_DIR = Path("figures")
 WIDTH = 4.6
@@ -40,36 +57,31 @@ on a desktop 480 px, so a 10 pt word is no larger than the body's text) and the 
 (``templates/planbook.sty``: a 10 pt word prints at 9 pt)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
-plt.rcParams.update({
-    "font.family": "Liberation Serif",  # the name an SVG gives browsers (matplotlib: _by_file)
-    "font.size": TEXT, "axes.titlesize": TEXT + 1,
-    "legend.fontsize": TEXT, "svg.hashsalt": "planbook",
-    "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
-    "axes.spines.top": False, "axes.spines.right": False,
-    "text.parse_math": False,  # a "$" in a name is a dollar sign, not mathematics
-})
-# A character the chart font lacks is drawn as a box; the PDF's font is checked at load.
-warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
-
 
 def _by_file(fig: plt.Figure) -> None:
     """Every text of ``fig`` in :func:`planbook.labels.font`, at its size, weight and style (the tick labels
     matplotlib adds as it draws copy the first tick's)."""
-    for text in fig.findobj(Text):
+    for text in fig.findobj(mtext.Text):
         prop = text.get_fontproperties()
         weight = font_manager.weight_dict.get(prop.get_weight(), prop.get_weight())
         text.set_fontproperties(font(prop.get_size_in_points(), weight >= 600,
                                       prop.get_style() != "normal"))
 
 
-percent_ticks = FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True))
-_vi_number = FuncFormatter(lambda v, _: fmt.number(v, 2, trim=True))
+def percent_ticks() -> ticker.FuncFormatter:
+    """Tick labels in percent, the Vietnamese way."""
+    return ticker.FuncFormatter(lambda v, _: fmt.percent(v, 2, trim=True))
 
 
-def _counts(axis: Axis) -> None:
+def _vi_number() -> ticker.FuncFormatter:
+    """Tick labels as numbers, the Vietnamese way."""
+    return ticker.FuncFormatter(lambda v, _: fmt.number(v, 2, trim=True))
+
+
+def _counts(axis) -> None:
     """An axis of counts (households, units): whole numbers only."""
-    axis.set_major_locator(MaxNLocator(integer=True))
-    axis.set_major_formatter(_vi_number)
+    axis.set_major_locator(ticker.MaxNLocator(integer=True))
+    axis.set_major_formatter(_vi_number())
 
 
 def _title(fig: plt.Figure, phrases: list[str], lines: int = 3) -> str:
@@ -80,10 +92,10 @@ def _title(fig: plt.Figure, phrases: list[str], lines: int = 3) -> str:
     return title
 
 
-def _after(ax: plt.Axes) -> Transform:
+def _after(ax: plt.Axes) -> transforms.Transform:
     """Data positions 3 pt to the right: a bar's figure just after its end (a leading space
     would be dropped by the browser in the SVG)."""
-    return offset_copy(ax.transData, fig=ax.get_figure(), x=3, units="points")
+    return transforms.offset_copy(ax.transData, fig=ax.get_figure(), x=3, units="points")
 
 
 def _legend(fig: plt.Figure, handles: list) -> None:
@@ -134,7 +146,7 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
 @functools.cache
 def _code() -> str:
     """The package and matplotlib's version: what a chart is drawn with."""
-    return package_hash() + matplotlib.__version__
+    return package_hash() + importlib.metadata.version("matplotlib")
 
 
 def drawn_once(chart):
@@ -231,7 +243,7 @@ def unit_rates(plan: Plan) -> Markup:
                f"xếp từ thấp đến cao; cao nhất là {top.unit} với chỉ tiêu "
                f"{fmt.percent(top.rate_target_calc)}; "
                f"đường đứt nét là tỷ lệ {place.all} {fmt.percent(totals.rate_target)}.")
-    ax.xaxis.set_major_formatter(percent_ticks)
+    ax.xaxis.set_major_formatter(percent_ticks())
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
     _legend(fig, keys)
     return save(fig, "ty-le-ho-ngheo", caption, alt)
@@ -295,7 +307,7 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
     strip.set_xlim(0, right)
-    strip.xaxis.set_major_formatter(percent_ticks)
+    strip.xaxis.set_major_formatter(percent_ticks())
     strip.set_xlabel(xlabel)
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
@@ -313,7 +325,7 @@ BAR = 0.26
 
 
 def _named_bars(names: list[str], segments: list[tuple[list[float], str, str]],
-                ends: list[str], title: list[str], xlabel: str, ticks: FuncFormatter,
+                ends: list[str], title: list[str], xlabel: str, ticks: ticker.FuncFormatter,
                 right: float | None = None) -> plt.Figure:
     """One bar per name, top to bottom, stacked from ``segments`` (values, colour, the key's
     label or ""), each name above its bar across the chart (a long name needs no room beside
@@ -357,7 +369,7 @@ def budget_by_project(plan: Plan) -> Markup:
         [(table.carry_over_calc, COLOURS["carry"], f"Vốn năm {plan.previous_year} chuyển sang"),
          (table.new_funds_calc, COLOURS["new"], f"Vốn năm {plan.year}")],
         [fmt.number(total) for total in table.total_calc],
-        [f"Kinh phí {funds}theo dự án", f"năm {plan.year}"], "Triệu đồng", _vi_number)
+        [f"Kinh phí {funds}theo dự án", f"năm {plan.year}"], "Triệu đồng", _vi_number())
     parts = "; ".join(f"{name} ({fmt.number(c)} chuyển sang và {fmt.number(n)} năm {plan.year})"
                       for name, c, n in zip(table.name, table.carry_over_calc,
                                             table.new_funds_calc))
@@ -376,7 +388,7 @@ def lead_shares(plan: Plan) -> Markup:
         [f"{fmt.percent(share, 1)} ({fmt.number(total)})"
          for share, total in zip(shares.share, shares.total)],
         ["Kinh phí", "theo cơ quan chủ trì", f"năm {plan.year}"],
-        "Tỷ trọng trong tổng kinh phí (%)", percent_ticks, right=100)
+        "Tỷ trọng trong tổng kinh phí (%)", percent_ticks(), right=100)
     alt = "Biểu đồ thanh tỷ trọng kinh phí theo cơ quan chủ trì: " + "; ".join(
         f"{a} {fmt.percent(s, 1)}" for a, s in zip(shares.index, shares.share)) + "."
     return save(fig, "kinh-phi-co-quan",

@@ -33,8 +33,6 @@ from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from planbook import fmt
 from planbook.data import read_bytes
@@ -43,6 +41,8 @@ from planbook.lazy import lazy
 from planbook.stamp import sha256
 
 nbformat = lazy("nbformat")  # read by the build, not by the pages of a kernel
+openpyxl = lazy("openpyxl")  # written by the build, not by the pages of a kernel
+styles = lazy("openpyxl.styles")
 
 FOLDER = "tai-ve"
 """The folder of the year's sources that holds the files to download (Sphinx copies those a
@@ -249,7 +249,7 @@ def xlsx_bytes(table: dict) -> bytes:
     """The table as an Excel workbook: the header row (bold, frozen), the rows, numbers with
     the formats of the clerk's workbook (``#,##0``, ``0.00``), texts as text (:func:`put_text`),
     totals in bold."""
-    book = Workbook()
+    book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = _sheet_title(table["caption"])
     book.properties.title = table["caption"]
@@ -257,8 +257,8 @@ def xlsx_bytes(table: dict) -> bytes:
     for j, head in enumerate(table["header"], start=1):
         cell = sheet.cell(1, j)
         put_text(cell, head)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.font = styles.Font(bold=True)
+        cell.alignment = styles.Alignment(wrap_text=True, vertical="top")
     bold = {i + 2 for i in table["bold_rows"]}
     for i, row in enumerate(table["rows"], start=2):
         for j, value in enumerate(row):
@@ -269,7 +269,7 @@ def xlsx_bytes(table: dict) -> bytes:
                 cell.value = value
                 cell.number_format = table["formats"].get(str(j), "General")
             if i in bold:
-                cell.font = Font(bold=True)
+                cell.font = styles.Font(bold=True)
     for j, head in enumerate(table["header"]):
         longest = max([len(str(head)) // 2, *(len(str(r[j])) for r in table["rows"] if j < len(r))],
                       default=8)

@@ -24,16 +24,17 @@ papermill = lazy("papermill")  # with nbclient and jupyter_client: loaded when a
 jupyter_client = lazy("jupyter_client")
 
 CELL_TIMEOUT = 600
-IMPORTS = "import matplotlib.pyplot\nimport planbook.chapter\nplanbook.chapter.warm()"
+IMPORTS = "import planbook.chapter\nplanbook.chapter.warm()"
 """What the notebooks import and first do (:func:`planbook.chapter.warm`), run in a kernel warmed
 before its first notebook."""
 _RESET = """[get_ipython().user_ns.pop(_n) for _n in list(get_ipython().user_ns)
  if _n not in get_ipython().user_ns_hidden and not (_n.startswith("__") and _n.endswith("__"))]
 get_ipython().user_ns["Out"].clear()
 get_ipython().execution_count = 1
-import os as _os, matplotlib.pyplot as _plt, planbook.data as _data
-_plt.close("all"); _os.chdir({cwd!r}); _data.READ.clear()
-del _os, _plt, _data
+import os as _os, sys as _sys, planbook.data as _data
+if "matplotlib.pyplot" in _sys.modules: _sys.modules["matplotlib.pyplot"].close("all")
+_os.chdir({cwd!r}); _data.READ.clear()
+del _os, _sys, _data
 """
 _READ = "sorted((*key, digest) for key, digest in __import__('planbook.data').data.READ.items())"
 

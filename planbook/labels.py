@@ -3,10 +3,13 @@ between phrases and cut with "…" where they would need more (a chart's caption
 carry them whole)."""
 from __future__ import annotations
 
-from matplotlib import font_manager
-from matplotlib.textpath import TextToPath
+import functools
 
 from planbook import fonts
+from planbook.lazy import lazy
+
+font_manager = lazy("matplotlib.font_manager")  # loaded when a chart is drawn
+textpath = lazy("matplotlib.textpath")
 
 TEXT = 10
 """The smallest type in a chart, in points (ticks, legends, labels on bars)."""
@@ -22,7 +25,12 @@ def font(size: float = TEXT, bold: bool = False, italic: bool = False
                                        style="italic" if italic else "normal")
 
 
-_TEXT_PATH = TextToPath()
+@functools.cache
+def _text_path():
+    """matplotlib's measure of a text's outline."""
+    return textpath.TextToPath()
+
+
 LINE = TEXT * 1.3 / 72
 """The height of a line of chart text, in inches."""
 LABEL = 1.5
@@ -31,7 +39,7 @@ LABEL = 1.5
 
 def text_width(label: str, bold: bool = False, size: float = TEXT) -> float:
     """A label's width in inches (its longest line)."""
-    return max(_TEXT_PATH.get_text_width_height_descent(line, font(size, bold), False)[0]
+    return max(_text_path().get_text_width_height_descent(line, font(size, bold), False)[0]
                for line in label.split("\n")) / 72
 
 

@@ -85,7 +85,7 @@ def chart(plan: Plan, found: list[dict]) -> tuple[bytes, str]:
                         color=charts.COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}",
                         zorder=3)
     ax.set_yticks(list(y), [r["unit"] for r in order])
-    ax.xaxis.set_major_formatter(charts.percent_ticks)
+    ax.xaxis.set_major_formatter(charts.percent_ticks())
     ax.set_xlabel("Tỷ lệ hộ nghèo (% số hộ dân cư)")
     fig.legend(handles=[prev, target], loc="outside lower center", ncols=2, frameon=False)
     out = io.BytesIO()

@@ -3,9 +3,11 @@ made-up 2024, a plan of more units than bars) as a reader sees it: its text in t
 whatever other font bears that name, the key clear of the data, no two texts over each other,
 lines broken between words, no needless decimals on the axes, bars named as the plan names
 them."""
+import os
 import re
 import shutil
 import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -247,3 +249,25 @@ def test_a_chart_is_drawn_again_only_when_what_it_read_changed(tmp_path, monkeyp
     svg = tmp_path / "page" / "figures" / "ty-le-ho-ngheo.svg"
     svg.write_text("<svg/>", encoding="utf-8")
     assert rates()[0] == first and len(drawn) == 3 and len(svg.read_bytes()) > 1000
+
+
+def test_a_page_whose_charts_stay_as_drawn_never_loads_matplotlib(tmp_path):
+    """A kernel's pages import the charts without matplotlib, which loads (a second of an
+    edit's build) only when a chart is drawn: not for a chart that stays as drawn."""
+    shutil.copytree(DATA / "2023", tmp_path / "data" / "2023")
+    (tmp_path / "page").mkdir()
+    page = ("import sys\nfrom planbook import chapter\n"
+            "assert 'matplotlib' not in sys.modules, 'imported with the pages'\n"
+            "chapter.charts.unit_rates(chapter.load_plan('../data', 2023))\n"
+            "print('matplotlib' in sys.modules)")
+
+    def loaded() -> bool:
+        run = subprocess.run([sys.executable, "-c", page], cwd=tmp_path / "page", text=True,
+                             capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip() == "True"
+
+    assert loaded()  # drawn the first time
+    assert not loaded()  # as drawn
+    edit_units(tmp_path, "poor_target")
+    assert loaded()

@@ -10,7 +10,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
 
 from planbook import forms
 from planbook.data.errors import DataError
@@ -23,6 +22,9 @@ from planbook.data.files import (
     read_bytes,
     unknown_columns,
 )
+from planbook.lazy import lazy
+
+openpyxl = lazy("openpyxl")  # read when a year's data is a workbook
 
 KEYS_ROW = 6
 """The row of column names (``tt``, ``unit``…) the build reads, under the printed headers."""
@@ -84,14 +86,14 @@ def _unreadable(path: Path, raw: bytes) -> DataError:
                      f"{path} is damaged or truncated.")
 
 
-def open_workbook(path: Path) -> tuple[tuple[Workbook, Workbook], list[str]]:
+def open_workbook(path: Path) -> tuple[tuple[openpyxl.Workbook, openpyxl.Workbook], list[str]]:
     """The workbook at ``path`` with its formulas, and with the values Excel saved for them,
     and a note of the sheets the reader does not know; a clerk message for a file that is not
     a workbook, or whose unknown sheet may be the crosswalk renamed (it has none of that
     name)."""
     raw = read_bytes(path)
     try:
-        books = tuple(load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
+        books = tuple(openpyxl.load_workbook(BytesIO(raw), data_only=only) for only in (False, True))
     except Exception:  # a damaged file fails anywhere in the ZIP, XML and openpyxl readers
         raise _unreadable(path, raw) from None
     unknown = [title for title in books[0].sheetnames if _name(title) not in SHEETS.values()]
