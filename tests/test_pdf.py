@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 from planbook import fmt, plantext
 from planbook.build import pdf_path
 from planbook.fonts import SERIF
+from planbook.sphinx import latex
 
 from conftest import DATA, ROOT
 
@@ -257,3 +258,20 @@ def test_each_note_box_is_printed_whole_on_one_page(site, pages):
     assert sum(boxes.values()) >= 3
     for box, count in boxes.items():
         assert sum(text.count(box) for text in printed) >= count, box
+
+
+def test_the_print_is_run_again_until_its_references_settle_and_stops_at_an_error(tmp_path):
+    """``make-pdf`` (what Jupyter Book runs as ``make all-pdf``) runs XeLaTeX until a page
+    reference is resolved, and fails on a LaTeX error."""
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\\begin{document}See page \\pageref{end}.\\newpage"
+        "\\label{end}End.\\end{document}\n", encoding="utf-8")
+    run = subprocess.run([latex.MAKE_PDF, "all-pdf"], cwd=tmp_path, capture_output=True)
+    assert run.returncode == 0, run.stdout[-2000:]
+    text = subprocess.run(["pdftotext", tmp_path / "doc.pdf", "-"], capture_output=True,
+                          text=True).stdout
+    assert "See page 2." in text
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\\begin{document}\\undefined"
+                                      "\\end{document}\n", encoding="utf-8")
+    assert subprocess.run([latex.MAKE_PDF, "all-pdf"], cwd=tmp_path,
+                          capture_output=True).returncode != 0

@@ -9,6 +9,9 @@ from pathlib import Path
 from planbook import fonts
 
 STYLE = Path(__file__).parent.parent / "templates" / "planbook.sty"
+MAKE_PDF = Path(__file__).with_name("make-pdf")
+"""What Jupyter Book runs (as ``$MAKE``) to turn the book's LaTeX into its PDF: XeLaTeX until
+the references settle, without latexmk (a third of a second of each PDF)."""
 
 
 def options() -> str:
