@@ -51,10 +51,12 @@ workbook: $(INSTALLED)
 	@test -n "$(YEAR)" || { echo "Cần năm: make workbook YEAR=2024" >&2; exit 2; }
 	$(PY) -m planbook workbook --data $(DATA) --year $(YEAR)
 
-# Take $(YEAR) off the published site (a build never removes a year).
+# Take $(YEAR) off the published site (a build never removes a year); in a site of several
+# localities, LOCALITY's book of $(YEAR), or all its books.
 unpublish: $(INSTALLED)
-	@test -n "$(YEAR)" || { echo "Cần năm: make unpublish YEAR=2024" >&2; exit 2; }
-	$(PY) -m planbook unpublish --year $(YEAR)
+	@test -n "$(YEAR)$(LOCALITY)" || { echo "Cần năm: make unpublish YEAR=2024 (hoặc LOCALITY=…)" >&2; exit 2; }
+	$(PY) -m planbook unpublish --data $(DATA) $(if $(YEAR),--year $(YEAR)) \
+	    $(if $(LOCALITY),--locality $(LOCALITY))
 
 # Install the system packages that are missing, when we can (root with apt-get); else say which.
 # Each is looked for by what it provides, so a tool already there from elsewhere (npm with

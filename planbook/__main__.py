@@ -119,17 +119,22 @@ def main(argv: list[str] | None = None) -> int:
                            "local threads)")
     for name, words in [("new-year", "start a year's data from the latest year"),
                         ("workbook", "turn a year's CSV files into the clerk's workbook"),
-                        ("unpublish", "take a year off the published site")]:
+                        ("unpublish", "take a year, or a locality's books, off the site")]:
         command = commands.add_parser(name, help=words)
-        command.add_argument("--year", type=year_number, required=True)
+        command.add_argument("--year", type=year_number, required=name != "unpublish")
         command.add_argument("--data", default="data", help="data folder (default: data)")
         command.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    commands.choices["unpublish"].add_argument(
+        "--locality", help="in a site of several localities: this one's books (all its years "
+                           "without --year)")
     watch = commands.add_parser("preview", help="serve a year's site, rebuilt after each edit")
     watch.add_argument("--year", type=year_number, help="this year (default: the latest)")
     watch.add_argument("--data", default="data", help="data folder (default: data)")
     watch.add_argument("--root", type=Path, default=Path("."), help="project folder")
     watch.add_argument("--port", type=int, default=8000, help="port of 127.0.0.1 (8000)")
     args = parser.parse_args(argv)
+    if args.command == "unpublish" and not (args.year or args.locality):
+        parser.error("cần năm (YEAR=2024) hoặc địa phương (LOCALITY=…)")
     root = args.root.resolve()
     if args.command == "preview":  # takes the build lock for each build, not while it waits
         return preview(root, args.data, args.year, args.port)
@@ -139,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                 return start_year(root / args.data, args.year)
             if args.command == "workbook":
                 return make_workbook(root / args.data / str(args.year))
+            if args.command == "unpublish" and args.locality:
+                return localities.unpublish(root, args.data, args.locality, args.year)
             if args.command == "unpublish":
                 return unpublish(root, args.year)
             return build_all(root, args.data, args.year, args.scheduler, args.locality)

@@ -162,6 +162,11 @@ def build_site(root: Path, data: str, only: str | None = None, year: int | None 
         if kernels:
             kernels.close()
     write(root, localities, plans, pairs)
+    elsewhere = [key for key in published_keys(root) if key not in {lc.key for lc in localities}]
+    if elsewhere:
+        print(f"Lưu ý: {', '.join(elsewhere)} vẫn đăng trên trang nhưng không có trong {folder}; "
+              "gỡ một địa phương khỏi trang bằng lệnh make unpublish LOCALITY=<địa phương>.",
+              file=sys.stderr)
     if any(codes):
         print(f"{sum(1 for c in codes if c)} trong {len(codes)} cuốn sách chưa dựng được (xem "
               "trên); các cuốn khác đã đăng.", file=sys.stderr)
@@ -205,6 +210,49 @@ def published(root: Path, key: str) -> list[dict]:
     return site.published(root, site.SITE / key)
 
 
+def published_keys(root: Path) -> list[str]:
+    """The localities with a book on the site, by key."""
+    top = root / site.SITE
+    return sorted(sub.name for sub in top.iterdir() if sub.is_dir() and published(root, sub.name)) \
+        if top.is_dir() else []
+
+
+def unpublish(root: Path, data: str, name: str, year: int | None = None) -> int:
+    """Take a locality's book of ``year``, or every book of it, off the site (the only way a
+    published book goes; ``name``: its key or its folder's name) and write the pages above the
+    books again; 2 when none is published, or when the data cannot say what the pages show
+    (then nothing is taken off)."""
+    key = fmt.slug(name) or name
+    years = [info["year"] for info in published(root, key) if year in (None, info["year"])]
+    if not years:
+        print(f"{name}{f' năm {year}' if year else ''} không có trên trang {root / site.SITE}: "
+              "không gỡ gì.", file=sys.stderr)
+        return 2
+    folder = root / data
+    try:
+        localities = find(folder) if folder.is_dir() else []
+        crosswalk = crosslevel.read_crosswalk(folder, {lc.folder.name: lc.key
+                                                       for lc in localities})
+    except DataError as err:
+        print(f"Lỗi dữ liệu — không gỡ gì, trang đã đăng giữ nguyên:\n{err}", file=sys.stderr)
+        return 2
+    for gone in years:
+        site.take_off(book_dir(root, key, gone))
+    with _RECORDING:
+        records = {book: done for book, done in _records(root).items()
+                   if book not in {f"{key}/{gone}" for gone in years}}
+        write_atomically(root / RECORDS, json.dumps(records, sort_keys=True))
+    if not published(root, key):
+        shutil.rmtree(root / site.SITE / key)  # its year switcher
+    plans = load(root, localities)
+    write(root, localities, plans, crosslevel.pairs(plans, crosswalk))
+    again = f"; make book đăng lại khi thư mục của nó còn trong {folder}" \
+        if key in {lc.key for lc in localities} else ""
+    print(f"Đã gỡ {name} năm {', '.join(map(str, years))} khỏi trang {root / site.SITE}{again}; "
+          "các sách khác giữ nguyên.")
+    return 0
+
+
 def order(localities: list[Locality], pairs: list) -> list[Locality]:
     """Parents first (the localities whose units are others), then the others by key."""
     parents = {p.parent for p in pairs}
@@ -214,19 +262,21 @@ def order(localities: list[Locality], pairs: list) -> list[Locality]:
 def write(root: Path, localities: list[Locality], plans: dict[tuple[str, int], Plan],
           pairs: list) -> None:
     """The site's pages above the books, from what is published: each locality's
-    ``years.js``, each parent's overview of each year, the root page."""
+    ``years.js``, each parent's overview of each year, the root page (listing too the books of
+    a locality no longer in the data, until they are unpublished)."""
     html = root / site.SITE
     rows = []
-    for locality in order(localities, pairs):
-        years = published(root, locality.key)
+    keys = [locality.key for locality in order(localities, pairs)]
+    for name in keys + [key for key in published_keys(root) if key not in keys]:
+        years = published(root, name)
         if not years:
             continue
-        site.write_years(root / site.SITE / locality.key, years)
-        rows.append({"key": locality.key, "years": years,
-                     "parent": any(p.parent == locality.key for p in pairs),
+        site.write_years(root / site.SITE / name, years)
+        rows.append({"key": name, "years": years,
+                     "parent": any(p.parent == name for p in pairs),
                      "overviews": []})
         for info in years:
-            key = (locality.key, info["year"])
+            key = (name, info["year"])
             children = [p for p in pairs if (p.parent, p.year) == key]
             if key in plans and children:
                 published_children = {p.child for p in children

@@ -56,16 +56,24 @@ def _write(path: Path, text: str) -> None:
         write_atomically(path, text)
 
 
-def unpublish(root: Path, year: int) -> bool:
-    """Take ``year`` off the site (the only way a published year goes) and write the root page
-    again; False when the year was not published."""
-    folder = year_dir(root, year)
+def take_off(folder: Path) -> bool:
+    """Take the published book in ``folder`` off the site in one step; False when none is
+    there."""
     if not (folder / YEAR_INFO).is_file():
         return False
     gone = folder.with_name(folder.name + ".gone")  # not ".old", which a publish restores
     shutil.rmtree(gone, ignore_errors=True)
     folder.rename(gone)  # off the site in one step
-    write_root(root)  # which removes what is gone
+    shutil.rmtree(gone, ignore_errors=True)
+    return True
+
+
+def unpublish(root: Path, year: int) -> bool:
+    """Take ``year`` off the site (the only way a published year goes) and write the root page
+    again; False when the year was not published."""
+    if not take_off(year_dir(root, year)):
+        return False
+    write_root(root)
     return True
 
 

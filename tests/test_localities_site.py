@@ -2,6 +2,7 @@
 which the province prints differently (examples/make_province.py). Each book is published at
 its locality's address; the two levels link each other and note the difference on both sides;
 the province's overview puts them side by side; one book is rebuilt alone."""
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,38 @@ def test_the_new_pages_pass_axe_and_fit_a_phone(project):
         browser.close()
     assert all(not violations and scroll <= width
                for (width, _), (violations, scroll) in found.items()), found
+
+
+def unpublish(project: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "planbook", "unpublish", "--root",
+                           str(project), *options], capture_output=True, text=True)
+
+
+def test_a_locality_gone_from_the_data_stays_listed_until_it_is_unpublished(project):
+    """(Last: it takes a commune off the site the other tests read.) A commune's folder taken
+    out of the data: the build says its book is still published, and the root page still lists
+    it; ``make unpublish LOCALITY=…`` takes it off, leaves the other books as they were and
+    every link of the root page and the overview working."""
+    site = project / "_build" / "html"
+    shutil.move(project / "data" / OTHER, project / OTHER)
+    result = run(project)
+    assert result.returncode == 0, result.stderr
+    assert f"{OTHER} vẫn đăng trên trang" in result.stderr
+    root = soup_of(site / "index.html")
+    assert "Xã Hòa Mỹ" in [h.get_text(strip=True) for h in root.select("h2")]
+    before = {key: digest(site / key) for key in (PARENT, DIFFERS, AGREES)}
+    gone = unpublish(project, "--locality", OTHER)
+    assert gone.returncode == 0, gone.stderr
+    assert not (site / OTHER).exists()
+    assert {key: digest(site / key) for key in before} == before
+    root = soup_of(site / "index.html")
+    assert [h.get_text(strip=True) for h in root.select("h2")] == [
+        "Tỉnh Trà Sơn", "Xã Kim Bắc", "Xã Nam Châu"]
+    for page in (site / "index.html", site / PARENT / "tong-hop-2026" / "index.html"):
+        assert all(p.is_file() for p in pages(site, page)), page
+    assert OTHER not in (project / "_build" / ".published-localities.json").read_text()
+    again = unpublish(project, "--locality", OTHER, "--year", "2026")
+    assert again.returncode == 2 and "không gỡ gì" in again.stderr
+    assert "Traceback" not in again.stderr + gone.stderr
+    quiet = run(project)
+    assert quiet.returncode == 0 and "vẫn đăng" not in quiet.stderr
