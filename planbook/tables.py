@@ -1,12 +1,16 @@
-"""Tables as MyST ``list-table`` directives: a header row, a numbered caption, escaped cells.
+"""The book's tables: a header row, a numbered caption, cells of text (data stays text: the
+rows go to the book as JSON, :class:`planbook.sphinx.ext.BookTable` makes them a table).
 
 Numbers are formatted the Vietnamese way before they reach a cell; a row can be marked as a
-subtotal or total, which sets it in bold. The plan's own forms, as printed, are
-:mod:`planbook.printed`'s.
+subtotal or total, which sets it in bold; a cell may link to a page of the book. The plan's
+own forms, as printed, are :mod:`planbook.printed`'s.
 """
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from markupsafe import Markup
@@ -16,10 +20,20 @@ from planbook.data import Plan
 from planbook.printed import shown
 
 
-def _cell(value: object, bold: bool) -> str:
-    text = fmt.md_escape("" if value is None or (not isinstance(value, str) and pd.isna(value))
-                         else value)
-    return f"**{text}**" if bold and text else str(text)
+@dataclass(frozen=True)
+class Link:
+    """A cell linking to a page of the book (``page``: relative to the table's, no suffix)."""
+    text: str
+    page: str
+
+    def __str__(self) -> str:  # what its downloads hold
+        return self.text
+
+
+def _cell(value: object) -> str | dict:
+    if isinstance(value, Link):
+        return {"text": value.text, "page": value.page}
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 KEPT_WHOLE = 6
@@ -45,16 +59,13 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
                        for j, w in enumerate(share))
     classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE and not whole else [])
                + [f"align-right-{i + 1}" for i in sorted(align_right)])
+    table = json.dumps({"caption": str(caption), "header": [_cell(h) for h in rows[0]],
+                        "rows": [[_cell(v) for v in row] for row in rows[1:]],
+                        "bold": sorted(bold_rows)}, ensure_ascii=False)
+    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", table)])
     lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
-             f"```{{table}} {fmt.md_escape(caption)}",
-             f":name: {name}", f":class: {' '.join(classes)}",
-             f":widths: {' '.join(str(w) for w in widths)}", ""]
-    for i, row in enumerate(rows):  # Markdown's table rows: read in one pass (a list-table
-        bold = (i - 1) in bold_rows  # parses every cell on its own, seconds for 256 rows)
-        lines.append("| " + " | ".join(_cell(value, bold) for value in row) + " |")
-        if i == 0:
-            lines.append("|" + "---|" * len(row))
-    lines.append("```")
+             f"{fence}{{book-table}}", f":name: {name}", f":class: {' '.join(classes)}",
+             f":widths: {' '.join(str(w) for w in widths)}", "", table, fence]
     return downloads.attach("\n".join(lines) + "\n", name, caption, header, rows[1:],
                             numeric=align_right, bold_rows=bold_rows)
 
@@ -150,7 +161,7 @@ def units_computed(plan: Plan) -> Markup:
     table = derive.units(plan)
     totals = derive.totals(plan)
     pages = derive.unit_pages(plan)
-    rows = [[r.tt, Markup(f"[{fmt.md_escape(r.unit)}](units/{pages[r.unit]}.ipynb)"),
+    rows = [[r.tt, Link(r.unit, f"units/{pages[r.unit]}"),
              _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev_calc),
              _int(r.poor_target), fmt.percent(r.rate_target_calc), _int(r.reduction_calc),
              _int(r.rank)] for r in table.itertuples()]

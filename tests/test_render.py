@@ -1,5 +1,6 @@
 """Tables, charts and narrative: structure, Vietnamese numbers, text from data kept as text."""
 import copy
+import json
 import re
 
 from markdown_it import MarkdownIt
@@ -8,22 +9,30 @@ from markupsafe import escape
 from planbook import charts, derive, fmt, printed, tables, text
 
 
+def spec_of(table: str) -> dict:
+    """What a table gives the book: its caption, header, rows and bold rows (JSON)."""
+    return json.loads(re.search(r"^(\{.*\})$", table, re.M).group(1))
+
+
 def rows_of(table: str) -> list[list[str]]:
-    """The cells of a table's Markdown rows (a pipe in a cell is escaped: ``\\|``)."""
-    lines = [line for line in table.splitlines() if line.startswith("| ")]
-    return [line[2:-2].split(" | ") for line in lines]
+    """A table's header and rows."""
+    spec = spec_of(table)
+    return [spec["header"], *spec["rows"]]
 
 
-def test_list_table_has_header_caption_and_escaped_cells():
-    table = tables.list_table(["Tên", "Số"], [["<script>x</script>", "1.691"]], "Bảng thử",
+def test_list_table_has_header_caption_and_cells_of_text():
+    table = tables.list_table(["Tên", "Số"], [["<script>x</script>", "1.691"]], "Bảng *thử*",
                               "thu", bold_rows=[0])
-    assert "```{table} Bảng thử\n:name: thu\n" in table
-    assert "| Tên | Số |\n|---|---|\n" in table  # the header row, then the body's
+    assert "```{book-table}\n:name: thu\n" in table
     assert table.startswith("```{tabularcolumns} |")  # column widths in print
     assert ":class: planbook-table\n" in table  # a short table is printed whole
-    assert rows_of(table) == [["Tên", "Số"], ["**\\<script\\>x\\</script\\>**", "**1\\.691**"]]
-    piped = tables.list_table(["A", "B", "C"], [["x | y", "", "z"]], "Ống", "ong")
-    assert rows_of(piped)[1] == ["x \\| y", "", "z"], "a pipe in a name is text, a blank cell blank"
+    assert spec_of(table) == {"caption": "Bảng *thử*", "header": ["Tên", "Số"],
+                              "rows": [["<script>x</script>", "1.691"]], "bold": [0]}
+    fenced = tables.list_table(["A", "B", "C"], [["x ``` y", "", "z"]], "Ống", "ong")
+    assert "\n````{book-table}\n" in fenced, "a fence in a name is text"
+    assert rows_of(fenced)[1] == ["x ``` y", "", "z"]
+    linked = tables.list_table(["A"], [[tables.Link("Đa Mai", "units/10-da-mai")]], "Nối", "noi")
+    assert rows_of(linked)[1] == [{"text": "Đa Mai", "page": "units/10-da-mai"}]
 
 
 def test_a_long_table_breaks_between_rows_in_print_its_header_repeated():
@@ -51,7 +60,8 @@ def test_printed_unit_table_reproduces_every_row(plan):
 def test_budget_summary_totals_are_computed(plan):
     rows = rows_of(tables.budget_summary(plan))
     total = derive.grand_total(plan)["total"]
-    assert rows[-1][2] == f"**{fmt.md_escape(fmt.number(total))}**"
+    assert rows[-1][2] == fmt.number(total)
+    assert spec_of(tables.budget_summary(plan))["bold"][-1] == len(rows) - 2
 
 
 def test_chart_writes_svg_and_pdf_with_alt_text(plan, tmp_path, monkeypatch):
