@@ -25,7 +25,6 @@ from planbook.guard import write_atomically
 from planbook.kernels import Job
 from planbook.layout import BOOK, SECTION_TEMPLATE, book_dir, builder_output
 from planbook.lazy import lazy
-from planbook.sphinx import latex
 
 jupyter_book = lazy("jupyter_book.cli.main")
 """Jupyter Book's command line, run in the processes forked to build (:data:`WARM`)."""
@@ -147,7 +146,6 @@ def _jupyter_book(command: list[str], log: str) -> None:
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     os.close(fd)
-    os.environ["MAKE"] = str(latex.MAKE_PDF)
     sys.stdout = sys.stderr = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
     jupyter_book.main(command, prog_name="jupyter-book")
 

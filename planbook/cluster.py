@@ -34,7 +34,6 @@ from pathlib import Path
 from planbook.kernels import KERNELS, Job, Kernel, Read, same_bytes_same_time
 from planbook.layout import builder_output
 from planbook.lazy import lazy
-from planbook.sphinx import latex
 
 distributed = lazy("distributed")
 
@@ -184,7 +183,6 @@ def assembly(source: bytes, command: list[str], output: str
     with tempfile.TemporaryDirectory(prefix="planbook-assembly-") as scratch:
         unpack(source, Path(scratch) / "source")
         result = subprocess.run([str(JUPYTER_BOOK), *command], cwd=scratch,
-                                env={**os.environ, "MAKE": str(latex.MAKE_PDF)},
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 encoding="utf-8", errors="replace")
         built = pack(Path(scratch) / output) if result.returncode == 0 else b""

@@ -54,18 +54,15 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """Every file inside a ZIP or XLSX gets this time, so the same data gives the same bytes."""
 
 _NUMBER = re.compile(r"^([+−-]?)(\d{1,3}(?:\.\d{3})*)(?:,(\d+))?(%?)$")
-_LINK = re.compile(r"^\[(.*)\]\([^()]*\)$", re.S)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet takes for the start of a formula when a text begins with it (OWASP, CSV
 injection)."""
 
 
 def _plain(value: object) -> str:
-    """A cell's text without Markdown: a ``[name](page)`` link becomes ``name``."""
+    """A cell's text (a link's, :class:`planbook.tables.Link`, is its words)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    if isinstance(value, Markup) and (link := _LINK.match(str(value))):
-        return re.sub(r"\\(.)", r"\1", link.group(1))
     return str(value)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 import unicodedata
 
@@ -59,6 +60,12 @@ def lower_first(text: str) -> str:
     """First letter lower case, for a name inside a sentence: ``Ngân sách Trung ương`` →
     ``ngân sách Trung ương``."""
     return text[:1].lower() + text[1:]
+
+
+def fence(text: str) -> str:
+    """A run of backticks longer than any in ``text``, at least three: a fence around it that
+    nothing inside closes."""
+    return "`" * max([3] + [len(run) + 1 for run in re.findall("`+", text)])
 
 
 def md_escape(text: object) -> Markup:

@@ -5,7 +5,6 @@ elsewhere is marked :data:`MARK` (the note under the form says why).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -143,7 +142,7 @@ def _form(name: str, title: Sequence[str], attached: str, header: Header,
     bold, right = set(bold), set(right)
     html = _html_form(name, title, attached, header, rows, bold, right, flagged, links or {})
     latex = _latex_form(title, attached, header, rows, bold, right, flagged, widths, size)
-    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", html + latex)])
+    fence = fmt.fence(html + latex)
     labels = [label for cell in header for label in
               ([cell] if isinstance(cell, str) else [f"{cell[0]} - {part}" for part in cell[1]])]
     turn = [f"{fence}{{raw}} latex\n\\{edge}{{landscape}}\n{fence}\n\n" if landscape else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import subprocess
 from importlib.metadata import version
 from pathlib import Path
@@ -95,7 +94,7 @@ def report(plan: Plan, parameters: dict[str, object]) -> Markup:
     packages = tables.list_table(["Gói phần mềm", "Phiên bản"], rows, "Phiên bản phần mềm",
                                  "phien-ban", widths=[50, 50])
     body = "\n".join([HOW, "", params, files, packages])
-    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", body)])
+    fence = fmt.fence(body)
     return downloads.holding(f"{fence}{{only}} html\n::::{{dropdown}} Chi tiết kỹ thuật (cho "
                              f"người dựng sách)\n{body}\n::::\n{fence}\n", params, files, packages)
 

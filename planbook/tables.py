@@ -8,7 +8,6 @@ own forms, as printed, are :mod:`planbook.printed`'s.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -62,7 +61,7 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
     table = json.dumps({"caption": str(caption), "header": [_cell(h) for h in rows[0]],
                         "rows": [[_cell(v) for v in row] for row in rows[1:]],
                         "bold": sorted(bold_rows)}, ensure_ascii=False)
-    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", table)])
+    fence = fmt.fence(table)
     lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
              f"{fence}{{book-table}}", f":name: {name}", f":class: {' '.join(classes)}",
              f":widths: {' '.join(str(w) for w in widths)}", "", table, fence]

@@ -4,6 +4,7 @@ gives the folder of the font's files (:mod:`planbook.fonts`, the one place that 
 ``_config.yml`` loads it after Sphinx's packages."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from planbook import fonts
@@ -20,7 +21,9 @@ def options() -> str:
 
 
 def configure(app, config) -> None:
-    """Copy the style with the book's LaTeX and pass it the font's folder."""
+    """Copy the style with the book's LaTeX and pass it the font's folder; have Jupyter Book's
+    ``make all-pdf``, run next in this process, be :data:`MAKE_PDF`."""
+    os.environ["MAKE"] = str(MAKE_PDF)
     config.latex_additional_files = [*config.latex_additional_files, str(STYLE)]
     elements = dict(config.latex_elements)
     elements["passoptionstopackages"] = "\n".join(
