@@ -1,5 +1,5 @@
 """The book's tables: a header row, a numbered caption, cells of text (data stays text: the
-rows go to the book as JSON, :class:`planbook.sphinx.ext.BookTable` makes them a table).
+rows go to the book as JSON, :class:`planbook.sphinx.rows.BookTable` makes them a table).
 
 Numbers are formatted the Vietnamese way before they reach a cell; a row can be marked as a
 subtotal or total, which sets it in bold; a cell may link to a page of the book. The plan's
@@ -67,6 +67,14 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
              f":widths: {' '.join(str(w) for w in widths)}", "", table, fence]
     return downloads.attach("\n".join(lines) + "\n", name, caption, header, rows[1:],
                             numeric=align_right, bold_rows=bold_rows)
+
+
+def link_list(links: Iterable[Link]) -> Markup:
+    """A list of links to pages of the book, one per line; their words stay text (as JSON:
+    :class:`planbook.sphinx.rows.BookLinks` makes it the list)."""
+    spec = json.dumps([_cell(link) for link in links], ensure_ascii=False)
+    fence = fmt.fence(spec)
+    return Markup(f"{fence}{{book-links}}\n{spec}\n{fence}\n")
 
 
 def _money_cell(value) -> str:

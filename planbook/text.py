@@ -109,7 +109,9 @@ def overview(plan: Plan) -> Markup:
     outcomes = consistency.run(plan)
     return render("overview.md", plan, projects=int(table.is_project.sum()),
                   subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan),
-                  links=downloads.data_links(plan), pages=derive.unit_pages(plan),
+                  links=downloads.data_links(plan),
+                  unit_links=tables.link_list(tables.Link(unit, f"units/{page}") for unit, page
+                                              in derive.unit_pages(plan).items()),
                   **consistency.counts(outcomes))
 
 

@@ -15,13 +15,11 @@ import json
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from sphinx import addnodes
-from sphinx.util.docutils import SphinxDirective
 
-from planbook.sphinx import search
+from planbook.sphinx import rows, search
 
 BOOK_INFO = Path("book") / "book.json"
 STATIC = Path(__file__).parent / "static"
@@ -162,44 +160,6 @@ def chapters_renamed(app, env) -> list[str]:
     return sorted(env.found_docs) if chapters != before else []
 
 
-class BookTable(SphinxDirective):
-    """A table of the book (:func:`planbook.tables.list_table`) from its rows as JSON: a caption,
-    a header row and the body's rows, the ``bold`` ones (totals) in bold, a cell a text or a
-    link to a page of the book. It is the table a Markdown table under MyST's ``table``
-    directive would be, built in one step: a unit table of 256 rows took MyST a second to
-    parse, and its links half a second to resolve; the data stays text, never markup."""
-    has_content = True
-    option_spec = {"name": directives.unchanged, "class": directives.class_option,
-                   "widths": directives.positive_int_list}
-
-    def run(self) -> list[nodes.Node]:
-        spec = json.loads("\n".join(self.content))
-        table = nodes.table(classes=[*self.options.get("class", []), "colwidths-given"])
-        table += nodes.title(spec["caption"], spec["caption"])
-        group = nodes.tgroup(cols=len(spec["header"]))
-        table += group
-        group += [nodes.colspec(colwidth=width) for width in self.options["widths"]]
-        group += nodes.thead("", self._row(spec["header"], bold=False))
-        bold = set(spec["bold"])
-        group += nodes.tbody("", *(self._row(row, i in bold) for i, row in enumerate(spec["rows"])))
-        self.set_source_info(table)
-        self.add_name(table)
-        return [table]
-
-    @staticmethod
-    def _row(cells: list, bold: bool) -> nodes.row:
-        row = nodes.row()
-        for cell in cells:
-            text = cell["text"] if isinstance(cell, dict) else cell
-            content = nodes.strong(text, text) if bold else nodes.Text(text)
-            if isinstance(cell, dict):  # as the doc role resolves it, with its title given
-                content = addnodes.pending_xref("", content, refdomain="std", reftype="doc",
-                                                reftarget=cell["page"], refexplicit=True,
-                                                refwarn=True)
-            row += nodes.entry("", nodes.paragraph("", "", content)) if text else nodes.entry()
-        return row
-
-
 def cache_templates(app) -> None:
     """Keep the site's templates compiled between builds, in the builder's own state (Jinja's
     bytecode cache): compiling the theme's templates is most of an edited page's writing."""
@@ -216,7 +176,6 @@ def setup(app):
     app.connect("env-before-read-docs", forget_chapters)
     app.connect("env-updated", chapters_renamed)
     app.connect("doctree-read", note_site_only)
-    app.add_directive("book-table", BookTable)
     app.connect("env-purge-doc", forget_site_only)
     app.connect("env-merge-info", merge_site_only)
     app.connect("env-get-updated", give_sphinx_its_numbers, priority=100)  # before Sphinx
@@ -226,4 +185,5 @@ def setup(app):
     app.connect("html-page-context", drop_theme_scripts, priority=900)  # after the theme's
     app.add_js_file("year-switcher.js", defer="defer")
     search.setup(app)  # Vietnamese search: planbook/sphinx/search.py
+    rows.setup(app)  # the book's tables and lists of links: planbook/sphinx/rows.py
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,100 @@
+"""The book's Sphinx extension (planbook/sphinx/ext.py, rows.py) in a small Sphinx project of
+its own: a book table's rows and a list of links, kept as data, are written as the same HTML
+docutils writes for them as nodes, and printed as nodes."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
+
+from planbook import tables
+from planbook.sphinx import rows
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+ROWS = [[tables.Link("Trần Phú", "units/tran-phu"), "1.234", ""],
+        ["<b>Lê & Lợi</b> @x", "", "5"],
+        [tables.Link("Cộng", "units/tran-phu"), "1.239", "5"]]
+
+
+def _project(tmp_path, body: str):
+    """A Sphinx project: a page with ``body``, a unit page to link to. (The table's downloads
+    are not in it: their links' warnings are left out.)"""
+    source = tmp_path / "src"
+    (source / "units").mkdir(parents=True)
+    (source / "conf.py").write_text(
+        "extensions = ['myst_parser', 'planbook.sphinx.ext']\nnumfig = True\n",
+        encoding="utf-8")
+    (source / "index.md").write_text(
+        "# Sổ\n\n```{toctree}\nunits/tran-phu\n```\n\n" + body, encoding="utf-8")
+    (source / "units" / "tran-phu.md").write_text("# Trần Phú\n", encoding="utf-8")
+    return source
+
+
+def _build(source, out, builder="html") -> list[str]:
+    """Build the project; return its warnings."""
+    warnings = io.StringIO()
+    with docutils_namespace():  # each project registers its nodes anew
+        Sphinx(str(source), str(source), str(out), str(out / ".doctrees"), builder,
+               status=None, warning=warnings, freshenv=True).build()
+    return [line for line in warnings.getvalue().splitlines() if "tai-ve" not in line]
+
+
+def _table(html: str) -> str:
+    return re.search(r"<table.*?</table>", html, re.S).group(0)
+
+
+def _list(html: str) -> str:
+    return re.search(r'<ul class="simple">.*?</ul>', html, re.S).group(0)
+
+
+def test_a_book_tables_rows_are_written_as_docutils_writes_them_as_nodes(tmp_path, monkeypatch):
+    markdown = str(tables.list_table(["Đơn vị", "Hộ", "Giảm"], ROWS, "Các đơn vị", "don-vi",
+                                     bold_rows=[2], widths=[2, 1, 1], align_right=[1, 2]))
+    links = str(tables.link_list([tables.Link("Trần <Phú>", "units/tran-phu"),
+                                  tables.Link("Trần Phú", "units/tran-phu")]))
+    source = _project(tmp_path, markdown + "\n" + links)
+    assert _build(source, tmp_path / "rows") == []
+    page = (tmp_path / "rows" / "index.html").read_text(encoding="utf-8")
+    written, listed = _table(page), _list(page)
+    monkeypatch.setattr(rows.ExpandRows, "run", lambda self, **kwargs: rows.expand(self.document))
+    _build(source, tmp_path / "nodes")
+    page = (tmp_path / "nodes" / "index.html").read_text(encoding="utf-8")
+    assert written == _table(page) and listed == _list(page)
+    assert listed.count('<li><p><a class="reference internal" href="units/tran-phu.html">') == 2
+    assert "Trần &lt;Phú&gt;" in listed
+    assert '<a class="reference internal" href="units/tran-phu.html"><span class="doc">Cộng' \
+        in written, "a link in a bold row, as the doc role writes it"
+    assert "&lt;b&gt;Lê &amp; Lợi&lt;/b&gt; &#64;x" in written, "text stays text"
+    assert "<td></td>" in written and '<col style="width: 50.0%" />' in written
+
+
+def test_a_book_tables_words_are_searched_and_its_rows_printed(tmp_path):
+    markdown = str(tables.list_table(["Đơn vị", "Hộ"], [[tables.Link("Trần Phú",
+                                                                     "units/tran-phu"), "7"]],
+                                     "Các đơn vị", "don-vi"))
+    source = _project(tmp_path, markdown)
+    _build(source, tmp_path / "html")
+    index = (tmp_path / "html" / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(re.search(r"Search.setIndex\((.*)\)", index, re.S).group(1))["terms"]
+    assert "phú" in terms or "phu" in terms, "the cells' words are in the search index"
+    _build(source, tmp_path / "latex", "latex")
+    tex = next((tmp_path / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\hyperref[\detokenize{units/tran-phu::doc}]" in tex
+    assert r"\sphinxcaption{Các đơn vị}" in tex and r"\sphinxstyletheadfamily" in tex
+
+
+def test_a_link_to_a_missing_page_warns_as_the_doc_role_does(tmp_path):
+    markdown = str(tables.list_table(["Đơn vị"], [[tables.Link("Không có", "units/khong")]],
+                                     "Các đơn vị", "don-vi"))
+    source = _project(tmp_path, markdown)
+    warnings = _build(source, tmp_path / "html")
+    assert len(warnings) == 1 and "index.md:10: WARNING: unknown document: 'units/khong'" \
+        in warnings[0]
+    written = _table((tmp_path / "html" / "index.html").read_text(encoding="utf-8"))
+    assert "<td><p>Không có</p></td>" in written
+
