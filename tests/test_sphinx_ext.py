@@ -1,6 +1,7 @@
 """The book's Sphinx extension (planbook/sphinx/ext.py, rows.py) in a small Sphinx project of
 its own: a book table's rows and a list of links, kept as data, are written as the same HTML
-docutils writes for them as nodes, and printed as nodes."""
+docutils writes for them as nodes, and printed as nodes; figures and tables are numbered from
+the pages' outlines as from the pages."""
 from __future__ import annotations
 
 import io
@@ -9,6 +10,7 @@ import re
 
 import pytest
 from sphinx.application import Sphinx
+from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util.docutils import docutils_namespace
 
 from planbook import tables
@@ -98,3 +100,40 @@ def test_a_link_to_a_missing_page_warns_as_the_doc_role_does(tmp_path):
     written = _table((tmp_path / "html" / "index.html").read_text(encoding="utf-8"))
     assert "<td><p>Không có</p></td>" in written
 
+
+def test_figures_and_tables_are_numbered_from_the_pages_outlines_as_from_the_pages(tmp_path):
+    """Sphinx numbers figures and tables by walking every page; the extension gives it each
+    page's outline instead (sections, tables of contents, numbered elements): the same
+    numbers, sections and pages in any order and depth."""
+    source = tmp_path / "src"
+    (source / "parts").mkdir(parents=True)
+    (source / "conf.py").write_text(
+        "extensions = ['myst_parser', 'planbook.sphinx.ext']\nnumfig = True\n"
+        "numfig_secnum_depth = 2\n", encoding="utf-8")
+    figure = "```{{figure}} {0}.png\n:name: {0}\n\nHình {0}\n```\n\n"
+    table = "```{{table}} Bảng {0}\n:name: {0}\n\n| a |\n|---|\n| 1 |\n```\n\n"
+    (source / "index.md").write_text(
+        "# Sổ\n\n" + table.format("t0") + "```{toctree}\n:numbered:\nparts/a\nparts/b\n```\n\n"
+        + figure.format("f0"), encoding="utf-8")
+    (source / "parts" / "a.md").write_text(
+        "# A\n\n" + figure.format("fa1") + "## A.1\n\n:::{note}\n" + table.format("ta1")
+        + ":::\n\n" + figure.format("fa2") + "```{toctree}\nc\n```\n\n## A.2\n\n"
+        + table.format("ta2") + "```{code-block} python\n:caption: mã\n:name: ma\n\n1\n```\n",
+        encoding="utf-8")
+    (source / "parts" / "b.md").write_text("# B\n\n" + figure.format("fb1"), encoding="utf-8")
+    (source / "parts" / "c.md").write_text("# C\n\n" + table.format("tc1"), encoding="utf-8")
+    for name in ("f0", "fa1", "fa2", "fb1"):
+        (source / f"{name}.png").write_bytes(b"")
+    with docutils_namespace():
+        app = Sphinx(str(source), str(source), str(tmp_path / "out"),
+                     str(tmp_path / "out" / ".doctrees"), "html", status=None,
+                     warning=io.StringIO(), freshenv=True)
+        app.build()
+        from_outlines = app.env.planbook_sphinx  # Sphinx's numbers, before the print's
+        assert set(app.env.planbook_outlines) == {"index", "parts/a", "parts/b", "parts/c"}
+        app.env.planbook_outlines = {}
+        TocTreeCollector().assign_figure_numbers(app.env)  # from the pages read from disk
+    assert from_outlines == app.env.toc_fignumbers
+    assert from_outlines["parts/a"]["table"] == {"ta1": (1, 1, 1), "ta2": (1, 2, 1)}
+    assert from_outlines["parts/a"]["code-block"] == {"ma": (1, 2, 1)}
+    assert from_outlines["parts/c"]["table"] == {"tc1": (1, 1, 2)}

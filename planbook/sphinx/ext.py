@@ -18,6 +18,7 @@ from docutils import nodes
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from sphinx import addnodes
+from sphinx.environment.collectors.toctree import TocTreeCollector
 
 from planbook.sphinx import rows, search
 
@@ -106,13 +107,16 @@ def note_site_only(app, doctree) -> None:
         for node in only.findall(lambda n: isinstance(n, NUMBERED)) if node["ids"]}
 
 
-def forget_site_only(app, env, docname) -> None:
-    getattr(env, "planbook_site_only", {}).pop(docname, None)
+def forget_page(app, env, docname) -> None:
+    """Forget what was kept of a page that is read again or gone."""
+    for kept in ("planbook_site_only", "planbook_outlines"):
+        getattr(env, kept, {}).pop(docname, None)
 
 
-def merge_site_only(app, env, docnames, other) -> None:
-    env.planbook_site_only = {**getattr(env, "planbook_site_only", {}),
-                              **getattr(other, "planbook_site_only", {})}
+def merge_pages(app, env, docnames, other) -> None:
+    """What a parallel reader kept of its pages, into the build's state."""
+    for kept in ("planbook_site_only", "planbook_outlines"):
+        setattr(env, kept, {**getattr(env, kept, {}), **getattr(other, kept, {})})
 
 
 def give_sphinx_its_numbers(app, env) -> list[str]:
@@ -122,6 +126,45 @@ def give_sphinx_its_numbers(app, env) -> list[str]:
     env.planbook_printed = env.toc_fignumbers
     env.toc_fignumbers = getattr(env, "planbook_sphinx", {})
     return []
+
+
+def keep_outline(app, doctree) -> None:
+    """Keep the page's outline (:func:`outline`) in the build's state, for numbering."""
+    app.env.planbook_outlines = getattr(app.env, "planbook_outlines", {})
+    app.env.planbook_outlines[app.env.docname] = outline(app.env, doctree)
+
+
+def outline(env, node: nodes.Element) -> nodes.Element:
+    """What Sphinx walks in ``node`` to number figures and tables, in its order: sections,
+    tables of contents and, whole, the elements a domain numbers; every other element's
+    children in its place. Sphinx reads every page back from disk to number them; the
+    outlines, kept with the build's state, spare reading them (a unit's page each)."""
+    kept = nodes.Element(ids=node["ids"]) if isinstance(node, nodes.document) else node.copy()
+    for child in node.children:
+        if not isinstance(child, nodes.Element):
+            continue
+        if isinstance(child, (nodes.section, addnodes.toctree)):
+            kept += outline(env, child)
+        elif any(domain.get_enumerable_node_type(child) for domain in env.domains.values()):
+            kept += child.deepcopy()
+        else:
+            kept += outline(env, child).children
+    return kept
+
+
+def _from_outlines(assign):
+    """Sphinx's numbering of figures and tables (``assign``), reading each page's outline
+    where the build kept one instead of the page."""
+    def assign_figure_numbers(self, env):
+        outlines, read = getattr(env, "planbook_outlines", {}), env.get_doctree
+        env.get_doctree = lambda docname: outlines[docname] if docname in outlines \
+            else read(docname)
+        try:
+            return assign(self, env)
+        finally:
+            del env.get_doctree
+    assign_figure_numbers.reads_outlines = True
+    return assign_figure_numbers
 
 
 def number_as_printed(app, env) -> list[str]:
@@ -176,8 +219,12 @@ def setup(app):
     app.connect("env-before-read-docs", forget_chapters)
     app.connect("env-updated", chapters_renamed)
     app.connect("doctree-read", note_site_only)
-    app.connect("env-purge-doc", forget_site_only)
-    app.connect("env-merge-info", merge_site_only)
+    app.connect("doctree-read", keep_outline, priority=900)  # after the pages' own changes
+    app.connect("env-purge-doc", forget_page)
+    app.connect("env-merge-info", merge_pages)
+    if not getattr(TocTreeCollector.assign_figure_numbers, "reads_outlines", False):
+        TocTreeCollector.assign_figure_numbers = _from_outlines(
+            TocTreeCollector.assign_figure_numbers)
     app.connect("env-get-updated", give_sphinx_its_numbers, priority=100)  # before Sphinx
     app.connect("env-get-updated", number_as_printed, priority=900)  # after Sphinx numbers
     app.connect("html-page-context", add_chapters)
