@@ -1,7 +1,7 @@
 """The book's Sphinx extension (planbook/sphinx/ext.py, rows.py) in a small Sphinx project of
 its own: a book table's rows and a list of links, kept as data, are written as the same HTML
 docutils writes for them as nodes, and printed as nodes; figures and tables are numbered from
-the pages' outlines as from the pages."""
+the pages' outlines as from the pages; the print's tables share one template renderer."""
 from __future__ import annotations
 
 import io
@@ -9,12 +9,15 @@ import json
 import re
 
 import pytest
+import sphinx.locale
+import sphinx.writers.latex
 from sphinx.application import Sphinx
 from sphinx.environment.collectors.toctree import TocTreeCollector
 from sphinx.util.docutils import docutils_namespace
+from sphinx.util.template import LaTeXRenderer
 
 from planbook import tables
-from planbook.sphinx import rows
+from planbook.sphinx import latex, rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -137,3 +140,29 @@ def test_figures_and_tables_are_numbered_from_the_pages_outlines_as_from_the_pag
     assert from_outlines["parts/a"]["table"] == {"ta1": (1, 1, 1), "ta2": (1, 2, 1)}
     assert from_outlines["parts/a"]["code-block"] == {"ma": (1, 2, 1)}
     assert from_outlines["parts/c"]["table"] == {"tc1": (1, 1, 2)}
+
+
+def test_the_prints_tables_are_rendered_by_one_renderer_per_language(tmp_path, monkeypatch):
+    """Sphinx's LaTeX writer renders each table's template; the print's extension gives it one
+    renderer per process and language, so a template is compiled once, in the book's words."""
+    made = []
+
+    def counted(*args, **kwargs):
+        made.append(kwargs.get("latex_engine"))
+        return LaTeXRenderer(*args, **kwargs)
+    monkeypatch.setattr(sphinx.writers.latex, "LaTeXRenderer", latex.one_renderer(counted))
+    long = [[str(i)] for i in range(tables.KEPT_WHOLE + 2)]
+    markdown = "\n".join(str(tables.list_table(["Số"], long, f"Bảng {n}", f"b{n}"))
+                         for n in range(3))
+    source = _project(tmp_path, markdown)
+    for language, continued in (("de", "Fortsetzung auf der nächsten Seite"),
+                                ("en", "continues on next page")):
+        conf = source / "conf.py"
+        conf.write_text(conf.read_text(encoding="utf-8").replace(
+            "'planbook.sphinx.ext'", "'planbook.sphinx.ext', 'planbook.sphinx.latex'")
+            + f"language = '{language}'\n", encoding="utf-8")
+        monkeypatch.setattr(sphinx.locale, "translators", {})  # a new process's
+        _build(source, tmp_path / language, "latex")
+        tex = next((tmp_path / language).glob("*.tex")).read_text(encoding="utf-8")
+        assert tex.count(continued) == 3
+    assert len(made) == 2, "one renderer per language"
