@@ -13,6 +13,7 @@ from planbook import guard, quick_exit, stamp  # noqa: F401 (quick_exit: a quick
 from planbook.folders import YEAR_NAME, data_years, odd_folders
 from planbook.kernels import Kernels
 from planbook.lazy import lazy
+from planbook.warm import warm_jupyter_book
 
 # Loaded when first used: a build first starts its kernel, which loads meanwhile.
 building = lazy("planbook.build")
@@ -25,13 +26,14 @@ workbook = lazy("planbook.clerk.workbook")
 
 
 def build_year(root: Path, data_dir: str, year: int, current: str, scheduler: str | None,
-               kernels: Kernels | None) -> int:
+               kernels: Kernels | None, start=None) -> int:
     """Build and publish one year whose inputs (``current``: their stamp) changed since it was
     published; 0 when it is published, 2 for bad data, 1 for a failed build (the published
     year stays)."""
     print(f"Năm {year}: dựng sách.", flush=True)
     try:
-        building.build(year, root, data_dir, scheduler=scheduler, kernels=kernels)
+        building.build(year, root, data_dir, scheduler=scheduler, kernels=kernels,
+                       start=start)
     except plan_data.DataError as err:
         print(f"Lỗi dữ liệu năm {year} — sách năm này chưa được dựng, bản đã đăng giữ "
               f"nguyên:\n{err}", file=sys.stderr)
@@ -183,13 +185,15 @@ def build_all(root: Path, data: str, year: int | None, scheduler: str | None = N
     stamps = {y: stamp.build_stamp(root, data, y) for y in ([year] if year else years)}
     changed = {y: s for y, s in stamps.items() if not stamp.is_published(root, y, s)}
     kernels = Kernels() if changed and not scheduler else None
+    start = None
     try:
-        if kernels:
-            kernels.warm(1)  # it loads while this process loads the rest and checks the data
+        if kernels:  # they load while this process loads the rest and checks the data
+            kernels.warm(1)
+            start = warm_jupyter_book()
         codes = []
         for y in stamps:
             if y in changed:
-                codes.append(build_year(root, data, y, changed[y], scheduler, kernels))
+                codes.append(build_year(root, data, y, changed[y], scheduler, kernels, start))
             else:
                 print(f"Năm {y}: không có đầu vào nào thay đổi — đã chạy 0 notebook, "
                       "giữ nguyên bản đã đăng.")

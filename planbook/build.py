@@ -25,7 +25,7 @@ from planbook import (
     site,
     text,
 )
-from planbook.assemble import BuildError, assemble, publish, warm_jupyter_book, workspace
+from planbook.assemble import BuildError, assemble, publish, workspace
 from planbook.data import DataError, Plan, load_plan, part_digest
 from planbook.kernels import ExecutionError, Job, Kernels
 from planbook.layout import (
@@ -39,6 +39,7 @@ from planbook.layout import (
 )
 from planbook.lazy import lazy
 from planbook.sphinx import ext
+from planbook.warm import warm_jupyter_book
 
 ttLib = lazy("fontTools.ttLib")  # for the print font's check, when a book is built
 

@@ -31,11 +31,11 @@ from functools import partial
 from pathlib import Path
 
 from planbook import guard, site, stamp
-from planbook.assemble import warm_jupyter_book
 from planbook.build import BuildError, build
 from planbook.data import DataError
 from planbook.kernels import Kernels
 from planbook.sphinx.ext import CONTENT_POLICY
+from planbook.warm import warm_jupyter_book
 
 PREVIEW = Path("_build") / "preview"
 ASSETS = Path(__file__).parent / "preview_static"

@@ -7,7 +7,7 @@ import threading
 import nbformat
 import pytest
 
-from planbook import assemble, chapter, execute, kernels, text
+from planbook import chapter, execute, kernels, text, warm
 
 
 def notebook(path, *cells):
@@ -127,16 +127,24 @@ def test_a_kernel_warms_what_a_first_page_would_load():
     assert {name for _, name in text.TEX_ENV.cache} >= {"cover.tex"}
 
 
-def test_the_fork_server_loads_what_a_jupyter_book_run_imports():
+def test_the_fork_server_loads_what_a_jupyter_book_run_imports_and_no_more():
     """A run forked from the server imports the command line's module and the function it
-    runs: both loaded by the server, or each run loads them (and pandas) again."""
-    assert {"planbook.__main__", assemble._jupyter_book.__module__} <= set(assemble.WARM)
-    assert assemble.WARM[-1] == "planbook.quick_exit"
+    runs: both loaded by the server, or each run loads them again. Neither loads pandas, which
+    no run needs: the server loads while the data is checked and the notebooks run, and a
+    build's site and PDF wait for it."""
+    assert {"planbook.__main__", warm._jupyter_book.__module__} <= set(warm.WARM)
+    assert warm.WARM[-1] == "planbook.quick_exit"
+    loaded = subprocess.run([sys.executable, "-c", "import importlib, sys\n"
+                             "from planbook.warm import WARM\n"
+                             "for name in WARM: importlib.import_module(name)\n"
+                             "print(' '.join(sys.modules))"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert "planbook.warm" in loaded and not {"pandas", "pandera", "planbook.data"} & set(loaded)
 
 
 LOADED_BY_A_RUN = """
 import importlib, io, sys, contextlib
-from planbook.assemble import WARM
+from planbook.warm import WARM
 for name in WARM:
     importlib.import_module(name)
 before = set(sys.modules)

@@ -1,5 +1,5 @@
 """Imported first by the fork server that keeps Jupyter Book loaded
-(:data:`planbook.assemble.WARM`).
+(:data:`planbook.warm.WARM`).
 
 The server and the runs forked from it yield the processor to the build's own process and its
 kernels (:data:`NICENESS`): it loads while the data is checked and the notebooks run, and is
@@ -26,7 +26,7 @@ SET_UP = ("sphinx.ext.mathjax", "myst_parser.sphinx_ext.directives",
           "myst_nb.ext.execution_tables", "sphinx_design.extension", "sphinx_external_toc.events",
           "sphinx_external_toc.collectors", "sphinx.builders.html.transforms",
           "sphinx.builders.latex.transforms", "jinja2.ext", "planbook.sphinx.latex",
-          "docutils.languages.en", "xml.dom.minidom")
+          "docutils.languages.en", "xml.dom.minidom", "concurrent.futures.thread")
 """Modules the extensions import as Sphinx sets them up or builds."""
 
 for name in (*builtin_extensions, *SET_UP):
