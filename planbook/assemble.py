@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -171,6 +172,21 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
     return outputs
 
 
+def _copy_or_link(built: Path, published: Path, source: str, copy: str) -> None:
+    """Copy a built file for publishing, or link the published one when it is that file as
+    published last time (the same size and time, which copying keeps): a published file is
+    never written again, only replaced with its folder. An edit's site is mostly the pages
+    it did not touch."""
+    there = published / Path(source).relative_to(built)
+    try:
+        here, was = os.stat(source), there.stat()
+        if (here.st_size, here.st_mtime_ns) == (was.st_size, was.st_mtime_ns):
+            return os.link(there, copy)
+    except OSError:  # not published, or no links on this disk
+        pass
+    shutil.copy2(source, copy)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system
     cannot."""
@@ -192,7 +208,7 @@ def publish(built: Path, target: Path) -> None:
         old.rename(target)
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        shutil.copytree(built, fresh)
+        shutil.copytree(built, fresh, copy_function=partial(_copy_or_link, built, target))
     except OSError as err:  # a full disk; shutil.Error carries a list, one item per file
         shutil.rmtree(fresh, ignore_errors=True)
         failures = err.args[0] if isinstance(err, shutil.Error) else None

@@ -1,10 +1,13 @@
 """End to end in a scratch copy of the project: a good build publishes; text from data stays
 text; a failed build — bad data, a broken notebook — leaves the last good site untouched."""
 import json
+import os
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+
+from planbook import assemble
 
 from conftest import build, build_edited, digest, scratch_project
 
@@ -67,3 +70,24 @@ def test_a_failing_notebook_stops_the_build_and_keeps_the_site(project):
     assert digest(site) == before
     manifest = json.loads((project / "book" / "2023" / ".executed.json").read_text())
     assert "analysis.ipynb" not in manifest, "a failed notebook is never taken as up to date"
+
+
+def test_publishing_again_links_what_was_published_and_copies_what_changed(tmp_path):
+    """A page the build did not write again is linked from the site published last time, not
+    copied; a page it wrote is copied; the published site shares no file with the build's own
+    folder, which the next build writes into."""
+    built, target = tmp_path / "built", tmp_path / "site" / "2023"
+    built.mkdir()
+    for name in ("kept.html", "edited.html"):
+        (built / name).write_text(name, encoding="utf-8")
+    assemble.publish(built, target)
+    kept = (target / "kept.html").stat().st_ino
+    (built / "edited.html").write_text("edited again", encoding="utf-8")
+    os.utime(built / "edited.html", ns=(1, 1))  # another time, whatever the clock's grain
+    assemble.publish(built, target)
+    assert (target / "kept.html").stat().st_ino == kept
+    assert (target / "edited.html").read_text(encoding="utf-8") == "edited again"
+    (built / "kept.html").write_text("written in place", encoding="utf-8")
+    (built / "edited.html").write_text("written in place", encoding="utf-8")
+    assert {(target / name).read_text(encoding="utf-8") for name in ("kept.html", "edited.html")} \
+        == {"kept.html", "edited again"}
