@@ -135,6 +135,12 @@ def compile_catalogues(root: Path) -> None:
         write_atomically(mo, compiled.getvalue())
 
 
+SITE_BESIDE_PRINT = 5
+"""How much more the site's Jupyter Book run yields the processor than the print's, when both
+run: the print is the longer way (Sphinx, then XeLaTeX, which starts on the preamble beside
+Sphinx: :mod:`planbook.sphinx.ahead`), and the site waits for it anyway."""
+
+
 def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
              start=None) -> list[Path]:
     """Run Jupyter Book once per builder whose inputs changed since its last build, side by
@@ -157,7 +163,8 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
             fresh_staging(staging, record)
             command = ["build", str(source), "--path-output", str(staging), "--builder",
                        builder, "-W", "--keep-going", "-q"]
-            runs.append((builder, staging, finished, start(command)))  # a cluster may refuse
+            nice = SITE_BESIDE_PRINT if builder == "html" and "pdflatex" in builders else 0
+            runs.append((builder, staging, finished, start(command, nice=nice)))  # a cluster may refuse
         for builder, staging, finished, process in runs:
             out, err = process.communicate()
             if process.returncode != 0:

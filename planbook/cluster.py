@@ -196,7 +196,9 @@ class ClusterRun:
     output in place of the staging folder's (its incremental state, which no longer matches,
     goes too) and logs the worker that built it; a failed run leaves the folder as it was."""
 
-    def __init__(self, scheduler: str, log, command: list[str]):
+    def __init__(self, scheduler: str, log, command: list[str], nice: int = 0):
+        """``nice`` is for a local run (:func:`planbook.warm.warm_jupyter_book`): a worker's
+        cores are its own."""
         source = Path(command[1])
         self.staging = Path(command[command.index("--path-output") + 1])
         self.builder = command[command.index("--builder") + 1]

@@ -9,6 +9,7 @@ import multiprocessing.forkserver
 import os
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from planbook.lazy import lazy
@@ -29,9 +30,10 @@ command line's modules too: a forked process imports its parent's main module ag
 module, whose function it runs; neither loads pandas)."""
 
 
-def _jupyter_book(command: list[str], log: str) -> None:
+def _jupyter_book(command: list[str], log: str, nice: int = 0) -> None:
     """In a process forked from the fork server: ``jupyter-book <command>``, its output in
-    ``log``; its exit status is Jupyter Book's."""
+    ``log``, yielding the processor by ``nice`` more; its exit status is Jupyter Book's."""
+    os.nice(nice)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
@@ -44,10 +46,10 @@ class WarmRun:
     """One Jupyter Book run forked from the warm server; answers what :func:`planbook.assemble.assemble` asks
     of a process."""
 
-    def __init__(self, context, command: list[str]):
+    def __init__(self, context, command: list[str], nice: int = 0):
         fd, self.log = tempfile.mkstemp(prefix="planbook-jupyter-book-", suffix=".log")
         os.close(fd)
-        self.process = context.Process(target=_jupyter_book, args=(command, self.log))
+        self.process = context.Process(target=_jupyter_book, args=(command, self.log, nice))
         self.process.start()
 
     @property
@@ -79,4 +81,4 @@ def warm_jupyter_book():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WARM))
     multiprocessing.forkserver.ensure_running()  # loads meanwhile: the first build waits less
-    return lambda command: WarmRun(context, command)
+    return partial(WarmRun, context)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
 
 import pytest
 import sphinx.locale
@@ -17,7 +18,7 @@ from sphinx.util.docutils import docutils_namespace
 from sphinx.util.template import LaTeXRenderer
 
 from planbook import tables
-from planbook.sphinx import latex, rows
+from planbook.sphinx import ahead, latex, rows
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -166,3 +167,42 @@ def test_the_prints_tables_are_rendered_by_one_renderer_per_language(tmp_path, m
         tex = next((tmp_path / language).glob("*.tex")).read_text(encoding="utf-8")
         assert tex.count(continued) == 3
     assert len(made) == 2, "one renderer per language"
+
+
+def _typeset(source, out) -> tuple[str, set[str]]:
+    """Write the print and typeset it as Jupyter Book does (``make all-pdf``); its text, and
+    what was left beside it."""
+    assert _build(source, out, "latex") == []
+    left = {path.name for path in out.iterdir()}
+    subprocess.run([latex.MAKE_PDF, "all-pdf"], cwd=out, check=True, capture_output=True)
+    text = subprocess.run(["pdftotext", out / "so.pdf", "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(text.split()), left
+
+
+def test_the_print_is_typeset_ahead_on_the_last_preamble_only_when_it_is_the_same(tmp_path):
+    """XeLaTeX reads the last build's preamble while Sphinx writes the book: with the same
+    preamble the book is typeset by then (make-pdf finds it settled), as it was written; with
+    another preamble it is typeset afresh. Nothing is left running or behind."""
+    source = _project(tmp_path, "First words.\n")
+    conf = source / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace(
+        "'planbook.sphinx.ext'", "'planbook.sphinx.ext', 'planbook.sphinx.latex'")
+        + "project = 'so'\nlatex_engine = 'xelatex'\nlatex_elements = {'fontpkg': ''}\n",
+        encoding="utf-8")
+    out = tmp_path / "latex"
+    assert "First words." in _typeset(source, out)[0]
+    index = source / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("First", "Second"),
+                     encoding="utf-8")
+    text, left = _typeset(source, out)
+    assert "Second words." in text and "so.settled" in left, "typeset ahead"
+    assert ahead.FOLDER not in left
+    conf.write_text(conf.read_text(encoding="utf-8") + "latex_elements['preamble'] = "
+                    "r'\\newcommand{\\another}{}'\n", encoding="utf-8")
+    index.write_text(index.read_text(encoding="utf-8").replace("Second", "Third"),
+                     encoding="utf-8")
+    text, left = _typeset(source, out)
+    assert "Third words." in text and "so.settled" not in left, "typeset afresh"
+    running = subprocess.run(["pgrep", "-f", "so.ahead.tex"], capture_output=True)
+    assert running.returncode == 1, "no XeLaTeX left waiting"

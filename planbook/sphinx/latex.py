@@ -12,6 +12,7 @@ from sphinx.locale import get_translator
 from sphinx.util.template import LaTeXRenderer
 
 from planbook import fonts
+from planbook.sphinx import ahead
 
 STYLE = Path(__file__).parent.parent / "templates" / "planbook.sty"
 MAKE_PDF = Path(__file__).with_name("make-pdf")
@@ -52,6 +53,7 @@ def one_renderer(make=LaTeXRenderer):
 
 def setup(app):
     app.connect("config-inited", configure)
+    ahead.setup(app)  # the preamble typeset while Sphinx writes the book
     if not getattr(sphinx.writers.latex.LaTeXRenderer, "one_renderer", False):
         sphinx.writers.latex.LaTeXRenderer = one_renderer()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
