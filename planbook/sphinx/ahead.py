@@ -33,6 +33,8 @@ READ_BY_PREAMBLES = {".sty", ".cls", ".cfg", ".def", ".clo", ".fd", ".ldf", ".te
 
 @dataclass
 class Ahead:
+    """One document's XeLaTeX, waiting: what it read and what the last build's references
+    were."""
     doc: str
     folder: Path
     head: str
@@ -55,8 +57,8 @@ def start(app, env, docnames) -> None:
     out = Path(app.outdir)
     folder = out / FOLDER
     shutil.rmtree(folder, ignore_errors=True)
-    for entry in app.config.latex_documents:
-        doc = Path(entry[1]).stem
+    docs = [Path(entry[1]).stem for entry in app.config.latex_documents]
+    for doc in docs:
         (out / f"{doc}.settled").unlink(missing_ok=True)
         try:
             head = (out / f"{doc}.tex").read_text(encoding="utf-8").split(BEGIN, 1)[0]
@@ -64,8 +66,7 @@ def start(app, env, docnames) -> None:
             continue  # a first build
         if not folder.is_dir():
             shutil.copytree(out, folder, ignore=lambda where, names: [
-                name for name in names if name == FOLDER or name.endswith(".pdf")
-                and Path(name).stem in {Path(e[1]).stem for e in app.config.latex_documents}])
+                name for name in names if name == FOLDER or name in {f"{d}.pdf" for d in docs}])
         (folder / f"{doc}.head.tex").write_text(head, encoding="utf-8")
         (folder / f"{doc}.ind").write_text("", encoding="utf-8")  # no index, as make-pdf gives
         (folder / f"{doc}.ahead.tex").write_text(
@@ -102,7 +103,10 @@ def finish(app, exception) -> None:
 def _hand_over(ahead: Ahead, out: Path) -> bool:
     """Give XeLaTeX the body and the files the body reads, and wait for it; whether it
     typeset the book as written."""
-    head, _, body = (out / f"{ahead.doc}.tex").read_text(encoding="utf-8").partition(BEGIN)
+    try:
+        head, _, body = (out / f"{ahead.doc}.tex").read_text(encoding="utf-8").partition(BEGIN)
+    except OSError:
+        return False
     if head != ahead.head:
         return False
     for path in out.iterdir():
