@@ -164,7 +164,8 @@ def assemble(root: Path, year: int, todo: list[Job], builders: list[str],
             command = ["build", str(source), "--path-output", str(staging), "--builder",
                        builder, "-W", "--keep-going", "-q"]
             nice = SITE_BESIDE_PRINT if builder == "html" and "pdflatex" in builders else 0
-            runs.append((builder, staging, finished, start(command, nice=nice)))  # a cluster may refuse
+            run = start(command, nice=nice)  # a cluster may refuse
+            runs.append((builder, staging, finished, run))
         for builder, staging, finished, process in runs:
             out, err = process.communicate()
             if process.returncode != 0:

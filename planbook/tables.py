@@ -58,23 +58,33 @@ def list_table(header: Sequence[str], rows: Iterable[Sequence[object]], caption:
                        for j, w in enumerate(share))
     classes = (["planbook-table"] + (["longtable"] if len(rows) - 1 > KEPT_WHOLE and not whole else [])
                + [f"align-right-{i + 1}" for i in sorted(align_right)])
-    table = json.dumps({"caption": str(caption), "header": [_cell(h) for h in rows[0]],
-                        "rows": [[_cell(v) for v in row] for row in rows[1:]],
-                        "bold": sorted(bold_rows)}, ensure_ascii=False)
-    fence = fmt.fence(table)
-    lines = [f"```{{tabularcolumns}} |{columns}|", "```", "",
-             f"{fence}{{book-table}}", f":name: {name}", f":class: {' '.join(classes)}",
-             f":widths: {' '.join(str(w) for w in widths)}", "", table, fence]
-    return downloads.attach("\n".join(lines) + "\n", name, caption, header, rows[1:],
-                            numeric=align_right, bold_rows=bold_rows)
+    table = _as_json("book-table", {
+        "caption": str(caption), "header": [_cell(h) for h in rows[0]],
+        "rows": [[_cell(v) for v in row] for row in rows[1:]], "bold": sorted(bold_rows)},
+        f":name: {name}", f":class: {' '.join(classes)}",
+        f":widths: {' '.join(str(w) for w in widths)}")
+    return downloads.attach(f"```{{tabularcolumns}} |{columns}|\n```\n\n{table}", name, caption,
+                            header, rows[1:], numeric=align_right, bold_rows=bold_rows)
 
 
 def link_list(links: Iterable[Link]) -> Markup:
     """A list of links to pages of the book, one per line; their words stay text (as JSON:
     :class:`planbook.sphinx.rows.BookLinks` makes it the list)."""
-    spec = json.dumps([_cell(link) for link in links], ensure_ascii=False)
+    return Markup(_as_json("book-links", [_cell(link) for link in links]))
+
+
+def unit_links(plan: Plan) -> dict[str, Link]:
+    """Each unit's link to its page (:func:`planbook.derive.unit_pages`)."""
+    return {unit: Link(unit, f"units/{page}") for unit, page in derive.unit_pages(plan).items()}
+
+
+def _as_json(directive: str, data: object, *options: str) -> str:
+    """A directive of :mod:`planbook.sphinx.rows` with its data as one line of JSON, in a fence
+    that nothing in the data closes."""
+    spec = json.dumps(data, ensure_ascii=False)
     fence = fmt.fence(spec)
-    return Markup(f"{fence}{{book-links}}\n{spec}\n{fence}\n")
+    return "\n".join([f"{fence}{{{directive}}}", *options, *([""] if options else []), spec,
+                      fence]) + "\n"
 
 
 def _money_cell(value) -> str:
@@ -167,8 +177,8 @@ def units_computed(plan: Plan) -> Markup:
     its rank, and the whole locality."""
     table = derive.units(plan)
     totals = derive.totals(plan)
-    pages = derive.unit_pages(plan)
-    rows = [[r.tt, Link(r.unit, f"units/{pages[r.unit]}"),
+    links = unit_links(plan)
+    rows = [[r.tt, links[r.unit],
              _int(r.households), _int(r.poor_prev), fmt.percent(r.rate_prev_calc),
              _int(r.poor_target), fmt.percent(r.rate_target_calc), _int(r.reduction_calc),
              _int(r.rank)] for r in table.itertuples()]

@@ -110,8 +110,7 @@ def overview(plan: Plan) -> Markup:
     return render("overview.md", plan, projects=int(table.is_project.sum()),
                   subprojects=int((~table.is_project).sum()), money=derive.grand_total(plan),
                   links=downloads.data_links(plan),
-                  unit_links=tables.link_list(tables.Link(unit, f"units/{page}") for unit, page
-                                              in derive.unit_pages(plan).items()),
+                  unit_links=tables.link_list(tables.unit_links(plan).values()),
                   **consistency.counts(outcomes))
 
 
