@@ -231,8 +231,19 @@ class Kernels:
             thread.join()
 
     def close(self) -> None:
-        self.wait()  # a kernel still starting is stopped with the others
+        """Stop every kernel and remove their folder. A signal meanwhile (a kill as the build
+        ends, a second Ctrl-C) does not cut it short: it is raised once all is done."""
+        stopped_by = None
+        try:
+            self.wait()  # a kernel still starting is stopped with the others
+        except BaseException as err:  # noqa: BLE001 (raised below)
+            stopped_by = err
         for kernel in self.started:
-            kernel.stop()
+            try:
+                kernel.stop()
+            except BaseException as err:  # noqa: BLE001 (raised below)
+                stopped_by = stopped_by or err
         self.started.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
+        if stopped_by is not None:
+            raise stopped_by

@@ -3,11 +3,12 @@ import json
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from planbook import chapter, execute, kernels, text, warm
+from planbook import chapter, execute, guard, kernels, text, warm
 
 
 def notebook(path, *cells):
@@ -117,6 +118,24 @@ def test_a_kernel_warming_counts_once(monkeypatch):
     finally:
         release.set()
         warm.close()
+
+
+def test_closing_the_kernels_is_not_cut_short_by_a_signal():
+    """A kill that lands while the kernels are being stopped (the build about to end) stops
+    the others all the same and removes their folder, then stops the build."""
+    stopped = []
+
+    class Stubborn:
+        def stop(self):
+            stopped.append(self)
+            if len(stopped) == 1:
+                raise guard.Interrupted("SIGTERM")
+
+    pool = kernels.Kernels()
+    pool.started += [Stubborn(), Stubborn()]
+    with pytest.raises(guard.Interrupted):
+        pool.close()
+    assert len(stopped) == 2 and not Path(pool.folder).exists()
 
 
 def test_a_kernel_warms_what_a_first_page_would_load():
