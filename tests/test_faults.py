@@ -61,7 +61,7 @@ def project(tmp_path):
 
 @pytest.mark.parametrize("step, line, signum, delay", [
     ("notebooks", "[1/", signal.SIGINT, 0.0),        # Ctrl-C while pages execute
-    ("site", "Đã chạy", signal.SIGTERM, 3.0),         # kill while Jupyter Book runs
+    ("site", "Đã chạy", signal.SIGTERM, 1.0),         # kill while Jupyter Book runs
     ("pdf", "Đã chạy", signal.SIGKILL, 12.0),         # kill -9 later, while LaTeX runs
 ])
 def test_an_interrupted_build_is_finished_by_the_next(project, step, line, signum, delay):
