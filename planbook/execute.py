@@ -173,7 +173,7 @@ def threads(todo: list[Job], workers: int | None, kernels: Kernels) -> int:
 def _run_parallel(todo, finish, done, workers, kernels):
     def work(job: Job) -> None:
         t0 = time.perf_counter()
-        with kernels.kernel() as kernel:
+        with kernels.kernel(job.plan) as kernel:
             deps = kernel.run(job, finish)
         done(job, deps, time.perf_counter() - t0)
 

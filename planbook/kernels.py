@@ -9,7 +9,6 @@ import ast
 import functools
 import itertools
 import os
-import queue
 import shutil
 import tempfile
 import threading
@@ -49,6 +48,12 @@ class Job:
     source: Path
     output: Path
     parameters: dict = field(default_factory=dict)
+
+    @property
+    def plan(self) -> str:
+        """The data folder it reads its plan from (its own folder when it reads none): the
+        pages of a book share it."""
+        return os.path.normpath(self.output.parent / self.parameters.get("data_dir", ""))
 
 
 Read = tuple[str, str, "str | None"]
@@ -161,20 +166,28 @@ class Kernels:
 
     def __init__(self):
         self.folder = tempfile.mkdtemp(prefix=f"{KERNELS}{os.getpid()}-")
-        self.idle: queue.SimpleQueue[Kernel] = queue.SimpleQueue()
-        self.started: list[Kernel] = []
         self.lock = threading.Lock()
+        self.given_back = threading.Condition(self.lock)
+        self.idle: list[Kernel | None] = []  # None: one failed, whoever takes it starts one
+        self.ran_in: dict[Kernel, str] = {}  # the plan each kernel's last notebook read
+        self.started: list[Kernel] = []
         self.warming = 0  # of those started, the ones running their imports
         self.threads: list[threading.Thread] = []
 
     @contextmanager
-    def kernel(self) -> Iterator[Kernel]:
+    def kernel(self, plan: str | None = None) -> Iterator[Kernel]:
         """An idle kernel (one being warmed is waited for), started when there is none, given
-        back when done."""
-        try:
-            kernel = self.idle.get_nowait()
-        except queue.Empty:
-            kernel = self.idle.get() if self.warming else None
+        back when done. Of the idle ones, the one whose last notebook read ``plan`` (its data
+        folder, :attr:`Job.plan`): it keeps that plan read, checked and derived
+        (:func:`planbook.data.kept_plan`), which another kernel would do again; the books of
+        a site share the kernels."""
+        with self.given_back:
+            while not self.idle and self.warming:
+                self.given_back.wait()
+            same = [k for k in self.idle if k is not None and self.ran_in.get(k) == plan]
+            kernel = (same or self.idle or [None])[0]
+            if self.idle:
+                self.idle.remove(kernel)
         if kernel is None:  # none warming, or one failed to start: start one here
             kernel = Kernel(self.folder)
             with self.lock:
@@ -185,9 +198,16 @@ class Kernels:
             kernel.stop()
             with self.lock:
                 self.started.remove(kernel)
-            self.idle.put(None)  # whoever waits for a kernel starts one
+                self.ran_in.pop(kernel, None)
+            self._give_back(None)
             raise
-        self.idle.put(kernel)
+        self.ran_in[kernel] = plan
+        self._give_back(kernel)
+
+    def _give_back(self, kernel: Kernel | None) -> None:
+        with self.given_back:
+            self.idle.append(kernel)
+            self.given_back.notify()
 
     def count(self) -> int:
         """The kernels started, warm or warming."""
@@ -221,9 +241,10 @@ class Kernels:
                 self.started.remove(kernel)
             kernel = None
         finally:
-            with self.lock:
+            with self.given_back:
                 self.warming -= 1
-            self.idle.put(kernel)
+                self.idle.append(kernel)
+                self.given_back.notify()
 
     def wait(self) -> None:
         """Until the kernels being warmed are warm (or failed to start)."""

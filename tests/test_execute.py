@@ -120,6 +120,49 @@ def test_a_kernel_warming_counts_once(monkeypatch):
         warm.close()
 
 
+def test_a_notebook_runs_in_the_kernel_whose_last_notebook_read_its_plan(monkeypatch):
+    """The books of a site share the kernels: a page goes to the idle kernel whose last page
+    read the same plan, which it keeps read and checked, and to the one idle longest when
+    none did. The pages of a book's two folders read one plan."""
+
+    class Idle:
+        def __init__(self, folder, ready=True):
+            pass
+
+        def wait_ready(self):
+            pass
+
+        def _request(self, code):
+            pass
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(kernels, "Kernel", Idle)
+    pool = kernels.Kernels()
+    try:
+        pool.warm(3)
+        pool.wait()
+        a_book, a_unit, b_book = "a/data", "a/other-data", "b/data"
+        with pool.kernel(a_book) as first, pool.kernel(a_unit) as second:
+            pass
+        with pool.kernel(b_book) as third:
+            assert third not in (first, second), "the one idle longest, which ran neither"
+        for folder, ran in [(a_book, first), (a_unit, second), (b_book, third),
+                            (a_book, first)]:
+            with pool.kernel(folder) as kernel:
+                assert kernel is ran
+        with pool.kernel(a_book) as busy, pool.kernel(a_book) as other:
+            assert busy is first and other is not first
+        assert pool.count() == 3
+    finally:
+        pool.close()
+    chapter = kernels.Job(Path("x.ipynb"), Path("site/book/2026/x.ipynb"), {"data_dir": "../../data"})
+    unit = kernels.Job(Path("u.ipynb"), Path("site/book/2026/units/u.ipynb"),
+                       {"data_dir": "../../../data", "unit": "Thôn Đông"})
+    assert chapter.plan == unit.plan == "site/data"
+
+
 def test_closing_the_kernels_is_not_cut_short_by_a_signal():
     """A kill that lands while the kernels are being stopped (the build about to end) stops
     the others all the same and removes their folder, then stops the build."""

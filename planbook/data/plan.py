@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cached_property
 from pathlib import Path
 
@@ -427,11 +426,14 @@ def kept_plan(data_dir: str | Path, year: int, across: str = "") -> Plan:
     nothing in the data folder changed (its files' contents, :func:`folder_state`). A kernel
     runs page after page of one plan, each of which would read, check and derive the same
     figures again; what each page uses of it is noted as if the page had read it
-    (:class:`noted_property`). The plan is shared: a page must not change it."""
-    key = (os.getcwd(), str(data_dir), year, across)  # a plan's paths are as given
-    state = folder_state(Path(data_dir))
+    (:class:`noted_property`). The plan is read from the folder's full path, so that the
+    pages of both folders of a book (its chapters, its units) share it. The plan is shared:
+    a page must not change it."""
+    folder = Path(data_dir).resolve()
+    key = (str(folder), year, across)
+    state = folder_state(folder)
     known = _KEPT.pop(key, None)
-    plan = known[1] if known and known[0] == state else load_plan(data_dir, year, across)
+    plan = known[1] if known and known[0] == state else load_plan(folder, year, across)
     _ = plan.text  # what the page reads first, noted
     _KEPT[key] = state, plan
     while len(_KEPT) > KEPT:
