@@ -37,8 +37,10 @@ LABEL = 1.5
 """The widest a label beside a bar may be, in inches (a third of the chart)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(label: str, bold: bool = False, size: float = TEXT) -> float:
-    """A label's width in inches (its longest line)."""
+    """A label's width in inches (its longest line); remembered, as the charts of a kernel's
+    pages measure the same words again (fitting a title tries it phrase by phrase)."""
     return max(_text_path().get_text_width_height_descent(line, font(size, bold), False)[0]
                for line in label.split("\n")) / 72
 

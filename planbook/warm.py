@@ -4,6 +4,7 @@ forked. The server, its runs and this module load nothing else of the package: n
 which a run does not need."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -34,6 +35,7 @@ def _jupyter_book(command: list[str], log: str, nice: int = 0) -> None:
     """In a process forked from the fork server: ``jupyter-book <command>``, its output in
     ``log``, yielding the processor by ``nice`` more; its exit status is Jupyter Book's."""
     os.nice(nice)
+    gc.freeze()  # what the server loaded stays: the collector need not go through it again
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

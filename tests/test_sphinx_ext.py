@@ -1,7 +1,8 @@
 """The book's Sphinx extension (planbook/sphinx/ext.py, rows.py) in a small Sphinx project of
 its own: a book table's rows and a list of links, kept as data, are written as the same HTML
 docutils writes for them as nodes, and printed as nodes; figures and tables are numbered from
-the pages' outlines as from the pages; the print's tables share one template renderer."""
+the pages' outlines as from the pages; the print's tables share one template renderer; the
+site's templates are compiled once for all the books."""
 from __future__ import annotations
 
 import io
@@ -206,3 +207,22 @@ def test_the_print_is_typeset_ahead_on_the_last_preamble_only_when_it_is_the_sam
     assert "Third words." in text and "so.settled" not in left, "typeset afresh"
     running = subprocess.run(["pgrep", "-f", "so.ahead.tex"], capture_output=True)
     assert running.returncode == 1, "no XeLaTeX left waiting"
+
+
+def test_the_sites_templates_are_compiled_once_for_every_book(tmp_path, monkeypatch):
+    """The books of a site (each built in a folder of its own) share the compiled templates
+    (Jinja's bytecode cache): the second book's build compiles none of the theme's pages'
+    templates (only the few static files Sphinx renders from a string)."""
+    import jinja2
+
+    compiled = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *args, **kwargs:
+                        compiled.append(name) or compile_(self, source, name, *args, **kwargs))
+    source = _project(tmp_path, "Một trang.\n")
+    assert _build(source, tmp_path / "first") == []
+    compiled.clear()
+    assert _build(source, tmp_path / "second") == []
+    assert (tmp_path / "second" / "index.html").is_file()
+    assert compiled and all(name is None for name in compiled), compiled

@@ -204,13 +204,13 @@ def chapters_renamed(app, env) -> list[str]:
 
 
 def cache_templates(app) -> None:
-    """Keep the site's templates compiled between builds, in the builder's own state (Jinja's
-    bytecode cache): compiling the theme's templates is most of an edited page's writing."""
+    """Keep the site's templates compiled between builds and between the books of a site
+    (Jinja's bytecode cache, in the user's own folder Jinja makes in the temporary directory;
+    a template whose source changed is compiled again): compiling the theme's templates is
+    most of an edited page's writing, and a tenth of a small book's site."""
     templates = getattr(app.builder, "templates", None)
     if templates is not None and hasattr(templates, "environment"):
-        folder = Path(app.doctreedir) / "templates"
-        folder.mkdir(parents=True, exist_ok=True)
-        templates.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        templates.environment.bytecode_cache = FileSystemBytecodeCache()
 
 
 def setup(app):
