@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,17 +62,36 @@ Read = tuple[str, str, "str | None"]
 of what it read (:data:`planbook.data.READ`)."""
 
 
+_LANGUAGES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Each kernel client's kernel's language, as its first notebook's run asked it."""
+
+
 @functools.cache
 def engine() -> str:
     """The name of papermill's nbclient engine run in a kernel the caller started
     (``km``/``kc``), registered with papermill once, when a notebook first runs."""
+
+    class LanguageAskedOnce(papermill.clientwrap.PapermillNotebookClient):
+        """papermill's client, which asks the kernel for its language once and not again
+        after each notebook (one of the ten requests of a unit's page)."""
+
+        def execute(self, **kwargs):
+            self.reset_execution_trackers()
+            with self.setup_kernel(**kwargs):
+                self.papermill_execute_cells()
+                if self.kc not in _LANGUAGES:
+                    reply = self.wait_for_reply(self.kc.kernel_info())
+                    _LANGUAGES[self.kc] = reply["content"]["language_info"]
+                self.nb.metadata["language_info"] = _LANGUAGES[self.kc]
+                self.set_widgets_metadata()
+            return self.nb
 
     class ReusedKernelEngine(papermill.engines.NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
                                      stdout_file=None, stderr_file=None, start_timeout=60,
                                      execution_timeout=None, km=None, kc=None, **kwargs):
-            client = papermill.clientwrap.PapermillNotebookClient(
+            client = LanguageAskedOnce(
                 nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
                 startup_timeout=start_timeout, log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file)

@@ -70,6 +70,25 @@ def test_hand_edited_output_is_rebuilt(project):
     assert run(project).executed == [project / "book" / "one.ipynb"]
 
 
+def test_a_kernel_is_asked_its_language_once(project, monkeypatch):
+    """papermill asks the kernel its language after each notebook; a kernel that runs page
+    after page is asked once, and each executed notebook records it all the same."""
+    kernel = kernels.Kernel(str(project))
+    asked = []
+    kernel_info = type(kernel.kc).kernel_info
+    monkeypatch.setattr(type(kernel.kc), "kernel_info",
+                        lambda client: asked.append(client) or kernel_info(client))
+    try:
+        for job in jobs(project):
+            kernel.run(job, lambda path, params: None)
+    finally:
+        kernel.stop()
+    assert len(asked) == 1
+    for n in ("one", "two"):
+        nb = nbformat.read(project / "book" / f"{n}.ipynb", as_version=4)
+        assert nb.metadata.language_info.name == "python"
+
+
 def test_failure_names_notebook_cell_and_error(project):
     notebook(project / "reader.ipynb", 'name = "a.txt"', "1 / 0")
     with pytest.raises(kernels.ExecutionError, match=r"one\.ipynb.*«1 / 0».*ZeroDivisionError"):
