@@ -17,20 +17,26 @@ from pathlib import Path
 import numpy as np
 from markupsafe import Markup
 
-from planbook import compare, derive, fmt
+from planbook import compare, derive, fmt, fonts
 from planbook.data import Plan, part_digest
 from planbook.data.files import note_again, recording, unnoted
 from planbook.guard import write_atomically
-from planbook.labels import LABEL, LINE, TEXT, fit, font, text_width
+from planbook.labels import LABEL, LINE, TEXT, fit, text_width
 from planbook.lazy import lazy
 from planbook.stamp import file_digest, package_hash, sha256
 
 
 def _style(pyplot) -> None:
-    """The charts' settings, set once pyplot is loaded: drawn off screen, in the body's font."""
+    """The charts' settings, set once pyplot is loaded: drawn off screen, in the body's font,
+    the only font matplotlib then knows (:mod:`planbook.fonts`: Debian's older Liberation
+    Serif, without Vietnamese letters, bears the same name), so that every text of a chart,
+    the tick labels it adds as it draws too, is set in its files."""
     pyplot.switch_backend("agg")
+    font_manager.fontManager.ttflist = []
+    for path in fonts.SERIF.values():
+        font_manager.fontManager.addfont(path)
     pyplot.rcParams.update({
-        "font.family": "Liberation Serif",  # the name an SVG gives browsers (_by_file)
+        "font.family": "Liberation Serif",  # the name an SVG gives browsers
         "font.size": TEXT, "axes.titlesize": TEXT + 1,
         "legend.fontsize": TEXT, "svg.hashsalt": "planbook",
         "svg.fonttype": "none", "pdf.fonttype": 3, "figure.constrained_layout.use": True,
@@ -45,7 +51,6 @@ def _style(pyplot) -> None:
 # Loaded when a chart is first drawn: a page whose charts stay as drawn never loads them.
 plt = lazy("matplotlib.pyplot", then=_style)
 font_manager = lazy("matplotlib.font_manager")
-mtext = lazy("matplotlib.text")
 ticker = lazy("matplotlib.ticker")
 transforms = lazy("matplotlib.transforms")
 
@@ -57,16 +62,6 @@ on a desktop 480 px, so a 10 pt word is no larger than the body's text) and the 
 (``templates/planbook.sty``: a 10 pt word prints at 9 pt)."""
 COLOURS = {"prev": "#9bb7d4", "target": "#1f4e79", "whole": "#c0392b", "new": "#1f4e79",
            "carry": "#e0a84b", "highlight": "#c0392b"}
-
-def _by_file(fig: plt.Figure) -> None:
-    """Every text of ``fig`` in :func:`planbook.labels.font`, at its size, weight and style (the tick labels
-    matplotlib adds as it draws copy the first tick's)."""
-    for text in fig.findobj(mtext.Text):
-        prop = text.get_fontproperties()
-        weight = font_manager.weight_dict.get(prop.get_weight(), prop.get_weight())
-        text.set_fontproperties(font(prop.get_size_in_points(), weight >= 600,
-                                      prop.get_style() != "normal"))
-
 
 def percent_ticks() -> ticker.FuncFormatter:
     """Tick labels in percent, the Vietnamese way."""
@@ -129,7 +124,6 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     A ``site_only`` figure is drawn for the site alone (SVG, shown only in HTML): a unit page's
     chart, which the print's compact units annex leaves out."""
     FIGURE_DIR.mkdir(exist_ok=True)
-    _by_file(fig)
     _write(fig, FIGURE_DIR / f"{name}.svg", {"Date": None})
     _WRITTEN.append(FIGURE_DIR / f"{name}.svg")
     if not site_only:
@@ -351,8 +345,7 @@ def _named_bars(names: list[str], segments: list[tuple[list[float], str, str]],
     _title(fig, title)
     if any(key for _, _, key in segments):
         _legend(fig, keys)
-    _by_file(fig)  # then the rows' height, the margins once laid out kept
-    fig.draw_without_rendering()
+    fig.draw_without_rendering()  # then the rows' height, the margins once laid out kept
     fig.set_figheight(fig.get_figheight() + len(names) * row
                       - ax.get_position().height * fig.get_figheight())
     return fig

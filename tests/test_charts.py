@@ -14,6 +14,7 @@ import pytest
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
+from matplotlib import pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
@@ -87,11 +88,13 @@ def liberation_1(tmp_path_factory):
 @pytest.mark.parametrize("name, chart", CASES)
 def test_every_character_is_in_the_body_font_whatever_else_is_installed(
         plans, name, chart, tmp_path, monkeypatch, liberation_1):
-    """The older "Liberation Serif" is found first by name (as matplotlib may list it): a
-    chart still draws every letter from liberation2, so no box and no fallback font."""
+    """The older "Liberation Serif" is listed first by matplotlib as a kernel loads it (it
+    comes with Chromium): a chart still draws every letter from liberation2, so no box and no
+    fallback font."""
     manager = font_manager.fontManager
     monkeypatch.setattr(manager, "ttflist", liberation_1 + manager.ttflist)
     manager._findfont_cached.cache_clear()
+    charts._style(plt)  # as when pyplot is first loaded (charts.plt)
     cmaps = {str(path): TTFont(path).getBestCmap() for path in fonts.SERIF.values()}
     try:
         for fig in draw(plans[name], chart, tmp_path, monkeypatch):
