@@ -152,3 +152,14 @@ def test_the_overview_puts_every_unit_side_by_side(folder, tmp_path):
     assert len(csv) == 5 and csv[1] == '1,"Xã Kim Bắc",2634,33,1.25,21,0.8,980,"có",2624,33,21,985'
     assert (folder_ / "tong-hop-2026.xlsx").is_file()
     assert b"<svg" in (folder_ / "ty-le.svg").read_bytes()
+
+
+def test_a_book_runs_its_notebooks_one_at_a_time_beside_another():
+    """A book building alone (an edit of one commune) runs as many notebooks at once as the
+    machine has cores; beside another book, one at a time, in one kernel that keeps its plan."""
+    with localities.notebooks_at_once() as alone:
+        assert alone is None
+        with localities.notebooks_at_once() as beside:
+            assert beside == 1
+    with localities.notebooks_at_once() as again:
+        assert again is None
