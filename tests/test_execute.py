@@ -95,24 +95,31 @@ def test_failure_names_notebook_cell_and_error(project):
         run(project)
 
 
+class IdleKernel:
+    """A kernel that starts at once and runs nothing (no process)."""
+
+    def __init__(self, folder, ready=True):
+        pass
+
+    def wait_ready(self):
+        pass
+
+    def _request(self, code):
+        pass
+
+    def stop(self):
+        pass
+
+
 def test_a_kernel_warming_counts_once(monkeypatch):
     """A kernel that started and runs its imports is one kernel: a small rebuild then runs
     in it alone instead of starting a second one cold."""
     importing, release = threading.Event(), threading.Event()
 
-    class Slow:
-        def __init__(self, folder, ready=True):
-            pass
-
-        def wait_ready(self):
-            pass
-
+    class Slow(IdleKernel):
         def _request(self, code):
             importing.set()
             release.wait(10)
-
-        def stop(self):
-            pass
 
     monkeypatch.setattr(kernels, "Kernel", Slow)
     warm = kernels.Kernels()
@@ -144,20 +151,7 @@ def test_a_notebook_runs_in_the_kernel_whose_last_notebook_read_its_plan(monkeyp
     read the same plan, which it keeps read and checked, and to the one idle longest when
     none did. The pages of a book's two folders read one plan."""
 
-    class Idle:
-        def __init__(self, folder, ready=True):
-            pass
-
-        def wait_ready(self):
-            pass
-
-        def _request(self, code):
-            pass
-
-        def stop(self):
-            pass
-
-    monkeypatch.setattr(kernels, "Kernel", Idle)
+    monkeypatch.setattr(kernels, "Kernel", IdleKernel)
     pool = kernels.Kernels()
     try:
         pool.warm(3)
