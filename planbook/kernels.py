@@ -66,32 +66,66 @@ _LANGUAGES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 """Each kernel client's kernel's language, as its first notebook's run asked it."""
 
 
+class Reading:
+    """A kernel's client as one notebook's run uses it: the request of the notebook's last code
+    cell also asks what the notebook read (:data:`_READ`), which its reply tells (one request
+    fewer than asking after the run)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.asking = False
+        self.reads: list[Read] = []
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def execute(self, code: str, **options):
+        if self.asking:
+            options["user_expressions"] = {"deps": _READ}
+        return self.client.execute(code, **options)
+
+    def executed(self, execute_reply: dict, **_) -> None:
+        """nbclient's ``on_cell_executed``: keep what the notebook read, once asked."""
+        deps = execute_reply["content"].get("user_expressions", {}).get("deps")
+        if deps and deps["status"] == "ok":
+            self.reads = ast.literal_eval(deps["data"]["text/plain"])
+
+
 @functools.cache
 def engine() -> str:
     """The name of papermill's nbclient engine run in a kernel the caller started
-    (``km``/``kc``), registered with papermill once, when a notebook first runs."""
+    (``km``; ``kc``: a :class:`Reading`), registered with papermill once, when a notebook first
+    runs."""
 
-    class LanguageAskedOnce(papermill.clientwrap.PapermillNotebookClient):
-        """papermill's client, which asks the kernel for its language once and not again
-        after each notebook (one of the ten requests of a unit's page)."""
+    class ReadingClient(papermill.clientwrap.PapermillNotebookClient):
+        """papermill's client, which asks the kernel for its language once, not after each
+        notebook, and what the notebook read with its last code cell (a unit's page makes five
+        requests: the wipe, its two cells of parameters, its opening and its shows)."""
 
         def execute(self, **kwargs):
             self.reset_execution_trackers()
+            self.last = max((i for i, cell in enumerate(self.nb.cells)
+                             if cell.cell_type == "code" and cell.source.strip()), default=None)
+            self.on_cell_executed = self.kc.executed
             with self.setup_kernel(**kwargs):
                 self.papermill_execute_cells()
-                if self.kc not in _LANGUAGES:
+                if self.kc.client not in _LANGUAGES:
                     reply = self.wait_for_reply(self.kc.kernel_info())
-                    _LANGUAGES[self.kc] = reply["content"]["language_info"]
-                self.nb.metadata["language_info"] = _LANGUAGES[self.kc]
+                    _LANGUAGES[self.kc.client] = reply["content"]["language_info"]
+                self.nb.metadata["language_info"] = _LANGUAGES[self.kc.client]
                 self.set_widgets_metadata()
             return self.nb
+
+        def execute_cell(self, cell, cell_index, *args, **kwargs):
+            self.kc.asking = cell_index == self.last
+            return super().execute_cell(cell, cell_index, *args, **kwargs)
 
     class ReusedKernelEngine(papermill.engines.NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
                                      stdout_file=None, stderr_file=None, start_timeout=60,
                                      execution_timeout=None, km=None, kc=None, **kwargs):
-            client = LanguageAskedOnce(
+            client = ReadingClient(
                 nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
                 startup_timeout=start_timeout, log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file)
@@ -134,11 +168,12 @@ class Kernel:
         """Execute ``job`` with papermill; return what it read of the data."""
         job.output.parent.mkdir(parents=True, exist_ok=True)
         self._request(_RESET.format(cwd=str(job.output.parent)))
+        client = Reading(self.kc)
         try:
             with same_bytes_same_time(job.output):
                 papermill.execute_notebook(str(job.source), str(job.output),
                                            parameters=job.parameters, engine_name=engine(),
-                                           km=self.km, kc=self.kc, kernel_name="python3",
+                                           km=self.km, kc=client, kernel_name="python3",
                                            cwd=str(job.output.parent), progress_bar=False,
                                            execution_timeout=CELL_TIMEOUT,
                                            request_save_on_cell_execute=False)
@@ -147,8 +182,7 @@ class Kernel:
             first_line = (err.source or "").strip().splitlines()[:1]
             raise ExecutionError(f"{job.output} (từ {job.source}), ô chạy thứ {err.exec_count} "
                                  f"«{''.join(first_line)}»: {err.ename}: {err.evalue}") from None
-        reply = self._request(user_expressions={"deps": _READ})
-        return ast.literal_eval(reply["user_expressions"]["deps"]["data"]["text/plain"])
+        return client.reads
 
     def stop(self) -> None:
         self.kc.stop_channels()

@@ -89,6 +89,28 @@ def test_a_kernel_is_asked_its_language_once(project, monkeypatch):
         assert nb.metadata.language_info.name == "python"
 
 
+def test_what_a_notebook_read_comes_with_its_last_cell(project, monkeypatch):
+    """A kernel request costs about 12 ms of processor time: what a notebook read of the data
+    is asked with its last code cell, not by a request after it. A notebook of 3 code cells
+    (papermill adds its parameters) makes 5 requests: the wipe before it and its 4 cells."""
+    notebook(project / "reader.ipynb", 'name = "a.txt"',
+             "from pathlib import Path\nfrom planbook.data import read_bytes",
+             "print(read_bytes(Path(name)).decode())")
+    kernel = kernels.Kernel(str(project))
+    sent = []
+    execute_ = type(kernel.kc).execute
+    monkeypatch.setattr(type(kernel.kc), "execute",
+                        lambda client, code, **options: sent.append(options) or
+                        execute_(client, code, **options))
+    try:
+        read = kernel.run(jobs(project)[1], lambda path, params: None)
+    finally:
+        kernel.stop()
+    assert len(sent) == 5
+    assert [bool(options.get("user_expressions")) for options in sent] == [False] * 4 + [True]
+    assert [(Path(path).name, part) for path, part, digest in read] == [("b.txt", "")]
+
+
 def test_failure_names_notebook_cell_and_error(project):
     notebook(project / "reader.ipynb", 'name = "a.txt"', "1 / 0")
     with pytest.raises(kernels.ExecutionError, match=r"one\.ipynb.*«1 / 0».*ZeroDivisionError"):
