@@ -195,6 +195,15 @@ def _copy_or_link(built: Path, published: Path, source: str, copy: str) -> None:
     shutil.copy2(source, copy)
 
 
+def _link(source: str, copy: str) -> None:
+    """Link a file of a published folder (never written again), or copy it where the disk
+    has no links."""
+    try:
+        os.link(source, copy)
+    except OSError:
+        shutil.copy2(source, copy)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system
     cannot."""
@@ -207,16 +216,19 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0
 
 
-def publish(built: Path, target: Path) -> None:
+def publish(built: Path, target: Path, published: bool = False) -> None:
     """Replace ``target`` (a folder) with a copy of ``built``: the copy is made beside it and
-    swapped in one step, so that the target is at every moment the old build or the new."""
+    swapped in one step, so that the target is at every moment the old build or the new.
+    A ``built`` folder itself ``published`` (a locality's book, published again in a site of
+    several) is linked file by file, not copied: its files are never written again."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh, old = (target.with_name(target.name + suffix) for suffix in (".new", ".old"))
     if old.exists() and not target.exists():  # a swap below was cut short: undo it
         old.rename(target)
     shutil.rmtree(fresh, ignore_errors=True)
     try:
-        shutil.copytree(built, fresh, copy_function=partial(_copy_or_link, built, target))
+        shutil.copytree(built, fresh, copy_function=_link if published else
+                        partial(_copy_or_link, built, target))
     except OSError as err:  # a full disk; shutil.Error carries a list, one item per file
         shutil.rmtree(fresh, ignore_errors=True)
         failures = err.args[0] if isinstance(err, shutil.Error) else None

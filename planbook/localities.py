@@ -211,7 +211,7 @@ def build_book(root: Path, locality: Locality, year: int, pairs: list, plans: di
         with notebooks_at_once() as workers:
             built = build(year, work, "data", workers, scheduler=scheduler, kernels=kernels,
                           across=across)
-        publish(built, target)
+        publish(built, target, published=True)
     except DataError as err:  # named as the clerk knows the files
         said = str(err).replace(str(work / "data"), str(locality.folder))
         print(f"Lỗi dữ liệu ({name}) — sách này chưa được dựng, bản đã đăng giữ nguyên:\n{said}",

@@ -91,3 +91,22 @@ def test_publishing_again_links_what_was_published_and_copies_what_changed(tmp_p
     (built / "edited.html").write_text("written in place", encoding="utf-8")
     assert {(target / name).read_text(encoding="utf-8") for name in ("kept.html", "edited.html")} \
         == {"kept.html", "edited again"}
+
+
+def test_a_published_book_published_again_in_a_site_is_linked_not_copied(tmp_path, monkeypatch):
+    """A locality's published book goes into a site of several by links (its files are never
+    written again: a later build of it is published beside it and swapped in), or by copies
+    where the disk has no links; either way the site's book is replaced whole."""
+    book, site = tmp_path / "locality" / "2026", tmp_path / "site" / "2026"
+    book.mkdir(parents=True)
+    (book / "index.html").write_text("một", encoding="utf-8")
+    assemble.publish(book, site, published=True)
+    assert (site / "index.html").stat().st_ino == (book / "index.html").stat().st_ino
+    fresh = tmp_path / "locality" / "2026.next"
+    fresh.mkdir()
+    (fresh / "index.html").write_text("hai", encoding="utf-8")
+    monkeypatch.setattr(os, "link", lambda *args: (_ for _ in ()).throw(OSError("no links")))
+    assemble.publish(fresh, site, published=True)
+    assert (site / "index.html").read_text(encoding="utf-8") == "hai"
+    assert (site / "index.html").stat().st_ino != (fresh / "index.html").stat().st_ino
+    assert (book / "index.html").read_text(encoding="utf-8") == "một"
