@@ -12,6 +12,8 @@ import io
 import json
 import os
 import warnings
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +112,10 @@ def _write(fig: plt.Figure, path: Path, metadata: dict) -> None:
     """Save ``fig`` at ``path`` unless the file already holds the same drawing: its time then
     stays, and Sphinx does not read again the pages that show it."""
     drawn = io.BytesIO()
-    fig.savefig(drawn, format=path.suffix[1:], metadata=metadata)
+    # Saving gives a figure laid out by hand (no layout engine) the engine of the settings
+    # after it; it is drawn again in (:func:`unit_position`) laid out by hand.
+    with plt.rc_context({"figure.constrained_layout.use": False}):
+        fig.savefig(drawn, format=path.suffix[1:], metadata=metadata)
     if not path.is_file() or path.read_bytes() != drawn.getvalue():
         path.write_bytes(drawn.getvalue())
 
@@ -243,66 +248,110 @@ def unit_rates(plan: Plan) -> Markup:
     return save(fig, "ty-le-ho-ngheo", caption, alt)
 
 
+@dataclass
+class _Position:
+    """A unit's position chart as every unit of a plan shares it (its axes, its key, the strip of
+    all units), and the parts each unit sets: its two bars, its figure beside the bar, its line
+    (above :data:`MAX_BARS` units), its dot and its label on the strip."""
+    fig: "matplotlib.figure.Figure"
+    bars: "matplotlib.axes.Axes"
+    strip: "matplotlib.axes.Axes"
+    prev: "matplotlib.patches.Rectangle"
+    target: "matplotlib.patches.Rectangle"
+    figure: "matplotlib.text.Text"
+    line: "matplotlib.collections.LineCollection | None"
+    dot: "matplotlib.collections.PathCollection"
+    label: "matplotlib.text.Annotation"
+
+
+_POSITIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Each plan's :class:`_Position` in this process: a kernel's pages of units set theirs in it
+(drawing the figure anew, its axes and their ticks, was half of a unit chart's time)."""
+
+POSITION_HEIGHT = 3.4
+"""A unit's position chart's height in inches."""
+
+
+def _position(plan: Plan, table, totals, right: float) -> _Position:
+    """The plan's :class:`_Position`, drawn on its first use."""
+    if plan in _POSITIONS:
+        return _POSITIONS[plan]
+    many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
+    fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, POSITION_HEIGHT),
+                                      height_ratios=[2, 1], sharex=True, layout="none")
+    y = [1, 0]
+    prev = bars.barh([v + 0.2 for v in y], [0, totals.rate_prev], height=0.4,
+                     color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}")
+    target = bars.barh([v - 0.2 for v in y], [0, totals.rate_target], height=0.4,
+                       color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
+    figure, _ = (bars.text(value, v - 0.2, fmt.percent(value), va="center", fontsize=TEXT,
+                           transform=_after(bars)) for v, value in zip(y, [0, totals.rate_target]))
+    fig.legend(loc="lower center", ncol=2, fontsize=TEXT, frameon=False)
+    if many:  # bars of the number of units by rate, the tallest 1 high; the label above them
+        counts, edges = np.histogram(table.rate_target_calc, bins=30, range=(0, right))
+        strip.bar(edges[:-1], counts / counts.max(), width=np.diff(edges), align="edge",
+                  color=COLOURS["prev"])
+        line = strip.vlines(0, 0, 1, color=COLOURS["highlight"], linewidth=1.5)
+        label_y, offset = 1, 2
+    else:
+        strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
+                      alpha=0.8)
+        line, label_y, offset = None, 0, 8
+    dot = strip.scatter([0], [0], s=60, color=COLOURS["highlight"], zorder=3)
+    label = strip.annotate("", (0, label_y), xytext=(0, offset), textcoords="offset points",
+                           fontsize=TEXT)
+    strip.set_yticks([])
+    strip.spines["left"].set_visible(False)
+    strip.set_xlim(0, right)
+    strip.xaxis.set_major_formatter(percent_ticks())
+    _POSITIONS[plan] = _Position(fig, bars, strip, prev.patches[0], target.patches[0], figure,
+                                 line, dot, label)
+    return _POSITIONS[plan]
+
+
 @drawn_once
 def unit_position(plan: Plan, unit: str) -> Markup:
     """One unit against the locality (bars, last year and target) and among all units (a strip of
     every unit's target rate with this one marked; above :data:`MAX_BARS` units, the number
     of units by rate), so that its cost stays flat as the units grow. Its margins are measured
     from its labels (a layout engine would lay out every unit's figure anew: a fifth of a unit
-    page's time)."""
+    page's time); the figure is the plan's, each unit's page setting its own parts
+    (:func:`_position`)."""
     table = derive.units(plan)
     row = table[table.unit == unit].iloc[0]
     totals = derive.totals(plan)
     place = plan.locality
-    height = 3.4
-    many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
+    many = len(table) > MAX_BARS
+    right = max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15
+    chart = _position(plan, table, totals, right)
     labels = [fit(unit, LABEL, bold=True), fit(place.All, LABEL)]
     left = max(text_width(labels[0], bold=True), text_width(labels[1])) + 0.15
     xlabel = fit(["Tỷ lệ hộ nghèo (%);", "dải dưới:"] + (
         [f"số {place.units}", f"theo tỷ lệ chỉ tiêu năm {plan.year}"] if many else
         [f"chỉ tiêu năm {plan.year}", f"của từng {place.units}"]), WIDTH - left - 0.2, lines=3)
-    fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, height), height_ratios=[2, 1],
-                                      sharex=True, layout="none")
-    title = _title(fig, [f"{unit}:", "tỷ lệ hộ nghèo", f"so với {place.all}",
-                         f"và các {place.units}"], lines=2)
+    title = _title(chart.fig, [f"{unit}:", "tỷ lệ hộ nghèo", f"so với {place.all}",
+                               f"và các {place.units}"], lines=2)
     top = (title.count("\n") + 1) * LINE * 1.1 + 0.15
     bottom = 0.3 + (xlabel.count("\n") + 1) * LINE + 0.25  # legend, axis label, ticks
-    fig.subplots_adjust(left=left / WIDTH, right=1 - 0.1 / WIDTH, top=1 - top / height,
-                        bottom=bottom / height, hspace=0.45)
-    y = [1, 0]
-    bars.barh([v + 0.2 for v in y], [row.rate_prev_calc, totals.rate_prev], height=0.4,
-              color=COLOURS["prev"], label=f"Cuối năm {plan.previous_year}")
-    bars.barh([v - 0.2 for v in y], [row.rate_target_calc, totals.rate_target], height=0.4,
-              color=COLOURS["target"], label=f"Chỉ tiêu năm {plan.year}")
-    for v, value in zip(y, [row.rate_target_calc, totals.rate_target]):
-        bars.text(value, v - 0.2, fmt.percent(value), va="center", fontsize=TEXT,
-                  transform=_after(bars))
-    bars.set_yticks(y, labels)
-    bars.get_yticklabels()[0].set_fontweight("bold")
-    fig.legend(loc="lower center", ncol=2, fontsize=TEXT, frameon=False)
-    right = max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15
-    if many:  # bars of the number of units by rate, the tallest 1 high; the label above them
-        counts, edges = np.histogram(table.rate_target_calc, bins=30, range=(0, right))
-        strip.bar(edges[:-1], counts / counts.max(), width=np.diff(edges), align="edge",
-                  color=COLOURS["prev"])
-        strip.vlines(row.rate_target_calc, 0, 1, color=COLOURS["highlight"], linewidth=1.5)
-        label_y, offset = 1, 2
-    else:
-        strip.scatter(table.rate_target_calc, [0] * len(table), s=18, color=COLOURS["prev"],
-                      alpha=0.8)
-        label_y, offset = 0, 8
-    strip.scatter([row.rate_target_calc], [0], s=60, color=COLOURS["highlight"], zorder=3)
+    chart.fig.subplots_adjust(left=left / WIDTH, right=1 - 0.1 / WIDTH,
+                              top=1 - top / POSITION_HEIGHT, bottom=bottom / POSITION_HEIGHT,
+                              hspace=0.45)
+    chart.prev.set_width(row.rate_prev_calc)
+    chart.target.set_width(row.rate_target_calc)
+    chart.figure.set_x(row.rate_target_calc)
+    chart.figure.set_text(fmt.percent(row.rate_target_calc))
+    chart.bars.set_yticks([1, 0], labels)
+    chart.bars.get_yticklabels()[0].set_fontweight("bold")
+    if chart.line:
+        chart.line.set_segments([[(row.rate_target_calc, 0), (row.rate_target_calc, 1)]])
+    chart.dot.set_offsets([[row.rate_target_calc, 0]])
     at = row.rate_target_calc / right  # the label stands inside the figure wherever the dot is
     rank = f": thứ {fmt.number(row['rank'])}/{fmt.number(len(table))}"
-    strip.annotate(fit(unit, WIDTH / 2 - text_width(rank), lines=1) + rank,
-                   (row.rate_target_calc, label_y), xytext=(0, offset),
-                   textcoords="offset points", fontsize=TEXT,
-                   ha="left" if at < 0.3 else "right" if at > 0.7 else "center")
-    strip.set_yticks([])
-    strip.spines["left"].set_visible(False)
-    strip.set_xlim(0, right)
-    strip.xaxis.set_major_formatter(percent_ticks())
-    strip.set_xlabel(xlabel)
+    chart.label.set_text(fit(unit, WIDTH / 2 - text_width(rank), lines=1) + rank)
+    chart.label.xy = (row.rate_target_calc, chart.label.xy[1])
+    chart.label.set_horizontalalignment("left" if at < 0.3 else "right" if at > 0.7 else
+                                        "center")
+    chart.strip.set_xlabel(xlabel)
     alt = (f"Biểu đồ so sánh: tỷ lệ hộ nghèo của {unit} cuối năm {plan.previous_year} là "
            f"{fmt.percent(row.rate_prev_calc)}, chỉ tiêu năm {plan.year} là "
            f"{fmt.percent(row.rate_target_calc)}; {place.all} {fmt.percent(totals.rate_prev)} "
@@ -311,7 +360,8 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     caption = (f"Tỷ lệ hộ nghèo của {unit} so với {place.all}, và vị trí trong "
                f"{fmt.number(len(table))} {place.units} ("
                + ("cột: số đơn vị theo tỷ lệ" if many else "mỗi chấm là một đơn vị") + ")")
-    return save(fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt, site_only=True)
+    return save(chart.fig, f"ty-le-{derive.unit_pages(plan)[unit]}", caption, alt,
+                site_only=True)
 
 
 BAR = 0.26

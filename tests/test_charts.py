@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -50,8 +51,9 @@ def draw(plan, chart, folder, monkeypatch):
     save = charts.save
     monkeypatch.setattr(charts, "save", lambda fig, *args, **kw: (figures.append(fig),
                                                                    save(fig, *args, **kw))[1])
-    if chart == "unit_position":
+    if chart == "unit_position":  # each unit's figure of its own, to look at after
         for unit in plan.units.unit.iloc[[0, -1]]:
+            charts._POSITIONS.clear()
             charts.unit_position(plan, unit)
     else:
         getattr(charts, chart)(plan)
@@ -252,6 +254,32 @@ def test_a_chart_is_drawn_again_only_when_what_it_read_changed(tmp_path, monkeyp
     svg = tmp_path / "page" / "figures" / "ty-le-ho-ngheo.svg"
     svg.write_text("<svg/>", encoding="utf-8")
     assert rates()[0] == first and len(drawn) == 3 and len(svg.read_bytes()) > 1000
+
+
+@pytest.mark.parametrize("name", ["2023", "many"])
+def test_a_units_chart_drawn_in_the_plans_figure_is_the_one_drawn_alone(plans, name, tmp_path,
+                                                                      monkeypatch):
+    """A kernel's pages of units draw their charts in one figure per plan, each setting its
+    own parts: every unit's SVG is byte for byte the one drawn in a figure of its own, whatever
+    unit came before (the first, a unit with a long name, the last, the first again)."""
+    plan = plans[name]
+    units = list(plan.units.unit)
+    longest = max(units, key=len)
+    order = [*dict.fromkeys([units[0], longest, units[-1], units[len(units) // 2]]), units[0]]
+    files = {}
+    for folder, alone in (("alone", True), ("kept", False)):
+        monkeypatch.chdir((tmp_path / folder).mkdir() or tmp_path / folder)
+        charts._POSITIONS.clear()
+        for i, unit in enumerate(order):
+            if alone:
+                charts._POSITIONS.clear()
+            shutil.rmtree("figures", ignore_errors=True)  # drawn again, not taken as drawn
+            charts.unit_position(plan, unit)
+            charts.plt.close("all")  # as a kernel does between pages
+            (svg,) = Path("figures").glob("*.svg")
+            files[folder, i] = svg.read_bytes()
+    assert all(files["kept", i] == files["alone", i] for i in range(len(order)))
+    assert len({files["alone", i] for i in range(len(order))}) == len(order) - 1
 
 
 def test_a_page_whose_charts_stay_as_drawn_never_loads_matplotlib(tmp_path):
