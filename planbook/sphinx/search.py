@@ -42,6 +42,7 @@ each word; whole words, marks folded) in the excerpts and on the page a result o
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -77,9 +78,11 @@ _WORD = re.compile(r"\w+")
 _PHRASE = re.compile(r"\w+(?:[^\S\n]+\w+)*")  # words separated by spaces only
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """``text`` without case, tones or other marks: "Dĩnh Trì" → "dinh tri", "ĐƯỜNG" →
-    "duong". Every character of category M (combining marks) is dropped after NFD."""
+    "duong". Every character of category M (combining marks) is dropped after NFD.
+    Remembered: the index folds each word of every page, and a plan says the same words."""
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     return bare.replace("đ", "d").replace("Đ", "D").lower()
