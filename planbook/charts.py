@@ -132,6 +132,7 @@ def save(fig: plt.Figure, name: str, caption: str, alt: str, site_only: bool = F
     _write(fig, FIGURE_DIR / f"{name}.svg", {"Date": None})
     _WRITTEN.append(FIGURE_DIR / f"{name}.svg")
     if not site_only:
+        fig.set_layout_engine("none")  # laid out for the SVG: the PDF keeps its places
         _write(fig, FIGURE_DIR / f"{name}.pdf", {"CreationDate": None, "ModDate": None})
         _WRITTEN.append(FIGURE_DIR / f"{name}.pdf")
     plt.close(fig)

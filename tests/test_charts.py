@@ -282,6 +282,20 @@ def test_a_units_chart_drawn_in_the_plans_figure_is_the_one_drawn_alone(plans, n
     assert len({files["alone", i] for i in range(len(order))}) == len(order) - 1
 
 
+def test_a_chart_is_laid_out_once_for_its_svg_and_its_pdf(plan, tmp_path, monkeypatch):
+    """matplotlib's layout engine (a third of a chart's time) lays a chart out for its SVG;
+    its PDF keeps the places."""
+    from matplotlib import layout_engine
+    monkeypatch.chdir(tmp_path)
+    laid_out = []
+    execute = layout_engine.ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(layout_engine.ConstrainedLayoutEngine, "execute",
+                        lambda engine, fig: laid_out.append(fig) or execute(engine, fig))
+    charts.unit_rates(plan)
+    assert len(laid_out) == 1
+    assert {p.suffix for p in Path("figures").glob("ty-le-ho-ngheo.*")} == {".svg", ".pdf"}
+
+
 def test_a_page_whose_charts_stay_as_drawn_never_loads_matplotlib(tmp_path):
     """A kernel's pages import the charts without matplotlib, which loads (a second of an
     edit's build) only when a chart is drawn: not for a chart that stays as drawn."""
