@@ -33,3 +33,12 @@ for name in (*builtin_extensions, *SET_UP):
     importlib.import_module(name)
 for style in get_all_styles():
     get_style_by_name(style)
+
+# The CSS selectors the theme finds its menus' parts with (pydata_sphinx_theme.toctree): their
+# grammar's patterns are compiled at their first use, a tenth of a second of each site's run.
+import bs4  # noqa: E402
+
+bs4.BeautifulSoup("<ul><li class='toctree-l1'><details><p class='caption'>a</p>"
+                  "<a class='reference' href='#'>b</a></details></li></ul>", "html.parser").select(
+    "li.toctree-l1 > details, details > p.caption, details > a.reference, .toc-h2, "
+    "a[href]:not(.x), ul li")
