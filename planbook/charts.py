@@ -112,8 +112,8 @@ def _write(fig: plt.Figure, path: Path, metadata: dict) -> None:
     """Save ``fig`` at ``path`` unless the file already holds the same drawing: its time then
     stays, and Sphinx does not read again the pages that show it."""
     drawn = io.BytesIO()
-    # Saving gives a figure laid out by hand (no layout engine) the engine of the settings
-    # after it; it is drawn again in (:func:`unit_position`) laid out by hand.
+    # matplotlib hands a figure laid out by hand, once saved, the layout engine the settings
+    # name; a unit's chart is saved again from the same figure (:func:`unit_position`).
     with plt.rc_context({"figure.constrained_layout.use": False}):
         fig.savefig(drawn, format=path.suffix[1:], metadata=metadata)
     if not path.is_file() or path.read_bytes() != drawn.getvalue():
@@ -273,11 +273,11 @@ POSITION_HEIGHT = 3.4
 """A unit's position chart's height in inches."""
 
 
-def _position(plan: Plan, table, totals, right: float) -> _Position:
-    """The plan's :class:`_Position`, drawn on its first use."""
+def _position(plan: Plan, table, totals, right: float, many: bool) -> _Position:
+    """The plan's :class:`_Position`, drawn on its first use (``many``: the strip counts the
+    units)."""
     if plan in _POSITIONS:
         return _POSITIONS[plan]
-    many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
     fig, (bars, strip) = plt.subplots(2, 1, figsize=(WIDTH, POSITION_HEIGHT),
                                       height_ratios=[2, 1], sharex=True, layout="none")
     y = [1, 0]
@@ -322,9 +322,9 @@ def unit_position(plan: Plan, unit: str) -> Markup:
     row = table[table.unit == unit].iloc[0]
     totals = derive.totals(plan)
     place = plan.locality
-    many = len(table) > MAX_BARS
+    many = len(table) > MAX_BARS  # then the strip counts the units, at a cost that stays flat
     right = max(table.rate_target_calc.max(), table.rate_prev_calc.max(), 0.01) * 1.15
-    chart = _position(plan, table, totals, right)
+    chart = _position(plan, table, totals, right, many)
     labels = [fit(unit, LABEL, bold=True), fit(place.All, LABEL)]
     left = max(text_width(labels[0], bold=True), text_width(labels[1])) + 0.15
     xlabel = fit(["Tỷ lệ hộ nghèo (%);", "dải dưới:"] + (

@@ -87,8 +87,11 @@ class Reading:
     def executed(self, execute_reply: dict, **_) -> None:
         """nbclient's ``on_cell_executed``: keep what the notebook read, once asked."""
         deps = execute_reply["content"].get("user_expressions", {}).get("deps")
-        if deps and deps["status"] == "ok":
-            self.reads = ast.literal_eval(deps["data"]["text/plain"])
+        if deps is None:
+            return
+        if deps["status"] != "ok":
+            raise ExecutionError(f"kernel: {deps.get('evalue')}")
+        self.reads = ast.literal_eval(deps["data"]["text/plain"])
 
 
 @functools.cache
